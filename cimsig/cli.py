@@ -1,0 +1,392 @@
+"""The `cimsig` command: parse the options, call the domain, hand the result to a renderer.
+
+Every error a user can cause is a CimsigError; one handler (CimsigGroup.invoke) prints it on
+stderr and exits with its code. Only this module reads the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from cimsig import __version__, render, schedule
+from cimsig.errors import EXIT_OVERDUE, CimsigError, UsageError
+from cimsig.guide import bundled_guide_path, load_guide
+from cimsig.state import STATE_FILE_NAME, StateFile
+from cimsig.workspace import Workspace, check_belongs, open_workspace
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 ok; 1 `status --check` found overdue work; 2 bad command-line input "
+    "(unknown or ambiguous id, bad date); 3 a problem with the guide or the progress file."
+)
+
+
+class CimsigGroup(TyperGroup):
+    """The one error handler: a CimsigError becomes a message on stderr and its exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CimsigError as exc:
+            typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(
+    cls=CimsigGroup,
+    name="cimsig",
+    help=(
+        "A checklist for the 2024 CIM for Sig Dis Plan for Improvement pacing guide: what is "
+        "overdue, what comes next, and a record of what your district has done.\n\n"
+        + EXIT_CODES_HELP
+    ),
+    epilog=EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+# -- options shared by the commands -------------------------------------------------------------
+
+GuideOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--guide", envvar="CIMSIG_GUIDE", show_default=False, dir_okay=False,
+        help="Guide file to use instead of the bundled 2024 guide (or set CIMSIG_GUIDE).",
+    ),
+]  # fmt: skip
+StateOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--state", envvar="CIMSIG_STATE", show_default=False, dir_okay=False,
+        help="Progress file to use (or set CIMSIG_STATE). Default: see `cimsig where`.",
+    ),
+]  # fmt: skip
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of", show_default=False, metavar="DATE",
+        help="Show things as they stand on this date instead of today (2024-10-01, 10/1/2024, "
+        "Oct 1 2024).",
+    ),
+]  # fmt: skip
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print JSON for other programs instead of a table.")
+]
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().astimezone()
+
+
+def _date(text: str | None, option: str) -> dt.date:
+    if text is None:
+        return _today()
+    from cimsig.dates import parse_user_date
+
+    return parse_user_date(text, _today(), option=option)
+
+
+def _state_path(state: Path | None) -> Path:
+    if state is not None:
+        return state
+    return Path(typer.get_app_dir("cimsig")) / STATE_FILE_NAME
+
+
+def _workspace(guide: Path | None, state: Path | None, as_of: str | None) -> Workspace:
+    return open_workspace(guide, _state_path(state), _date(as_of, "--as-of"))
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cimsig {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    # A Windows console that cannot show a dash or an accent must not crash the program.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # pragma: no cover - exotic streams
+                pass
+
+
+# -- the guide ----------------------------------------------------------------------------------
+
+
+@app.command("list")
+def list_(
+    step: Annotated[
+        str | None, typer.Option("--step", help="Only this step: prep, step1 ... step4.")
+    ] = None,
+    as_of: AsOfOption = None,
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """The whole checklist, grouped by step, with each activity's status."""
+    ws = _workspace(guide, state, as_of)
+    items = ws.statuses
+    if step is not None:
+        step_ids = [s.id for s in ws.guide.steps]
+        if step not in step_ids:
+            raise UsageError(f"There is no step '{step}'. Steps: {', '.join(step_ids)}.")
+        items = [i for i in items if i.activity.step == step]
+    if json_out:
+        render.print_json([render.activity_json(ws.guide, i) for i in items])
+    else:
+        render.render_list(ws.guide, items, ws.as_of)
+
+
+@app.command()
+def show(
+    activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
+    as_of: AsOfOption = None,
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """Everything about one activity: dates, details, resources, where to submit, status."""
+    ws = _workspace(guide, state, as_of)
+    item = ws.status(ws.resolve(activity_id).id)
+    if json_out:
+        render.print_json(render.activity_json(ws.guide, item))
+    else:
+        render.render_show(ws.guide, item, ws.as_of)
+
+
+@app.command()
+def validate(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="The guide file to check (default: the guide in use).",
+                       show_default=False, dir_okay=False),
+    ] = None,
+    guide: GuideOption = None,
+) -> None:  # fmt: skip
+    """Check a guide file; list every problem (exit 3), or say it is fine (exit 0)."""
+    loaded = load_guide(path or guide)
+    weekend = [a.id for a in loaded.activities if a.weekend]
+    typer.echo(
+        f"OK: {loaded.path} is a valid guide: '{loaded.id}', {len(loaded.activities)} activities "
+        f"in {len(loaded.steps)} steps."
+    )
+    if weekend:
+        typer.echo(f"Due on a weekend ({len(weekend)}): {', '.join(weekend)}")
+
+
+@app.command()
+def where(
+    json_out: JsonOption = False, guide: GuideOption = None, state: StateOption = None
+) -> None:
+    """Which guide file and which progress file are in use."""
+    guide_path = guide or bundled_guide_path()
+    state_file = StateFile(_state_path(state))
+    info = {
+        "guide": str(guide_path),
+        "guide_source": "--guide or CIMSIG_GUIDE" if guide else "bundled",
+        "state": str(state_file.path),
+        "state_exists": state_file.exists(),
+        "state_source": _state_source(state),
+    }
+    if json_out:
+        render.print_json(info)
+        return
+    typer.echo(f"Guide:    {info['guide']} ({info['guide_source']})")
+    exists = "" if info["state_exists"] else " (not created yet: `cimsig done` creates it)"
+    typer.echo(f"Progress: {info['state']} ({info['state_source']}){exists}")
+
+
+def _state_source(state: Path | None) -> str:
+    if state is None:
+        return "default"
+    if os.environ.get("CIMSIG_STATE") and Path(os.environ["CIMSIG_STATE"]) == state:
+        return "CIMSIG_STATE"
+    return "--state"
+
+
+# -- progress -----------------------------------------------------------------------------------
+
+
+@app.command()
+def done(
+    activity_ids: Annotated[
+        list[str], typer.Argument(metavar="ID...", help="One or more ids, or parts of ids.")
+    ],
+    on: Annotated[
+        str | None,
+        typer.Option("--on", metavar="DATE", show_default=False,
+                     help="The day it was done (default: the as-of date, normally today)."),
+    ] = None,
+    note: Annotated[str | None, typer.Option("--note", help="A note to keep with it.")] = None,
+    as_of: AsOfOption = None,
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:  # fmt: skip
+    """Mark activities as done."""
+    ws = _workspace(guide, state, as_of)
+    done_on = _date(on, "--on") if on is not None else ws.as_of
+    if done_on > ws.as_of:
+        raise UsageError(
+            f"--on {done_on} is after {ws.as_of}: cimsig records work that is done. "
+            "Use --on with today's date or an earlier one."
+        )
+    targets = [ws.resolve(text).id for text in activity_ids]
+    with ws.state_file.edit() as st:
+        check_belongs(st, ws.guide, ws.state_file.path)
+        st.guide = ws.guide.id
+        changes = {i: st.mark_done(i, done_on, _now(), note) for i in dict.fromkeys(targets)}
+    unchanged = "was already done"
+    _report_changes(
+        replace(ws, state=st), changes, json_out, verb="Marked done", unchanged=unchanged
+    )
+
+
+@app.command()
+def undo(
+    activity_ids: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[ID...]",
+                       help="Activities to reopen. Without an id: revert the most recent change."),
+    ] = None,
+    as_of: AsOfOption = None,
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:  # fmt: skip
+    """Reopen activities, or (with no id) revert the most recent change."""
+    ws = _workspace(guide, state, as_of)
+    if not activity_ids:
+        with ws.state_file.edit() as st:
+            check_belongs(st, ws.guide, ws.state_file.path)
+            change = st.revert_last(_now())
+        if change is None:
+            _fail_or_say(
+                json_out, "There is nothing to undo: every recorded change has been undone already."
+            )
+        assert change is not None
+        reverted = change.reverted or {}
+        verb = f"Undid change {reverted.get('seq')} ({reverted.get('action')} {change.activity_id})"
+        _report_changes(replace(ws, state=st), {change.activity_id: change}, json_out, verb=verb)
+        return
+    targets = [ws.resolve(text).id for text in activity_ids]
+    with ws.state_file.edit() as st:
+        check_belongs(st, ws.guide, ws.state_file.path)
+        changes = {i: st.reopen(i, _now()) for i in dict.fromkeys(targets)}
+    unchanged = "was not marked done"
+    _report_changes(replace(ws, state=st), changes, json_out, verb="Reopened", unchanged=unchanged)
+
+
+def _fail_or_say(json_out: bool, message: str) -> NoReturn:
+    if json_out:
+        render.print_json([])
+    else:
+        typer.echo(message)
+    raise typer.Exit(0)
+
+
+def _report_changes(
+    ws: Workspace, changes: dict[str, Any], json_out: bool, *, verb: str, unchanged: str = ""
+) -> None:
+    if json_out:
+        render.print_json(
+            [
+                {**render.activity_json(ws.guide, ws.status(i)), "changed": change is not None}
+                for i, change in changes.items()
+                if any(a.id == i for a in ws.activities)
+            ]
+        )
+        return
+    for activity_id, change in changes.items():
+        title = next((a.title for a in ws.activities if a.id == activity_id), "")
+        if change is None:
+            typer.echo(f"{activity_id} {unchanged}; nothing changed.")
+        elif change.after is not None and change.action == "done":
+            when = render.fmt_date(change.after.on)
+            typer.echo(f"{verb}: {activity_id} ({title}), done on {when}.")
+        elif change.action == "revert":
+            now = "done" if activity_id in ws.state.done else "not done"
+            typer.echo(f"{verb}. {activity_id} is {now} now.")
+        else:
+            typer.echo(f"{verb}: {activity_id} ({title}). It is no longer marked done.")
+
+
+@app.command()
+def status(
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit with code 1 when anything is overdue.")
+    ] = False,
+    as_of: AsOfOption = None,
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """Progress per step, what is overdue, and how much falls due in the next 14 days."""
+    ws = _workspace(guide, state, as_of)
+    late = schedule.overdue(ws.statuses)
+    soon_days = 14
+    soon = schedule.due_between(ws.statuses, ws.as_of, ws.as_of + dt.timedelta(days=soon_days))
+    if json_out:
+        render.print_json([render.activity_json(ws.guide, i) for i in ws.statuses])
+    else:
+        render.render_status(ws, late, soon, soon_days, ws.unknown_ids())
+    if check and late:
+        raise typer.Exit(EXIT_OVERDUE)
+
+
+@app.command("next")
+def next_(
+    days: Annotated[int, typer.Option("--days", min=0, help="How many days ahead to look.")] = 30,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Also list overdue, open and ongoing work.")
+    ] = False,
+    as_of: AsOfOption = None,
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """What falls due next: not-done activities due in the coming days, soonest first."""
+    ws = _workspace(guide, state, as_of)
+    last = ws.as_of + dt.timedelta(days=days)
+    hits = schedule.due_between(ws.statuses, ws.as_of, last)
+    extra = []
+    if all_:
+        shown = {i.activity.id for i in hits}
+        extra = [
+            i for i in ws.statuses
+            if i.activity.id not in shown
+            and i.status in (schedule.OVERDUE, schedule.OPEN, schedule.ONGOING)
+        ]  # fmt: skip
+    if json_out:
+        render.print_json([render.activity_json(ws.guide, i) for i in [*hits, *extra]])
+    else:
+        following = schedule.first_due_after(ws.statuses, last) if not hits else None
+        render.render_next(ws.as_of, last, hits, following, extra)
+
+
+def main() -> None:
+    """Entry point for `python -m cimsig`."""
+    app()

@@ -1,0 +1,474 @@
+"""The pacing guide: load a guide file, check it, and hand back frozen dataclasses.
+
+The guide file (by default the bundled `pacing_2024.yaml`) is the only place the guide's dates
+live. Loading checks everything and reports every problem at once, each naming the file, the line
+and the activity, so a person editing next year's guide can fix them in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cimsig.errors import AmbiguousIdError, GuideError, UnknownIdError
+from cimsig.yamlio import Mapping, YamlProblem, load_yaml, parse_iso_date
+
+GUIDE_FORMAT = 1
+# A real guide is a few dozen kilobytes; refusing anything far larger keeps a wrong file (a video,
+# a database dump) from hanging the tool. Documented in README.md.
+MAX_GUIDE_BYTES = 10 * 1024 * 1024
+BUNDLED_GUIDE_NAME = "pacing_2024.yaml"
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+REQUIRED_FOR = ("all", "new")
+REPEATS = ("yearly",)
+
+_ROOT_KEYS = {"format", "guide", "activities"}
+_HEADER_KEYS = {"id", "title", "source", "cohort", "time_zone", "budget_period", "steps"}
+_STEP_KEYS = {"id", "name", "summary"}
+_BUDGET_KEYS = {"start", "end", "months"}
+_ACTIVITY_KEYS = {
+    "id", "step", "title", "details", "target", "start", "due", "time", "ongoing", "repeat",
+    "until", "resources", "submit_to", "required_for",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    name: str
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class BudgetPeriod:
+    start: dt.date
+    end: dt.date
+    months: int | None = None
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One line of the pacing guide (or, for a yearly item, one year's occurrence of it)."""
+
+    id: str
+    step: str
+    title: str
+    target: str
+    start: dt.date | None = None
+    due: dt.date | None = None
+    time: str | None = None
+    ongoing: bool = False
+    repeat: str | None = None
+    until: dt.date | None = None
+    details: str | None = None
+    resources: tuple[str, ...] = ()
+    submit_to: tuple[str, ...] = ()
+    required_for: str | None = None
+    # For one year's occurrence of a yearly item: the id of the item in the guide.
+    series: str | None = None
+    line: int | None = field(default=None, compare=False)
+
+    @property
+    def weekend(self) -> bool:
+        """True when the due date is a Saturday or a Sunday."""
+        return self.due is not None and self.due.weekday() >= 5
+
+
+@dataclass(frozen=True)
+class Guide:
+    id: str
+    title: str
+    steps: tuple[Step, ...]
+    activities: tuple[Activity, ...]
+    source: str = ""
+    cohort: str = ""
+    time_zone: str = "America/Los_Angeles"
+    budget_period: BudgetPeriod | None = None
+    path: Path | None = None
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+
+def bundled_guide_path() -> Path:
+    """Where the guide that ships with cimsig is.
+
+    An installed wheel carries it inside the package (`cimsig/data/`); a source checkout and an
+    editable install read it from the repository's top-level `data/` folder.
+    """
+    here = Path(__file__).resolve().parent
+    packaged = here / "data" / BUNDLED_GUIDE_NAME
+    if packaged.is_file():
+        return packaged
+    return here.parent / "data" / BUNDLED_GUIDE_NAME
+
+
+def load_guide(path: Path | None = None) -> Guide:
+    """Load and check a guide file (the bundled one when `path` is None)."""
+    path = path if path is not None else bundled_guide_path()
+    text = _read_text(path)
+    try:
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        where = f"{path}, line {exc.line}" if exc.line else str(path)
+        raise GuideError(f"The guide file cannot be read: {where}: {exc.message}.") from None
+    problems: list[str] = []
+    guide = _GuideBuilder(path, problems).build(data)
+    if problems or guide is None:
+        count = len(problems)
+        raise GuideError(
+            f"The guide file {path} has {count} problem{'s' if count != 1 else ''}:",
+            problems=problems,
+        )
+    return guide
+
+
+def _read_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_GUIDE_BYTES:
+            raise GuideError(
+                f"The guide file {path} is {size / 1024 / 1024:.1f} MB; a guide can be at most "
+                f"{MAX_GUIDE_BYTES // 1024 // 1024} MB. Is this the right file?"
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise GuideError(f"There is no guide file at {path}.") from None
+    except IsADirectoryError:
+        raise GuideError(f"{path} is a folder, not a guide file.") from None
+    except OSError as exc:
+        raise GuideError(f"The guide file {path} cannot be read: {exc.strerror or exc}.") from None
+    if b"\x00" in raw:
+        raise GuideError(f"The guide file {path} is not a text file (is it the right file?).")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise GuideError(
+            f"The guide file {path} is not UTF-8 text (byte {exc.start} cannot be read). "
+            "Save it as UTF-8 and try again."
+        ) from None
+
+
+class _GuideBuilder:
+    """Turns the parsed YAML into a Guide, collecting every problem on the way."""
+
+    def __init__(self, path: Path, problems: list[str]) -> None:
+        self.path = path
+        self.problems = problems
+
+    def problem(self, line: int | None, message: str, activity: str | None = None) -> None:
+        where = f"line {line}" if line else "the file"
+        who = f", activity '{activity}'" if activity else ""
+        self.problems.append(f"{where}{who}: {message}")
+
+    def build(self, data: Any) -> Guide | None:
+        if not isinstance(data, Mapping):
+            self.problem(None, "the file must be a mapping with 'format', 'guide' and 'activities'")
+            return None
+        self._unknown_keys(data, _ROOT_KEYS, None)
+        fmt = data.get("format")
+        if fmt != GUIDE_FORMAT:
+            self.problem(
+                data.line_of("format"),
+                f"'format' must be {GUIDE_FORMAT} (this cimsig reads guide format {GUIDE_FORMAT})",
+            )
+        header = data.get("guide")
+        if not isinstance(header, Mapping):
+            self.problem(data.line_of("guide"), "'guide' must be a mapping (id, title, steps, ...)")
+            return None
+        steps = self._steps(header)
+        activities = self._activities(data, {s.id for s in steps})
+        guide_id = self._text(header, "id", None, required=True)
+        if guide_id and not ID_PATTERN.match(guide_id):
+            self.problem(header.line_of("id"), f"guide id '{guide_id}' {_ID_RULE}")
+        budget = self._budget(header)
+        return Guide(
+            id=guide_id or "",
+            title=self._text(header, "title", None, required=True) or "",
+            source=self._text(header, "source", None) or "",
+            cohort=self._text(header, "cohort", None) or "",
+            time_zone=self._text(header, "time_zone", None) or "America/Los_Angeles",
+            budget_period=budget,
+            steps=tuple(steps),
+            activities=tuple(activities),
+            path=self.path,
+        )
+
+    # -- pieces ---------------------------------------------------------------------------------
+
+    def _unknown_keys(self, data: Mapping, known: set[str], activity: str | None) -> None:
+        for key in data.duplicate_keys:
+            self.problem(data.line_of(str(key)), f"'{key}' is given twice", activity)
+        for key in data:
+            if key not in known:
+                self.problem(
+                    data.line_of(str(key)),
+                    f"unknown key '{key}' (known keys: {', '.join(sorted(known))})",
+                    activity,
+                )
+
+    def _text(
+        self, data: Mapping, key: str, activity: str | None, *, required: bool = False
+    ) -> str | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.problem(data.line, f"'{key}' is missing", activity)
+            return None
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.problem(data.line_of(key), f"'{key}' must be text", activity)
+            return None
+        text = " ".join(str(value).split())
+        if not text:
+            if required:
+                self.problem(data.line_of(key), f"'{key}' is empty", activity)
+            return None
+        return text
+
+    def _date(self, data: Mapping, key: str, activity: str | None) -> dt.date | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        try:
+            return parse_iso_date(value)
+        except ValueError as exc:
+            self.problem(data.line_of(key), f"{key}: {exc}", activity)
+            return None
+
+    def _texts(self, data: Mapping, key: str, activity: str | None) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            self.problem(data.line_of(key), f"'{key}' must be a list of text items", activity)
+            return ()
+        return tuple(" ".join(v.split()) for v in value)
+
+    def _steps(self, header: Mapping) -> list[Step]:
+        raw = header.get("steps")
+        if not isinstance(raw, list) or not raw:
+            self.problem(header.line_of("steps"), "'steps' must be a list of steps (id, name)")
+            return []
+        steps: list[Step] = []
+        for item in raw:
+            if not isinstance(item, Mapping):
+                self.problem(header.line_of("steps"), "each step must be a mapping (id, name)")
+                continue
+            self._unknown_keys(item, _STEP_KEYS, None)
+            step_id = self._text(item, "id", None, required=True)
+            name = self._text(item, "name", None, required=True)
+            if step_id is None or name is None:
+                continue
+            if any(s.id == step_id for s in steps):
+                self.problem(item.line_of("id"), f"step '{step_id}' is listed twice")
+                continue
+            steps.append(Step(step_id, name, self._text(item, "summary", None) or ""))
+        return steps
+
+    def _budget(self, header: Mapping) -> BudgetPeriod | None:
+        raw = header.get("budget_period")
+        if raw is None:
+            return None
+        if not isinstance(raw, Mapping):
+            self.problem(header.line_of("budget_period"), "'budget_period' must be a mapping")
+            return None
+        self._unknown_keys(raw, _BUDGET_KEYS, None)
+        start, end = self._date(raw, "start", None), self._date(raw, "end", None)
+        months = raw.get("months")
+        if months is not None and (isinstance(months, bool) or not isinstance(months, int)):
+            self.problem(raw.line_of("months"), "'months' must be a whole number")
+            months = None
+        if start is None or end is None:
+            self.problem(raw.line, "'budget_period' needs both 'start' and 'end'")
+            return None
+        if start > end:
+            self.problem(raw.line, "the budget period ends before it starts")
+            return None
+        return BudgetPeriod(start, end, months)
+
+    def _activities(self, data: Mapping, step_ids: set[str]) -> list[Activity]:
+        raw = data.get("activities")
+        if not isinstance(raw, list) or not raw:
+            self.problem(data.line_of("activities"), "'activities' must be a list of activities")
+            return []
+        activities: list[Activity] = []
+        seen: dict[str, int] = {}
+        for index, item in enumerate(raw, start=1):
+            if not isinstance(item, Mapping):
+                self.problem(
+                    data.line_of("activities"), f"activity number {index} must be a mapping"
+                )
+                continue
+            activity = self._activity(item, step_ids, index)
+            if activity is None:
+                continue
+            if activity.id in seen:
+                self.problem(
+                    item.line_of("id"),
+                    f"the id is used twice (first on line {seen[activity.id]})",
+                    activity.id,
+                )
+                continue
+            seen[activity.id] = item.line_of("id")
+            activities.append(activity)
+        self._yearly_id_clashes(activities)
+        return activities
+
+    def _activity(self, item: Mapping, step_ids: set[str], index: int) -> Activity | None:
+        raw_id = item.get("id")
+        label = raw_id if isinstance(raw_id, str) and raw_id else f"number {index}"
+        self._unknown_keys(item, _ACTIVITY_KEYS, label)
+        activity_id = self._text(item, "id", label, required=True)
+        if activity_id is not None and not ID_PATTERN.match(activity_id):
+            self.problem(item.line_of("id"), f"the id {_ID_RULE}", label)
+            activity_id = None
+        step = self._text(item, "step", label, required=True)
+        if step is not None and step_ids and step not in step_ids:
+            self.problem(
+                item.line_of("step"),
+                f"unknown step '{step}' (steps: {', '.join(sorted(step_ids))})",
+                label,
+            )
+        title = self._text(item, "title", label, required=True)
+        target = self._text(item, "target", label, required=True)
+        start = self._date(item, "start", label)
+        due = self._date(item, "due", label)
+        until = self._date(item, "until", label)
+        ongoing = item.get("ongoing", False)
+        if not isinstance(ongoing, bool):
+            self.problem(item.line_of("ongoing"), "'ongoing' must be true or false", label)
+            ongoing = False
+        repeat = self._choice(item, "repeat", REPEATS, label)
+        required_for = self._choice(item, "required_for", REQUIRED_FOR, label)
+        time = self._text(item, "time", label)
+        self._check_dates(item, label, start, due, until, ongoing, repeat, time)
+        resources = self._texts(item, "resources", label)
+        submit_to = self._texts(item, "submit_to", label)
+        if None in (activity_id, step, title, target):
+            return None
+        assert activity_id and step and title and target  # for the type checker
+        return Activity(
+            id=activity_id,
+            step=step,
+            title=title,
+            target=target,
+            start=start,
+            due=due,
+            time=time,
+            ongoing=ongoing,
+            repeat=repeat,
+            until=until,
+            details=self._text(item, "details", label),
+            resources=resources,
+            submit_to=submit_to,
+            required_for=required_for,
+            line=item.line,
+        )
+
+    def _choice(self, item: Mapping, key: str, choices: Sequence[str], label: str) -> str | None:
+        value = item.get(key)
+        if value is None:
+            return None
+        if value not in choices:
+            self.problem(item.line_of(key), f"'{key}' must be one of: {', '.join(choices)}", label)
+            return None
+        return str(value)
+
+    def _check_dates(
+        self,
+        item: Mapping,
+        label: str,
+        start: dt.date | None,
+        due: dt.date | None,
+        until: dt.date | None,
+        ongoing: bool,
+        repeat: str | None,
+        time: str | None,
+    ) -> None:
+        def has(key: str) -> bool:
+            return item.get(key) is not None
+
+        if start and due and start > due:
+            self.problem(item.line_of("start"), f"start {start} is after the due date {due}", label)
+        if ongoing and has("due"):
+            self.problem(item.line_of("due"), "an ongoing activity has no due date", label)
+        if not ongoing and not has("due"):
+            self.problem(item.line, "needs a 'due' date, or 'ongoing: true'", label)
+        if repeat and not has("due"):
+            self.problem(item.line_of("repeat"), "a yearly activity needs its first 'due'", label)
+        if has("until") and not repeat:
+            self.problem(item.line_of("until"), "'until' is only for yearly activities", label)
+        if until and due and until < due:
+            self.problem(
+                item.line_of("until"), f"until {until} is before the first due date", label
+            )
+        if time is not None:
+            match = TIME_PATTERN.match(time)
+            if not match:
+                self.problem(
+                    item.line_of("time"), "'time' must look like 12:00-13:30 (24-hour clock)", label
+                )
+            elif match.group(1, 2) >= match.group(3, 4):
+                self.problem(item.line_of("time"), "the meeting ends before it starts", label)
+            if not (start and due and start == due):
+                self.problem(
+                    item.line_of("time"),
+                    "a meeting with a time needs start and due on one day",
+                    label,
+                )
+
+    def _yearly_id_clashes(self, activities: list[Activity]) -> None:
+        ids = {a.id for a in activities}
+        for activity in activities:
+            if activity.repeat != "yearly":
+                continue
+            for other in ids:
+                suffix = other.removeprefix(activity.id + "-")
+                if other != suffix and len(suffix) == 4 and suffix.isdigit():
+                    self.problem(
+                        activity.line,
+                        f"its yearly occurrences would clash with the activity '{other}'",
+                        activity.id,
+                    )
+
+
+_ID_RULE = "must be lowercase letters, digits and dashes (like step1-data-drill-down)"
+
+
+# -- ids typed by a user ------------------------------------------------------------------------
+
+
+def resolve_id(text: str, ids: Iterable[str]) -> str:
+    """The id a user meant: an exact id, else a unique prefix, else a unique substring.
+
+    Ambiguous and unknown input raise errors that list the candidates or the closest ids.
+    """
+    known = list(ids)
+    query = text.strip().lower()
+    if query in known:
+        return query
+    for matches in (
+        [i for i in known if i.startswith(query)],
+        [i for i in known if query in i],
+    ):
+        if len(matches) == 1 and query:
+            return matches[0]
+        if len(matches) > 1 and query:
+            raise AmbiguousIdError(
+                f"'{text}' matches {len(matches)} activities; type more of the id:",
+                problems=matches,
+            )
+    import difflib
+
+    close = difflib.get_close_matches(query, known, n=3, cutoff=0.5)
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    raise UnknownIdError(f"No activity has the id '{text}'.{hint} `cimsig list` shows every id.")

@@ -1,0 +1,352 @@
+"""Everything cimsig shows: Rich tables for people, stable JSON for programs.
+
+This is the only module that imports rich, and it does so inside the functions that draw, so
+`--json` output and plain messages never pay for it. JSON is stable: sorted keys, ISO dates,
+`null` for missing; fields may be added, never renamed or removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from cimsig import schedule
+from cimsig.guide import Activity, Guide
+from cimsig.schedule import ActivityStatus, StepProgress
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from cimsig.workspace import Workspace
+
+SOON_DAYS = 7  # due within this many days: shown in yellow
+STATUS_STYLE = {
+    schedule.DONE: "green",
+    schedule.OVERDUE: "bold red",
+    schedule.OPEN: "",
+    schedule.UPCOMING: "",
+    schedule.ONGOING: "cyan",
+}
+
+
+# -- words and dates ----------------------------------------------------------------------------
+
+
+def fmt_date(day: dt.date | None, *, weekday: bool = True) -> str:
+    """`Fri Apr 19, 2024`: the weekday helps people plan, and flags weekend deadlines."""
+    if day is None:
+        return ""
+    text = f"{day:%b} {day.day}, {day.year}"
+    return f"{day:%a} {text}" if weekday else text
+
+
+def fmt_time(time: str | None) -> str:
+    """`12:00-13:30` -> `12:00-1:30 p.m.` as people in California write it."""
+    if not time:
+        return ""
+    start, end = time.split("-")
+
+    def twelve(hhmm: str) -> tuple[str, str]:
+        hour, minute = (int(x) for x in hhmm.split(":"))
+        half = "a.m." if hour < 12 else "p.m."
+        return f"{(hour - 1) % 12 + 1}:{minute:02d}", half
+
+    (s, s_half), (e, e_half) = twelve(start), twelve(end)
+    return f"{s}-{e} {e_half}" if s_half == e_half else f"{s} {s_half}-{e} {e_half}"
+
+
+def fmt_window(activity: Activity) -> str:
+    """The dates an activity spans, in words: a day, a window, or "from ... on"."""
+    start, due = activity.start, activity.due
+    if due is None:
+        return f"from {fmt_date(start, weekday=False)}, ongoing" if start else "ongoing"
+    if start is None or start == due:
+        text = fmt_date(due)
+        return f"{text}, {fmt_time(activity.time)} PT" if activity.time else text
+    if start.year == due.year:
+        return f"{start:%b} {start.day} - {fmt_date(due, weekday=False)}"
+    return f"{fmt_date(start, weekday=False)} - {fmt_date(due, weekday=False)}"
+
+
+def fmt_due(activity: Activity) -> str:
+    if activity.due is None:
+        return "ongoing"
+    text = fmt_date(activity.due)
+    return f"{text} (weekend)" if activity.weekend else text
+
+
+def fmt_days(days: int | None) -> str:
+    if days is None:
+        return ""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "1 day late"
+    return f"{days} days" if days > 0 else f"{-days} days late"
+
+
+def status_words(item: ActivityStatus) -> str:
+    if item.status == schedule.DONE:
+        return f"done {fmt_date(item.done_on, weekday=False)}"
+    return item.status
+
+
+def row_style(item: ActivityStatus) -> str:
+    if item.status in (schedule.OPEN, schedule.UPCOMING) and item.days_left is not None:
+        if item.days_left <= SOON_DAYS:
+            return "yellow"
+    return STATUS_STYLE[item.status]
+
+
+# -- JSON ---------------------------------------------------------------------------------------
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def activity_json(guide: Guide, item: ActivityStatus) -> dict[str, Any]:
+    """One activity with its status, as `--json` and the exports give it."""
+    a = item.activity
+    return {
+        "id": a.id,
+        "step": a.step,
+        "step_name": guide.step(a.step).name,
+        "title": a.title,
+        "details": a.details,
+        "target": a.target,
+        "start": _iso(a.start),
+        "due": _iso(a.due),
+        "time": a.time,
+        "ongoing": a.ongoing,
+        "repeat": a.repeat,
+        "series": a.series,
+        "weekend": a.weekend,
+        "resources": list(a.resources),
+        "submit_to": list(a.submit_to),
+        "required_for": a.required_for,
+        "status": item.status,
+        "done_on": _iso(item.done_on),
+        "days_left": item.days_left,
+        "note": item.note,
+    }
+
+
+def print_json(data: Any) -> None:
+    """Stable machine output: sorted keys, two-space indent, ASCII-safe on any console."""
+    sys.stdout.write(json.dumps(data, sort_keys=True, indent=2) + "\n")
+
+
+# -- tables -------------------------------------------------------------------------------------
+
+
+def console(*, stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    # highlight=False: Rich would otherwise color numbers and dates at random in our text.
+    return Console(stderr=stderr, highlight=False)
+
+
+def _table(*columns: str, title: str | None = None) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(
+        title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
+        pad_edge=False, show_edge=False,
+    )  # fmt: skip
+    for name in columns:
+        table.add_column(name)
+    return table
+
+
+def render_list(guide: Guide, items: Sequence[ActivityStatus], as_of: dt.date) -> None:
+    from rich.markup import escape
+
+    out = console()
+    out.print(f"[bold]{guide.title}[/]")
+    out.print(f"As of {fmt_date(as_of)}. {len(items)} activities.", style="dim")
+    for step in guide.steps:
+        rows = [i for i in items if i.activity.step == step.id]
+        if not rows:
+            continue
+        done = sum(i.status == schedule.DONE for i in rows)
+        table = _table("Status", "ID", "Activity and the guide's target", "Dates",
+                       title=f"\n{step.name} ({done}/{len(rows)} done): {step.summary}")  # fmt: skip
+        table.columns[0].no_wrap = True
+        table.columns[1].no_wrap = True
+        table.columns[2].ratio = 1  # the title takes the room the other columns leave
+        table.columns[3].max_width = 22
+        table.expand = True
+        for item in rows:
+            a = item.activity
+            dates = fmt_window(a)
+            if a.weekend:
+                dates += " (weekend)"
+            status = item.status
+            if item.status == schedule.DONE and item.done_on is not None:
+                status = f"done {item.done_on:%b} {item.done_on.day}"
+            activity = f"{escape(a.title)}\n[dim]Target: {escape(a.target)}[/]"
+            table.add_row(status, a.id, activity, dates, style=row_style(item))
+        out.print(table)
+
+
+def render_show(guide: Guide, item: ActivityStatus, as_of: dt.date) -> None:
+    from rich.table import Table
+
+    a = item.activity
+    out = console()
+    out.print(f"[bold]{a.title}[/]")
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    step = guide.step(a.step)
+    grid.add_row("ID", a.id)
+    grid.add_row("Step", f"{step.name}: {step.summary}")
+    grid.add_row("Target (guide)", a.target)
+    if a.start is not None and a.start != a.due:
+        grid.add_row("Starts", fmt_date(a.start))
+    grid.add_row("Due", fmt_due(a))
+    if a.time:
+        grid.add_row("Time", f"{fmt_time(a.time)} Pacific time")
+    if a.series:
+        grid.add_row("Repeats", f"every year (this is the {a.due.year if a.due else ''} report)")
+    if a.details:
+        grid.add_row("Details", a.details)
+    if a.required_for:
+        grid.add_row("Required for", _REQUIRED_WORDS[a.required_for])
+    if a.resources:
+        grid.add_row("Resources", "\n".join(a.resources))
+    if a.submit_to:
+        grid.add_row("Submit to", ", ".join(a.submit_to))
+    status = status_words(item)
+    if item.status != schedule.DONE and item.days_left is not None:
+        status += f" ({fmt_days(item.days_left)}" + (" left)" if item.days_left > 1 else ")")
+    grid.add_row("Status", f"[{row_style(item) or 'default'}]{status}[/] as of {fmt_date(as_of)}")
+    if item.note:
+        grid.add_row("Note", item.note)
+    out.print(grid)
+    if a.weekend:
+        out.print(
+            f"[yellow]The due date is a {a.due:%A}: plan to finish by the Friday before.[/]"
+            if a.due
+            else ""
+        )
+
+
+_REQUIRED_WORDS = {
+    "all": "all LEAs identified as significantly disproportionate in this cohort",
+    "new": "newly identified LEAs (highly recommended for continuing LEAs)",
+}
+
+
+def _progress_bar(progress: StepProgress, width: int = 20) -> str:
+    filled = round(progress.fraction * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def render_status(
+    ws: Workspace, overdue: Sequence[ActivityStatus], soon: Sequence[ActivityStatus],
+    soon_days: int, unknown: Sequence[str],
+) -> None:  # fmt: skip
+    out = console()
+    guide = ws.guide
+    out.print(f"[bold]{guide.title}[/]")
+    out.print(f"As of {fmt_date(ws.as_of)}", style="dim")
+    out.print(f"Progress file: {ws.state_file.path}", style="dim")
+    out.print()
+    progress = schedule.progress_by_step(guide.steps, ws.statuses)
+    name_width = max(len(p.step.name) for p in progress)
+    for p in progress:
+        style = "green" if p.total and p.done == p.total else ""
+        out.print(
+            f"  {p.step.name:<{name_width}}  [{style or 'default'}]{_progress_bar(p)}[/]"
+            f"  {p.done:>3}/{p.total:<3} {round(p.fraction * 100):>3}%"
+        )
+    out.print()
+    if overdue:
+        table = _table("ID", "Activity", "Due", "Late", title=f"Overdue ({len(overdue)})")
+        table.title_style = "bold red"
+        table.columns[0].no_wrap = True
+        table.columns[1].ratio = 1
+        table.expand = True
+        for item in overdue:
+            table.add_row(
+                item.activity.id, item.activity.title, fmt_due(item.activity),
+                fmt_days(item.days_left), style="red",
+            )  # fmt: skip
+        out.print(table)
+    else:
+        out.print("[green]Nothing is overdue.[/]")
+    out.print()
+    last = ws.as_of + dt.timedelta(days=soon_days)
+    if soon:
+        what = "activity falls" if len(soon) == 1 else "activities fall"
+        out.print(
+            f"{len(soon)} {what} due in the next {soon_days} days (through "
+            f"{fmt_date(last)}): see `cimsig next --days {soon_days}`."
+        )
+    else:
+        out.print(f"Nothing falls due in the next {soon_days} days (through {fmt_date(last)}).")
+    if unknown:
+        out.print(
+            f"[yellow]The progress file records {len(unknown)} id(s) this guide does not have "
+            f"(kept, not counted): {', '.join(unknown)}[/]"
+        )
+
+
+def render_next(
+    as_of: dt.date, last: dt.date, hits: Sequence[ActivityStatus],
+    following: ActivityStatus | None, extra: Sequence[ActivityStatus],
+) -> None:  # fmt: skip
+    out = console()
+    span = f"from {fmt_date(as_of)} through {fmt_date(last)}"
+    if hits:
+        table = _table("Due", "Left", "ID", "Activity", title=f"Due {span}")
+        _next_rows(table, hits)
+        out.print(table)
+    else:
+        out.print(f"Nothing is due {span}.")
+        if following is not None:
+            a = following.activity
+            out.print(
+                f"The next deadline is {fmt_due(a)} ({fmt_days(following.days_left)} away): "
+                f"{a.id}, {a.title}."
+            )
+        else:
+            out.print("No deadline of the guide is left after that.")
+    if extra:
+        out.print()
+        table = _table("Due", "Left", "ID", "Activity", title="Also open, overdue or ongoing")
+        _next_rows(table, extra)
+        out.print(table)
+
+
+def _next_rows(table: Table, items: Sequence[ActivityStatus]) -> None:
+    from rich.markup import escape
+
+    table.columns[0].no_wrap = True
+    table.columns[2].no_wrap = True
+    table.columns[3].ratio = 1  # the title takes the room the other columns leave
+    table.expand = True
+    for item in items:
+        a = item.activity
+        due = fmt_date(a.due) if a.due else item.status
+        if a.weekend:
+            due += " *"
+        activity = escape(a.title)
+        # The window says more than the due date only when it spans days or has a time.
+        if a.time:
+            activity += f"\n[dim]{fmt_time(a.time)} Pacific time[/]"
+        elif a.start is not None and a.start != a.due:
+            activity += f"\n[dim]{fmt_window(a)}[/]"
+        table.add_row(due, fmt_days(item.days_left), a.id, activity, style=row_style(item))
+    if any(i.activity.weekend for i in items):
+        table.caption = "* falls on a weekend"
+        table.caption_justify = "left"

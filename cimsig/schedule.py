@@ -1,0 +1,173 @@
+"""Pure date logic: yearly occurrences and the status of every activity as of a date.
+
+Nothing here reads the clock, a file or the terminal: "today" is always the `as_of` argument.
+A due date is inclusive: an activity due on `as_of` is not overdue; it is overdue from the next day.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from cimsig.guide import Activity, Step
+
+DONE, OVERDUE, OPEN, UPCOMING, ONGOING = "done", "overdue", "open", "upcoming", "ongoing"
+STATUSES = (DONE, OVERDUE, OPEN, UPCOMING, ONGOING)
+
+# Far enough for any real guide, and a guard against looping forever on a bad `until`.
+_MAX_YEARS = 100
+
+
+class DoneLike(Protocol):
+    """What the schedule needs to know of a recorded completion (see state.DoneRecord)."""
+
+    @property
+    def on(self) -> dt.date: ...
+
+    @property
+    def note(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class ActivityStatus:
+    activity: Activity
+    status: str
+    days_left: int | None  # negative when late, None when there is no due date
+    done_on: dt.date | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    step: Step
+    done: int
+    total: int
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 0.0
+
+
+# -- yearly items -------------------------------------------------------------------------------
+
+
+def _same_day_in(year: int, day: dt.date) -> dt.date:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # February 29 in a year that has none
+        return day.replace(year=year, day=28)
+
+
+def occurrences(activity: Activity, as_of: dt.date) -> list[Activity]:
+    """The concrete activities of a yearly item (the item itself when it does not repeat).
+
+    One per year from its first due date: up to `until` when the guide gives one, else through
+    the first occurrence due after `as_of`, so the next one is always on the list.
+    """
+    if activity.repeat != "yearly" or activity.due is None:
+        return [activity]
+    first = activity.due
+    result: list[Activity] = []
+    for year in range(first.year, first.year + _MAX_YEARS):
+        due = _same_day_in(year, first)
+        if activity.until is not None:
+            if due > activity.until:
+                break
+        elif result and result[-1].due is not None and result[-1].due > as_of:
+            break
+        start = None
+        if activity.start is not None:
+            start = _same_day_in(activity.start.year + year - first.year, activity.start)
+        result.append(
+            dataclasses.replace(
+                activity, id=f"{activity.id}-{year}", start=start, due=due, repeat=None,
+                series=activity.id,
+            )
+        )  # fmt: skip
+    return result
+
+
+def expand(activities: Iterable[Activity], as_of: dt.date) -> list[Activity]:
+    """Every concrete activity as of a date, in guide order, yearly items expanded."""
+    return [occ for activity in activities for occ in occurrences(activity, as_of)]
+
+
+def is_known_id(activity_id: str, activities: Iterable[Activity], as_of: dt.date) -> bool:
+    """Whether an id recorded in a state file names an activity of the guide.
+
+    A yearly occurrence beyond today's horizon (say, done early for next year) is still known.
+    """
+    for activity in activities:
+        if activity.id == activity_id:
+            return activity.repeat is None
+        if activity.repeat == "yearly" and activity.due is not None:
+            year = activity_id.removeprefix(activity.id + "-")
+            if year != activity_id and len(year) == 4 and year.isdigit():
+                last = activity.until.year if activity.until else activity.due.year + _MAX_YEARS
+                return activity.due.year <= int(year) <= last
+    return False
+
+
+# -- status -------------------------------------------------------------------------------------
+
+
+def status_of(activity: Activity, as_of: dt.date, done: DoneLike | None = None) -> ActivityStatus:
+    """Where one activity stands on `as_of`."""
+    days_left = (activity.due - as_of).days if activity.due is not None else None
+    if done is not None:
+        return ActivityStatus(activity, DONE, days_left, done.on, done.note)
+    started = activity.start is None or activity.start <= as_of
+    if activity.due is None:
+        status = ONGOING if started else UPCOMING
+    elif activity.due < as_of:
+        status = OVERDUE
+    elif activity.start is not None and activity.start <= as_of:
+        status = OPEN
+    else:
+        status = UPCOMING
+    return ActivityStatus(activity, status, days_left)
+
+
+def statuses(
+    activities: Iterable[Activity], as_of: dt.date, done: Mapping[str, DoneLike]
+) -> list[ActivityStatus]:
+    """The status of every activity (yearly items expanded) as of a date, in guide order."""
+    return [status_of(a, as_of, done.get(a.id)) for a in expand(activities, as_of)]
+
+
+def progress_by_step(steps: Sequence[Step], items: Sequence[ActivityStatus]) -> list[StepProgress]:
+    """Done / total for each step, in the guide's step order."""
+    result = []
+    for step in steps:
+        in_step = [s for s in items if s.activity.step == step.id]
+        result.append(StepProgress(step, sum(s.status == DONE for s in in_step), len(in_step)))
+    return result
+
+
+def overdue(items: Iterable[ActivityStatus]) -> list[ActivityStatus]:
+    """Overdue activities, the longest overdue first."""
+    late = [s for s in items if s.status == OVERDUE]
+    return sorted(late, key=lambda s: s.activity.due or dt.date.max)
+
+
+def due_between(
+    items: Iterable[ActivityStatus], first: dt.date, last: dt.date
+) -> list[ActivityStatus]:
+    """Not-done activities due from `first` through `last` (both inclusive), soonest first."""
+    hits = [
+        s
+        for s in items
+        if s.status != DONE and s.activity.due is not None and first <= s.activity.due <= last
+    ]
+    return sorted(hits, key=lambda s: s.activity.due or dt.date.max)
+
+
+def first_due_after(items: Iterable[ActivityStatus], day: dt.date) -> ActivityStatus | None:
+    """The first not-done activity due after `day`, so "next" never comes back empty-handed."""
+    later = [
+        s for s in items if s.status != DONE and s.activity.due is not None and s.activity.due > day
+    ]
+    return min(later, key=lambda s: s.activity.due or dt.date.max, default=None)
