@@ -6,6 +6,7 @@ stderr and exits with its code. Only this module reads the clock.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -60,25 +61,33 @@ app = typer.Typer(
 GuideOption = Annotated[
     Path | None,
     typer.Option(
-        "--guide", envvar="CIMSIG_GUIDE", show_default=False, dir_okay=False,
+        "--guide",
+        envvar="CIMSIG_GUIDE",
+        show_default=False,
+        dir_okay=False,
         help="Guide file to use instead of the bundled 2024 guide (or set CIMSIG_GUIDE).",
     ),
-]  # fmt: skip
+]
 StateOption = Annotated[
     Path | None,
     typer.Option(
-        "--state", envvar="CIMSIG_STATE", show_default=False, dir_okay=False,
+        "--state",
+        envvar="CIMSIG_STATE",
+        show_default=False,
+        dir_okay=False,
         help="Progress file to use (or set CIMSIG_STATE). Default: see `cimsig where`.",
     ),
-]  # fmt: skip
+]
 AsOfOption = Annotated[
     str | None,
     typer.Option(
-        "--as-of", show_default=False, metavar="DATE",
+        "--as-of",
+        show_default=False,
+        metavar="DATE",
         help="Show things as they stand on this date instead of today (2024-10-01, 10/1/2024, "
         "Oct 1 2024).",
     ),
-]  # fmt: skip
+]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print JSON for other programs instead of a table.")
 ]
@@ -127,10 +136,8 @@ def _root(
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):
                 reconfigure(errors="replace")
-            except (ValueError, OSError):  # pragma: no cover - exotic streams
-                pass
 
 
 # -- the guide ----------------------------------------------------------------------------------
@@ -181,11 +188,14 @@ def show(
 def validate(
     path: Annotated[
         Path | None,
-        typer.Argument(help="The guide file to check (default: the guide in use).",
-                       show_default=False, dir_okay=False),
+        typer.Argument(
+            help="The guide file to check (default: the guide in use).",
+            show_default=False,
+            dir_okay=False,
+        ),
     ] = None,
     guide: GuideOption = None,
-) -> None:  # fmt: skip
+) -> None:
     """Check a guide file; list every problem (exit 3), or say it is fine (exit 0)."""
     loaded = load_guide(path or guide)
     weekend = [a.id for a in loaded.activities if a.weekend]
@@ -237,15 +247,19 @@ def done(
     ],
     on: Annotated[
         str | None,
-        typer.Option("--on", metavar="DATE", show_default=False,
-                     help="The day it was done (default: the as-of date, normally today)."),
+        typer.Option(
+            "--on",
+            metavar="DATE",
+            show_default=False,
+            help="The day it was done (default: the as-of date, normally today).",
+        ),
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="A note to keep with it.")] = None,
     as_of: AsOfOption = None,
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
-) -> None:  # fmt: skip
+) -> None:
     """Mark activities as done."""
     ws = _workspace(guide, state, as_of)
     done_on = _date(on, "--on") if on is not None else ws.as_of
@@ -269,14 +283,16 @@ def done(
 def undo(
     activity_ids: Annotated[
         list[str] | None,
-        typer.Argument(metavar="[ID...]",
-                       help="Activities to reopen. Without an id: revert the most recent change."),
+        typer.Argument(
+            metavar="[ID...]",
+            help="Activities to reopen. Without an id: revert the most recent change.",
+        ),
     ] = None,
     as_of: AsOfOption = None,
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
-) -> None:  # fmt: skip
+) -> None:
     """Reopen activities, or (with no id) revert the most recent change."""
     ws = _workspace(guide, state, as_of)
     if not activity_ids:
@@ -376,10 +392,11 @@ def next_(
     if all_:
         shown = {i.activity.id for i in hits}
         extra = [
-            i for i in ws.statuses
+            i
+            for i in ws.statuses
             if i.activity.id not in shown
             and i.status in (schedule.OVERDUE, schedule.OPEN, schedule.ONGOING)
-        ]  # fmt: skip
+        ]
     if json_out:
         render.print_json([render.activity_json(ws.guide, i) for i in [*hits, *extra]])
     else:

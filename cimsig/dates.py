@@ -32,7 +32,7 @@ def parse_user_date(text: str, today: dt.date, *, option: str = "date") -> dt.da
     for pattern, order in ((_ISO, "ymd"), (_US, "mdy")):
         match = pattern.match(value)
         if match:
-            parts = dict(zip(order, (int(g) for g in match.groups())))
+            parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
             return _make(parts["y"], parts["m"], parts["d"], text, option)
     if _MONTH_WORD.search(value) and _YEAR.search(value) and len(value) <= 40:
         return _parse_month_name(value, text, option)

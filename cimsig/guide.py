@@ -33,9 +33,21 @@ _HEADER_KEYS = {"id", "title", "source", "cohort", "time_zone", "budget_period",
 _STEP_KEYS = {"id", "name", "summary"}
 _BUDGET_KEYS = {"start", "end", "months"}
 _ACTIVITY_KEYS = {
-    "id", "step", "title", "details", "target", "start", "due", "time", "ongoing", "repeat",
-    "until", "resources", "submit_to", "required_for",
-}  # fmt: skip
+    "id",
+    "step",
+    "title",
+    "details",
+    "target",
+    "start",
+    "due",
+    "time",
+    "ongoing",
+    "repeat",
+    "until",
+    "resources",
+    "submit_to",
+    "required_for",
+}
 
 
 @dataclass(frozen=True)

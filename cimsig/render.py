@@ -98,9 +98,9 @@ def status_words(item: ActivityStatus) -> str:
 
 
 def row_style(item: ActivityStatus) -> str:
-    if item.status in (schedule.OPEN, schedule.UPCOMING) and item.days_left is not None:
-        if item.days_left <= SOON_DAYS:
-            return "yellow"
+    soon = item.days_left is not None and item.days_left <= SOON_DAYS
+    if item.status in (schedule.OPEN, schedule.UPCOMING) and soon:
+        return "yellow"
     return STATUS_STYLE[item.status]
 
 
@@ -158,9 +158,13 @@ def _table(*columns: str, title: str | None = None) -> Table:
     from rich.table import Table
 
     table = Table(
-        title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD,
-        pad_edge=False, show_edge=False,
-    )  # fmt: skip
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+    )
     for name in columns:
         table.add_column(name)
     return table
@@ -177,8 +181,13 @@ def render_list(guide: Guide, items: Sequence[ActivityStatus], as_of: dt.date) -
         if not rows:
             continue
         done = sum(i.status == schedule.DONE for i in rows)
-        table = _table("Status", "ID", "Activity and the guide's target", "Dates",
-                       title=f"\n{step.name} ({done}/{len(rows)} done): {step.summary}")  # fmt: skip
+        table = _table(
+            "Status",
+            "ID",
+            "Activity and the guide's target",
+            "Dates",
+            title=f"\n{step.name} ({done}/{len(rows)} done): {step.summary}",
+        )
         table.columns[0].no_wrap = True
         table.columns[1].no_wrap = True
         table.columns[2].ratio = 1  # the title takes the room the other columns leave
@@ -252,9 +261,12 @@ def _progress_bar(progress: StepProgress, width: int = 20) -> str:
 
 
 def render_status(
-    ws: Workspace, overdue: Sequence[ActivityStatus], soon: Sequence[ActivityStatus],
-    soon_days: int, unknown: Sequence[str],
-) -> None:  # fmt: skip
+    ws: Workspace,
+    overdue: Sequence[ActivityStatus],
+    soon: Sequence[ActivityStatus],
+    soon_days: int,
+    unknown: Sequence[str],
+) -> None:
     out = console()
     guide = ws.guide
     out.print(f"[bold]{guide.title}[/]")
@@ -278,9 +290,12 @@ def render_status(
         table.expand = True
         for item in overdue:
             table.add_row(
-                item.activity.id, item.activity.title, fmt_due(item.activity),
-                fmt_days(item.days_left), style="red",
-            )  # fmt: skip
+                item.activity.id,
+                item.activity.title,
+                fmt_due(item.activity),
+                fmt_days(item.days_left),
+                style="red",
+            )
         out.print(table)
     else:
         out.print("[green]Nothing is overdue.[/]")
@@ -302,9 +317,12 @@ def render_status(
 
 
 def render_next(
-    as_of: dt.date, last: dt.date, hits: Sequence[ActivityStatus],
-    following: ActivityStatus | None, extra: Sequence[ActivityStatus],
-) -> None:  # fmt: skip
+    as_of: dt.date,
+    last: dt.date,
+    hits: Sequence[ActivityStatus],
+    following: ActivityStatus | None,
+    extra: Sequence[ActivityStatus],
+) -> None:
     out = console()
     span = f"from {fmt_date(as_of)} through {fmt_date(last)}"
     if hits:

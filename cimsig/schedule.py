@@ -83,10 +83,14 @@ def occurrences(activity: Activity, as_of: dt.date) -> list[Activity]:
             start = _same_day_in(activity.start.year + year - first.year, activity.start)
         result.append(
             dataclasses.replace(
-                activity, id=f"{activity.id}-{year}", start=start, due=due, repeat=None,
+                activity,
+                id=f"{activity.id}-{year}",
+                start=start,
+                due=due,
+                repeat=None,
                 series=activity.id,
             )
-        )  # fmt: skip
+        )
     return result
 
 

@@ -140,9 +140,13 @@ class State:
         }
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
         body = yaml.dump(
-            document, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+            document,
+            Dumper=dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            default_flow_style=False,
             width=100,
-        )  # fmt: skip
+        )
         return _HEADER + body
 
 

@@ -36,7 +36,7 @@ class Mapping(dict):  # type: ignore[type-arg]
         return self.key_lines.get(key, self.line)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     """The safe loader, with line-aware mappings and without implicit timestamps."""
 
 

@@ -1,0 +1,63 @@
+"""Dates typed by users."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cimsig.dates import parse_user_date
+from cimsig.errors import BadDateError
+
+TODAY = dt.date(2024, 10, 15)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2024-10-01", dt.date(2024, 10, 1)),
+        ("10/1/2024", dt.date(2024, 10, 1)),
+        ("10/01/2024", dt.date(2024, 10, 1)),
+        ("Oct 1 2024", dt.date(2024, 10, 1)),
+        ("October 1, 2024", dt.date(2024, 10, 1)),
+        ("1 Oct 2024", dt.date(2024, 10, 1)),
+        ("today", TODAY),
+        (" Yesterday ", dt.date(2024, 10, 14)),
+        ("tomorrow", dt.date(2024, 10, 16)),
+    ],
+)
+def test_accepted_forms(text: str, expected: dt.date) -> None:
+    assert parse_user_date(text, TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024-02-30",
+        "2/30/2024",
+        "Feb 30 2024",
+        "13/1/2024",
+        "Oct 1",
+        "next week",
+        "",
+        "2024",
+        "10-1-24",
+        "Oct 2024",
+        "1/10/24",
+        "2024-10-01T10:00",
+    ],
+)
+def test_everything_else_is_refused_with_an_example(text: str) -> None:
+    with pytest.raises(BadDateError) as info:
+        parse_user_date(text, TODAY, option="--on")
+    assert info.value.exit_code == 2
+    assert "--on" in str(info.value) and "2024-10-01" in str(info.value)
+
+
+@given(st.text(max_size=30))
+def test_any_text_is_a_date_or_our_error(text: str) -> None:
+    with contextlib.suppress(BadDateError):
+        assert isinstance(parse_user_date(text, TODAY), dt.date)
