@@ -8,6 +8,7 @@ and the activity, so a person editing next year's guide can fix them in one pass
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -124,9 +125,19 @@ def bundled_guide_path() -> Path:
     return here.parent / "data" / BUNDLED_GUIDE_NAME
 
 
-def load_guide(path: Path | None = None) -> Guide:
-    """Load and check a guide file (the bundled one when `path` is None)."""
+def load_guide(path: Path | None = None, *, cache_dir: Path | None = None) -> Guide:
+    """Load and check a guide file (the bundled one when `path` is None).
+
+    With `cache_dir`, a guide checked before and not changed since is read from the cache.
+    """
     path = path if path is not None else bundled_guide_path()
+    stat = _stat(path)
+    if cache_dir is not None:
+        from cimsig import guidecache
+
+        cached = guidecache.load(path, stat, cache_dir)
+        if cached is not None:
+            return cached
     text = _read_text(path)
     try:
         data = load_yaml(text)
@@ -141,17 +152,28 @@ def load_guide(path: Path | None = None) -> Guide:
             f"The guide file {path} has {count} problem{'s' if count != 1 else ''}:",
             problems=problems,
         )
+    if cache_dir is not None:
+        guidecache.store(guide, path, stat, cache_dir)
     return guide
+
+
+def _stat(path: Path) -> os.stat_result:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise GuideError(f"There is no guide file at {path}.") from None
+    except OSError as exc:
+        raise GuideError(f"The guide file {path} cannot be read: {exc.strerror or exc}.") from None
+    if stat.st_size > MAX_GUIDE_BYTES:
+        raise GuideError(
+            f"The guide file {path} is {stat.st_size / 1024 / 1024:.1f} MB; a guide can be at "
+            f"most {MAX_GUIDE_BYTES // 1024 // 1024} MB. Is this the right file?"
+        )
+    return stat
 
 
 def _read_text(path: Path) -> str:
     try:
-        size = path.stat().st_size
-        if size > MAX_GUIDE_BYTES:
-            raise GuideError(
-                f"The guide file {path} is {size / 1024 / 1024:.1f} MB; a guide can be at most "
-                f"{MAX_GUIDE_BYTES // 1024 // 1024} MB. Is this the right file?"
-            )
         raw = path.read_bytes()
     except FileNotFoundError:
         raise GuideError(f"There is no guide file at {path}.") from None
@@ -159,6 +181,8 @@ def _read_text(path: Path) -> str:
         raise GuideError(f"{path} is a folder, not a guide file.") from None
     except OSError as exc:
         raise GuideError(f"The guide file {path} cannot be read: {exc.strerror or exc}.") from None
+    if len(raw) > MAX_GUIDE_BYTES:  # it grew since it was measured
+        raise GuideError(f"The guide file {path} is larger than a guide can be.")
     if b"\x00" in raw:
         raise GuideError(f"The guide file {path} is not a text file (is it the right file?).")
     try:

@@ -139,8 +139,17 @@ def activity_json(guide: Guide, item: ActivityStatus) -> dict[str, Any]:
 
 
 def print_json(data: Any) -> None:
-    """Stable machine output: sorted keys, two-space indent, ASCII-safe on any console."""
-    sys.stdout.write(json.dumps(data, sort_keys=True, indent=2) + "\n")
+    """Stable machine output: sorted keys, ISO dates, ASCII-safe on any console.
+
+    A list prints one item per line: readable and diffable, and written by the C encoder (an
+    indented dump goes through the pure-Python one, a second for thousands of activities).
+    """
+    if isinstance(data, list):
+        items = ",\n".join(json.dumps(item, sort_keys=True) for item in data)
+        text = f"[\n{items}\n]" if data else "[]"
+    else:
+        text = json.dumps(data, sort_keys=True, indent=2)
+    sys.stdout.write(text + "\n")
 
 
 # -- tables -------------------------------------------------------------------------------------

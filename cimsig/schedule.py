@@ -10,25 +10,19 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from cimsig.guide import Activity, Step
+
+if TYPE_CHECKING:
+    # What the schedule needs of a recorded completion: its date and its note.
+    from cimsig.state import DoneRecord as DoneLike
 
 DONE, OVERDUE, OPEN, UPCOMING, ONGOING = "done", "overdue", "open", "upcoming", "ongoing"
 STATUSES = (DONE, OVERDUE, OPEN, UPCOMING, ONGOING)
 
 # Far enough for any real guide, and a guard against looping forever on a bad `until`.
 _MAX_YEARS = 100
-
-
-class DoneLike(Protocol):
-    """What the schedule needs to know of a recorded completion (see state.DoneRecord)."""
-
-    @property
-    def on(self) -> dt.date: ...
-
-    @property
-    def note(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -99,20 +93,26 @@ def expand(activities: Iterable[Activity], as_of: dt.date) -> list[Activity]:
     return [occ for activity in activities for occ in occurrences(activity, as_of)]
 
 
-def is_known_id(activity_id: str, activities: Iterable[Activity], as_of: dt.date) -> bool:
-    """Whether an id recorded in a state file names an activity of the guide.
+def unknown_ids(ids: Iterable[str], activities: Iterable[Activity]) -> list[str]:
+    """The ids (recorded in a state file) that name no activity of the guide, sorted.
 
     A yearly occurrence beyond today's horizon (say, done early for next year) is still known.
     """
-    for activity in activities:
-        if activity.id == activity_id:
-            return activity.repeat is None
-        if activity.repeat == "yearly" and activity.due is not None:
-            year = activity_id.removeprefix(activity.id + "-")
-            if year != activity_id and len(year) == 4 and year.isdigit():
-                last = activity.until.year if activity.until else activity.due.year + _MAX_YEARS
-                return activity.due.year <= int(year) <= last
-    return False
+    activities = list(activities)
+    plain = {a.id for a in activities if a.repeat is None}
+    yearly = {a.id: a for a in activities if a.repeat == "yearly" and a.due is not None}
+    unknown = []
+    for activity_id in ids:
+        if activity_id in plain:
+            continue
+        base, _, year = activity_id.rpartition("-")
+        series = yearly.get(base)
+        if series is not None and len(year) == 4 and year.isdigit() and series.due is not None:
+            last = series.until.year if series.until else series.due.year + _MAX_YEARS
+            if series.due.year <= int(year) <= last:
+                continue
+        unknown.append(activity_id)
+    return sorted(unknown)
 
 
 # -- status -------------------------------------------------------------------------------------

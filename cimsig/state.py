@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
-import sys
-import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from cimsig.errors import StateError
+from cimsig.fileio import atomic_write_text
 from cimsig.yamlio import Mapping, YamlProblem, load_yaml, parse_iso_date, plain
 
 STATE_FORMAT = 1
@@ -319,42 +316,3 @@ class StateFile:
                 f"The state file {self.path} could not be saved ({exc.strerror or exc}); "
                 "the previous version is unchanged."
             ) from None
-
-
-def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
-    """Write a whole file or nothing: temp file in the same folder, fsync, then rename."""
-    data = text.encode(encoding)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        _replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
-    if sys.platform != "win32":
-        with contextlib.suppress(OSError):
-            dir_fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-
-
-def _replace(source: Path, target: Path) -> None:
-    # On Windows a file that another program has open (a virus scanner, an editor) cannot be
-    # replaced for a moment; a few short retries ride that out.
-    for attempt in range(5):
-        try:
-            os.replace(source, target)
-            return
-        except PermissionError:
-            if sys.platform != "win32" or attempt == 4:
-                raise
-            time.sleep(0.1 * (attempt + 1))

@@ -46,15 +46,13 @@ class Workspace:
 
     def unknown_ids(self) -> list[str]:
         """Ids recorded in the state that this guide does not have: kept, and reported."""
-        return sorted(
-            i
-            for i in self.state.done
-            if not schedule.is_known_id(i, self.guide.activities, self.as_of)
-        )
+        return schedule.unknown_ids(self.state.done, self.guide.activities)
 
 
-def open_workspace(guide_path: Path | None, state_path: Path, as_of: dt.date) -> Workspace:
-    guide = load_guide(guide_path)
+def open_workspace(
+    guide_path: Path | None, state_path: Path, as_of: dt.date, cache_dir: Path | None = None
+) -> Workspace:
+    guide = load_guide(guide_path, cache_dir=cache_dir)
     state_file = StateFile(state_path)
     state = state_file.read()
     check_belongs(state, guide, state_path)

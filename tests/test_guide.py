@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import textwrap
 from pathlib import Path
 
@@ -355,3 +356,41 @@ def test_any_text_loads_or_raises_our_error(tmp_path: Path, text: str) -> None:
         load_guide(path)
     except GuideError as exc:
         assert str(exc)
+
+
+# -- the cache of checked guides ----------------------------------------------------------------
+
+
+def test_the_cache_gives_the_same_guide_and_notices_changes(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    fresh = load_guide()
+    first = load_guide(cache_dir=cache)
+    assert list(cache.glob("guide-*.json"))
+    cached = load_guide(cache_dir=cache)
+    assert cached == fresh == first
+    assert [a.line for a in cached.activities] == [a.line for a in fresh.activities]
+    path = write(tmp_path, GOOD)
+    assert load_guide(path, cache_dir=cache).activities[0].due == dt.date(2025, 5, 1)
+    changed = GOOD.replace("due: 2025-05-01", "due: 2025-05-02")
+    path.write_text(changed, encoding="utf-8")
+    os.utime(path, ns=(1, 1))  # even a file whose time went back is read again: size or time differ
+    assert load_guide(path, cache_dir=cache).activities[0].due == dt.date(2025, 5, 2)
+
+
+def test_a_broken_cache_is_ignored(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    load_guide(cache_dir=cache)
+    for file in cache.glob("guide-*.json"):
+        file.write_text("{not json", encoding="utf-8")
+    assert load_guide(cache_dir=cache) == load_guide()
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be")
+    assert load_guide(cache_dir=blocked) == load_guide()
+
+
+def test_a_bad_guide_is_never_cached(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    path = write(tmp_path, GOOD.replace("step: prep", "step: nope"))
+    for _ in range(2):
+        with pytest.raises(GuideError):
+            load_guide(path, cache_dir=cache)

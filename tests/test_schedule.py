@@ -112,12 +112,21 @@ def test_first_due_after_skips_done_work() -> None:
     assert following is not None and following.activity.id == "step4-report-2024jul-2025mar"
 
 
-def test_known_ids_include_future_yearly_occurrences() -> None:
+def test_unknown_ids_exclude_future_yearly_occurrences() -> None:
     guide = load_guide()
-    as_of = D(2024, 5, 1)
-    assert schedule.is_known_id("step4-unduplicated-count-2029", guide.activities, as_of)
-    assert not schedule.is_known_id("step4-unduplicated-count-2024", guide.activities, as_of)
-    assert not schedule.is_known_id("step4-unduplicated-count", guide.activities, as_of)
-    assert not schedule.is_known_id("step9-nothing", guide.activities, as_of)
+    ids = [
+        "step4-unduplicated-count-2029",
+        "step4-unduplicated-count-2024",
+        "step4-unduplicated-count",
+        "step9-nothing",
+        "prep-assurance",
+    ]
+    assert schedule.unknown_ids(ids, guide.activities) == [
+        "step4-unduplicated-count",
+        "step4-unduplicated-count-2024",
+        "step9-nothing",
+    ]
     bounded = dataclasses.replace(guide.activities[-1], until=D(2026, 12, 31))
-    assert not schedule.is_known_id("step4-unduplicated-count-2027", [bounded], as_of)
+    assert schedule.unknown_ids(["step4-unduplicated-count-2027"], [bounded]) == [
+        "step4-unduplicated-count-2027"
+    ]
