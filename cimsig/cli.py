@@ -408,6 +408,158 @@ def next_(
         render.render_next(ws.as_of, last, hits, following, extra)
 
 
+# -- sharing ------------------------------------------------------------------------------------
+
+export_app = typer.Typer(
+    cls=CimsigGroup,
+    help="Write the plan as a calendar, a spreadsheet, a printable checklist or JSON.",
+    no_args_is_help=True,
+)
+app.add_typer(export_app, name="export")
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", dir_okay=False, show_default=False, metavar="FILE",
+        help="Write to this file (in one step: never half a file). Default: the screen.",
+    ),
+]  # fmt: skip
+
+
+@export_app.command("ics")
+def export_ics(
+    output: OutputOption = None,
+    include_done: Annotated[
+        bool, typer.Option("--include-done", help="Also export done activities, marked done.")
+    ] = False,
+    spans: Annotated[
+        bool, typer.Option("--spans", help="Also add each window (July-October) as one event.")
+    ] = False,
+    remind: Annotated[
+        str | None,
+        typer.Option(
+            "--remind", metavar="7d|2w", help="Add a reminder this long before each deadline."
+        ),
+    ] = None,
+    todo: Annotated[
+        bool, typer.Option("--todo", help="Write tasks (VTODO) instead of events, for task apps.")
+    ] = False,
+    as_of: AsOfOption = None,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """A calendar file for Outlook, Google Calendar or Apple Calendar: one event per deadline."""
+    from cimsig import export
+
+    remind_days = export.parse_remind(remind) if remind is not None else None
+    ws = _workspace(guide, state, as_of)
+    data, left_out = export.build_ics(
+        ws.guide, ws.statuses, now=_now(), include_done=include_done, spans=spans,
+        remind_days=remind_days, todo=todo,
+    )  # fmt: skip
+    export.write_output(data, output)
+    if left_out:
+        typer.echo(
+            f"{left_out} ongoing activities have no date and are not in the calendar.", err=True
+        )
+    if output is not None:
+        typer.echo(f"Wrote {output}.", err=True)
+
+
+@export_app.command("csv")
+def export_csv(
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """A spreadsheet (CSV, opens in Excel): one row per activity with its status."""
+    from cimsig import export
+
+    ws = _workspace(guide, state, as_of)
+    export.write_output(export.build_csv(ws.guide, ws.statuses), output)
+    if output is not None:
+        typer.echo(f"Wrote {output}.", err=True)
+
+
+@export_app.command("md")
+def export_md(
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """A printable checklist (Markdown) for a team meeting or a board report."""
+    from cimsig import export
+
+    ws = _workspace(guide, state, as_of)
+    text = export.build_markdown(ws.guide, ws.statuses, ws.as_of)
+    export.write_output(text.encode("utf-8"), output)
+    if output is not None:
+        typer.echo(f"Wrote {output}.", err=True)
+
+
+@export_app.command("json")
+def export_json(
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """One JSON document: the guide, progress per step, and every activity with its status."""
+    from cimsig import export
+
+    ws = _workspace(guide, state, as_of)
+    text = export.build_json(ws.guide, ws.statuses, ws.as_of)
+    export.write_output(text.encode("utf-8"), output)
+    if output is not None:
+        typer.echo(f"Wrote {output}.", err=True)
+
+
+@app.command("timeline")
+def timeline_(
+    by_step: Annotated[bool, typer.Option("--by-step", help="One row per step.")] = False,
+    from_: Annotated[
+        str | None, typer.Option("--from", metavar="DATE", help="Start the chart here.")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", metavar="DATE", help="End the chart here.")
+    ] = None,
+    svg: Annotated[
+        Path | None,
+        typer.Option("--svg", dir_okay=False, metavar="FILE", help="Also save the picture as SVG."),
+    ] = None,
+    width: Annotated[
+        int | None,
+        typer.Option("--width", min=40, help="Width in characters (default: the terminal's)."),
+    ] = None,
+    as_of: AsOfOption = None,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """A Gantt chart of the plan: a bar per window, a diamond per deadline, a line at today."""
+    from cimsig import timeline
+
+    ws = _workspace(guide, state, as_of)
+    first, last = timeline.date_range(ws.statuses)
+    first = _date(from_, "--from") if from_ else first
+    last = _date(to, "--to") if to else last
+    if first > last:
+        raise UsageError(f"--from {first} is after --to {last}.")
+    _, columns = render.timeline_width(width)
+    chart = timeline.layout(
+        ws.guide, ws.statuses, ws.as_of, columns=columns, first=first, last=last, by_step=by_step
+    )
+    picture = render.render_timeline(
+        ws.guide, chart, ws.as_of, width=width, svg=str(svg) if svg else None
+    )
+    if svg is not None and picture is not None:
+        from cimsig import export
+
+        export.write_output(picture.encode("utf-8"), svg)
+        typer.echo(f"Wrote {svg}.", err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `cimsig` command and of `python -m cimsig`."""
     args = sys.argv[1:] if argv is None else argv
@@ -425,6 +577,8 @@ def _build_only(name: str | None) -> None:
     Typer builds the parser of every command before it runs one (about 1.5 ms each); a command
     typed many times a day should pay for itself only. Help and unknown names keep them all.
     """
-    wanted = [c for c in app.registered_commands if c.name == name]
-    if wanted:
-        app.registered_commands[:] = wanted
+    commands = [c for c in app.registered_commands if c.name == name]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if commands or groups:
+        app.registered_commands[:] = commands
+        app.registered_groups[:] = groups

@@ -30,7 +30,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         with contextlib.suppress(OSError):
-            os.chmod(tmp, path.stat().st_mode & 0o777)
+            # The new file gets the old one's permissions, or what the user's umask gives a new
+            # file (mkstemp makes it private to its owner).
+            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
         _replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -56,3 +58,9 @@ def _replace(source: Path, target: Path) -> None:
             if sys.platform != "win32" or attempt == 4:
                 raise
             time.sleep(0.1 * (attempt + 1))
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -13,13 +13,14 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from cimsig import schedule
+from cimsig import schedule, timeline
 from cimsig.guide import Activity, Guide
 from cimsig.schedule import ActivityStatus, StepProgress
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     from cimsig.workspace import Workspace
 
@@ -377,3 +378,84 @@ def _next_rows(table: Table, items: Sequence[ActivityStatus]) -> None:
     if any(i.activity.weekend for i in items):
         table.caption = "* falls on a weekend"
         table.caption_justify = "left"
+
+
+# -- timeline -----------------------------------------------------------------------------------
+
+TIMELINE_STYLE = {
+    schedule.DONE: "green",
+    schedule.OVERDUE: "red",
+    schedule.OPEN: "yellow",
+    schedule.UPCOMING: "blue",
+    schedule.ONGOING: "cyan",
+}
+TIMELINE_LABEL_WIDTH = 30
+
+
+def timeline_width(total: int | None = None) -> tuple[int, int]:
+    """(label width, chart columns) for a terminal `total` characters wide."""
+    width = total if total is not None else console().width
+    return TIMELINE_LABEL_WIDTH, max(12, width - TIMELINE_LABEL_WIDTH - 1)
+
+
+def render_timeline(
+    guide: Guide, tl: timeline.Timeline, as_of: dt.date, *, width: int | None, svg: str | None
+) -> str | None:
+    """Draw the timeline on the terminal; with `svg`, also return it as an SVG document."""
+    import io
+
+    from rich.console import Console
+    from rich.text import Text
+
+    label_width = TIMELINE_LABEL_WIDTH
+    lines: list[Text] = []
+    lines.append(Text(f"{guide.title}: timeline", style="bold"))
+    lines.append(
+        Text(f"{fmt_date(tl.first, weekday=False)} to {fmt_date(tl.last, weekday=False)}, "
+             f"as of {fmt_date(as_of)}", style="dim")
+    )  # fmt: skip
+    pad = " " * (label_width + 1)
+    lines.append(_header_text(pad + tl.years, "bold"))
+    lines.append(_header_text(pad + tl.months, "dim"))
+    for row in tl.rows:
+        text = Text(f"{row.label[:label_width]:<{label_width}} ", style=TIMELINE_STYLE[row.status])
+        for cell in row.cells:
+            style = TIMELINE_STYLE[cell.status] if cell.status else ""
+            if cell.mark == timeline.TODAY:
+                style = "bold magenta"
+            text.append(cell.mark, style=style)
+        lines.append(text)
+    legend = Text(
+        f"{timeline.BAR} window  {timeline.DEADLINE} deadline  {timeline.ONGOING} ongoing  "
+        f"{timeline.TODAY} as of {fmt_date(as_of, weekday=False)}   "
+    )
+    for status, style in TIMELINE_STYLE.items():
+        legend.append(status, style=style)
+        legend.append(" ")
+    lines.append(Text(""))
+    lines.append(legend)
+    out = console()
+    for line in lines:
+        out.print(line, no_wrap=True, overflow="crop", crop=True)
+    if svg is None:
+        return None
+    recorder = Console(
+        record=True, width=width or out.width, file=io.StringIO(), force_terminal=True,
+        color_system="truecolor",
+    )  # fmt: skip
+    for line in lines:
+        recorder.print(line, no_wrap=True, overflow="crop", crop=True)
+    return recorder.export_svg(title=f"cimsig timeline: {guide.title}")
+
+
+def _header_text(line: str, style: str) -> Text:
+    """Labels styled, the spaces between them not: in SVG each label then gets its own place
+    (a text element mixing spaces and labels is spaced differently by some SVG renderers)."""
+    import re
+
+    from rich.text import Text
+
+    text = Text()
+    for run in re.findall(r" +|[^ ]+", line):
+        text.append(run, style="" if run.startswith(" ") else style)
+    return text

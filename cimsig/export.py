@@ -1,0 +1,281 @@
+"""Exports: a calendar (ICS), a spreadsheet (CSV), a printable checklist (Markdown), one JSON file.
+
+Each builder is pure: it takes the guide and the statuses and returns the file's bytes or text.
+`write_output` puts them on stdout or, with `-o`, into a file written whole or not at all.
+icalendar is imported only by the calendar builder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cimsig import schedule
+from cimsig.errors import ExportError, UsageError
+from cimsig.guide import Activity, Guide
+from cimsig.render import activity_json, fmt_date, fmt_time, fmt_window
+from cimsig.schedule import ActivityStatus
+
+_REMIND = re.compile(r"^\s*(\d{1,3})\s*([dw])\s*$", re.I)
+
+
+def parse_remind(text: str) -> int:
+    """`7d` or `2w` as a number of days before the deadline."""
+    match = _REMIND.match(text)
+    if not match:
+        raise UsageError(
+            f"--remind: '{text}' is not a reminder cimsig can read. Write a number of days or "
+            "weeks, like 7d or 2w."
+        )
+    number, unit = int(match.group(1)), match.group(2).lower()
+    return number * (7 if unit == "w" else 1)
+
+
+def write_output(data: bytes, output: Path | None) -> None:
+    """Write to stdout, or to a file in one step (a temp file, then a rename)."""
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    from cimsig.fileio import atomic_write_bytes
+
+    if output.is_dir():
+        raise ExportError(f"{output} is a folder; give a file name, like {output / 'plan.ics'}.")
+    try:
+        atomic_write_bytes(output, data)
+    except FileNotFoundError:
+        raise ExportError(f"The folder {output.parent} does not exist; create it first.") from None
+    except OSError as exc:
+        raise ExportError(f"{output} could not be written: {exc.strerror or exc}.") from None
+
+
+def _describe(guide: Guide, a: Activity, item: ActivityStatus) -> str:
+    lines = [f"Target (pacing guide): {a.target}"]
+    if a.weekend and a.due is not None:
+        lines.append(f"The due date is a {a.due:%A}.")
+    if a.start is not None and a.due is not None and a.start != a.due:
+        lines.append(f"Window: {fmt_window(a)}")
+    if a.time:
+        lines.append(f"Time: {fmt_time(a.time)} Pacific time")
+    if a.details:
+        lines.append(a.details)
+    if a.resources:
+        lines.append("Resources: " + "; ".join(a.resources))
+    if a.submit_to:
+        lines.append("Submit to: " + ", ".join(a.submit_to))
+    if item.status == schedule.DONE:
+        lines.append(f"Done on {fmt_date(item.done_on)}." + (f" {item.note}" if item.note else ""))
+    lines.append(f"cimsig id: {a.id} ({guide.title})")
+    return "\n".join(lines)
+
+
+def build_ics(
+    guide: Guide,
+    items: Sequence[ActivityStatus],
+    *,
+    now: dt.datetime,
+    include_done: bool = False,
+    spans: bool = False,
+    remind_days: int | None = None,
+    todo: bool = False,
+) -> tuple[bytes, int]:
+    """The calendar file, and how many ongoing activities (no date) were left out."""
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Alarm, Calendar, Event, Todo
+
+    zone = ZoneInfo(guide.time_zone)
+    stamp = now.astimezone(dt.timezone.utc)
+    cal = Calendar()
+    cal.add("prodid", "-//cimsig//CIM for Sig Dis pacing guide//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", guide.title)
+    cal.add("x-wr-timezone", guide.time_zone)
+    left_out = 0
+    for item in items:
+        a = item.activity
+        if a.due is None:
+            left_out += 1
+            continue
+        done = item.status == schedule.DONE
+        if done and not include_done:
+            continue
+        step = guide.step(a.step).name
+        summary = f"{step}: {a.title}"
+        if done:
+            summary = f"[done] {summary}"
+        component = Todo() if todo else Event()
+        # One UID per activity: importing the file again updates events instead of adding twins.
+        component.add("uid", f"{a.id}@{guide.id}.cimsig")
+        component.add("dtstamp", stamp)
+        component.add("summary", summary)
+        component.add("description", _describe(guide, a, item))
+        component.add("categories", [step])
+        if a.time:
+            start_text, end_text = a.time.split("-")
+            start = dt.datetime.combine(a.due, dt.time.fromisoformat(start_text), zone)
+            end = dt.datetime.combine(a.due, dt.time.fromisoformat(end_text), zone)
+        else:
+            # An all-day date (VALUE=DATE), never a UTC midnight: it stays on its day everywhere.
+            start, end = a.due, a.due + dt.timedelta(days=1)  # type: ignore[assignment]
+        if todo:
+            component.add("due", start)
+            if a.start is not None and a.start != a.due:
+                component.add("dtstart", a.start)
+            if done:
+                component.add("status", "COMPLETED")
+                finished = dt.datetime.combine(item.done_on or a.due, dt.time(12), zone)
+                component.add("completed", finished.astimezone(dt.timezone.utc))
+            else:
+                component.add("status", "NEEDS-ACTION")
+        else:
+            component.add("dtstart", start)
+            component.add("dtend", end)
+            component.add("transp", "TRANSPARENT" if not a.time else "OPAQUE")
+        if remind_days is not None and not done:
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", f"Due in {remind_days} days: {a.title}")
+            alarm.add("trigger", dt.timedelta(days=-remind_days))
+            component.add_component(alarm)
+        cal.add_component(component)
+        if spans and not todo and a.start is not None and a.start != a.due:
+            window = Event()
+            window.add("uid", f"{a.id}-window@{guide.id}.cimsig")
+            window.add("dtstamp", stamp)
+            window.add("summary", f"{step} (window): {a.title}")
+            window.add("description", _describe(guide, a, item))
+            window.add("dtstart", a.start)
+            window.add("dtend", a.due + dt.timedelta(days=1))
+            window.add("transp", "TRANSPARENT")
+            cal.add_component(window)
+    dates = [i.activity.due for i in items if i.activity.due is not None]
+    if dates:
+        cal.add_missing_timezones(
+            first_date=min(dates) - dt.timedelta(days=366),
+            last_date=max(dates) + dt.timedelta(days=366),
+        )
+    return cal.to_ical(), left_out
+
+
+CSV_COLUMNS = [
+    "step_name", "id", "step", "title", "target", "start", "due", "time", "ongoing", "weekend",
+    "status", "days_left", "done_on", "note", "details", "resources", "submit_to",
+    "required_for", "repeat", "series",
+]  # fmt: skip
+
+
+def build_csv(guide: Guide, items: Sequence[ActivityStatus]) -> bytes:
+    """One row per activity; UTF-8 with a byte-order mark so Excel on Windows reads the dashes."""
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    rows = [activity_json(guide, item) for item in items]
+    columns = CSV_COLUMNS + sorted({k for row in rows for k in row} - set(CSV_COLUMNS))
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: _cell(row.get(key)) for key in columns})
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else value
+
+
+def build_markdown(
+    guide: Guide, items: Sequence[ActivityStatus], as_of: dt.date, lea: str | None = None
+) -> str:
+    """The pacing guide as a printable checklist, grouped by step, with progress per step."""
+    lines = [f"# {guide.title}", ""]
+    who = f"{lea}. " if lea else ""
+    lines.append(f"{who}Checklist as of {fmt_date(as_of)}.")
+    lines.append("")
+    for progress in schedule.progress_by_step(guide.steps, items):
+        step = progress.step
+        rows = [i for i in items if i.activity.step == step.id]
+        if not rows:
+            continue
+        lines.append(f"## {step.name}: {step.summary}")
+        lines.append("")
+        percent = round(progress.fraction * 100)
+        lines.append(f"**Progress: {progress.done} of {progress.total} done ({percent}%).**")
+        lines.append("")
+        for item in rows:
+            lines.extend(_markdown_item(item))
+        lines.append("")
+    lines.append(f"*Made with cimsig from {guide.title}. A due date is the last day to finish.*")
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Text that Markdown shows as it is."""
+    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text)
+
+
+def _markdown_item(item: ActivityStatus) -> list[str]:
+    a = item.activity
+    box = "[x]" if item.status == schedule.DONE else "[ ]"
+    facts = [f"Target: {_md(a.target)}"]
+    if a.due is None:
+        facts.append("ongoing")
+    else:
+        due = f"Due {fmt_date(a.due)}" + (" (weekend)" if a.weekend else "")
+        if a.start is not None and a.start != a.due:
+            due = f"{fmt_window(a)}" + (" (weekend)" if a.weekend else "")
+        if a.time:
+            due += f", {fmt_time(a.time)} Pacific time"
+        facts.append(due)
+    if item.status == schedule.DONE:
+        facts.append(f"**Done {fmt_date(item.done_on)}**")
+    elif item.status == schedule.OVERDUE:
+        facts.append(f"**OVERDUE** ({-(item.days_left or 0)} days late)")
+    lines = [f"- {box} **{_md(a.title)}** (`{a.id}`)  ", "  " + " · ".join(facts) + "  "]
+    if item.note:
+        lines.append(f"  Note: {_md(item.note)}  ")
+    if a.resources:
+        lines.append("  Resources: " + "; ".join(_md(r) for r in a.resources) + "  ")
+    if a.submit_to:
+        lines.append("  Submit to: " + ", ".join(_md(s) for s in a.submit_to) + "  ")
+    lines[-1] = lines[-1].rstrip()
+    return lines
+
+
+def build_json(guide: Guide, items: Sequence[ActivityStatus], as_of: dt.date) -> str:
+    """The guide's metadata, progress per step and every activity with its status."""
+    import json
+
+    budget = guide.budget_period
+    document = {
+        "as_of": as_of.isoformat(),
+        "guide": {
+            "id": guide.id,
+            "title": guide.title,
+            "source": guide.source,
+            "cohort": guide.cohort,
+            "time_zone": guide.time_zone,
+            "budget_period": None
+            if budget is None
+            else {"start": budget.start.isoformat(), "end": budget.end.isoformat(),
+                  "months": budget.months},
+            "steps": [{"id": s.id, "name": s.name, "summary": s.summary} for s in guide.steps],
+        },
+        "progress": [
+            {"step": p.step.id, "done": p.done, "total": p.total}
+            for p in schedule.progress_by_step(guide.steps, items)
+        ],
+        "activities": [activity_json(guide, i) for i in items],
+    }  # fmt: skip
+    return json.dumps(document, sort_keys=True, indent=2) + "\n"
