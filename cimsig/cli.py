@@ -10,9 +10,10 @@ import contextlib
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -20,7 +21,16 @@ from typer.core import TyperGroup
 from cimsig import __version__, render, schedule
 from cimsig.errors import EXIT_OVERDUE, CimsigError, UsageError
 from cimsig.guide import bundled_guide_path, load_guide
-from cimsig.state import STATE_FILE_NAME, StateFile
+from cimsig.schedule import ActivityStatus
+from cimsig.state import (
+    STATE_FILE_NAME,
+    Change,
+    CustomActivity,
+    Plan,
+    Profile,
+    State,
+    StateFile,
+)
 from cimsig.workspace import Workspace, check_belongs, open_workspace
 
 EXIT_CODES_HELP = (
@@ -152,6 +162,7 @@ def list_(
     step: Annotated[
         str | None, typer.Option("--step", help="Only this step: prep, step1 ... step4.")
     ] = None,
+    owner: OwnerOption = None,
     as_of: AsOfOption = None,
     json_out: JsonOption = False,
     guide: GuideOption = None,
@@ -159,16 +170,16 @@ def list_(
 ) -> None:
     """The whole checklist, grouped by step, with each activity's status."""
     ws = _workspace(guide, state, as_of)
-    items = ws.statuses
+    items = ws.for_owner(ws.statuses, owner)
     if step is not None:
         step_ids = [s.id for s in ws.guide.steps]
         if step not in step_ids:
             raise UsageError(f"There is no step '{step}'. Steps: {', '.join(step_ids)}.")
         items = [i for i in items if i.activity.step == step]
     if json_out:
-        render.print_json([render.activity_json(ws.guide, i) for i in items])
+        render.print_json(_rows(ws, items))
     else:
-        render.render_list(ws.guide, items, ws.as_of)
+        render.render_list(ws.guide, items, ws.as_of, ws.state.owners, ws.lea)
 
 
 @app.command("show")
@@ -183,9 +194,9 @@ def show(
     ws = _workspace(guide, state, as_of)
     item = ws.status(ws.resolve(activity_id).id)
     if json_out:
-        render.print_json(render.activity_json(ws.guide, item))
+        render.print_json(_rows(ws, [item])[0])
     else:
-        render.render_show(ws.guide, item, ws.as_of)
+        render.render_show(ws.guide, item, ws.as_of, ws.extras(item.activity.id))
 
 
 @app.command("validate")
@@ -244,6 +255,52 @@ def _state_source(state: Path | None) -> str:
 # -- progress -----------------------------------------------------------------------------------
 
 
+OwnerOption = Annotated[
+    str | None,
+    typer.Option("--owner", metavar="NAME", help="Only the activities assigned to this person."),
+]
+
+
+def _rows(ws: Workspace, items: list[ActivityStatus]) -> list[dict[str, Any]]:
+    return [render.activity_json(ws.guide, i, ws.extras(i.activity.id)) for i in items]
+
+
+def _edit(
+    ws: Workspace, change: Callable[[State], dict[str, Change | None]]
+) -> tuple[Workspace, dict[str, Change | None]]:
+    """Apply a change to the state file under its lock; the workspace as it is afterwards."""
+    with ws.state_file.edit() as st:
+        check_belongs(st, ws.guide, ws.state_file.path)
+        st.guide = ws.guide.id
+        changes = change(st)
+    return replace(ws, state=st), changes
+
+
+def _report(
+    ws: Workspace,
+    changes: dict[str, Change | None],
+    json_out: bool,
+    message: Callable[[str, Change | None], str],
+) -> None:
+    if json_out:
+        known = {a.id for a in ws.activities}
+        render.print_json(
+            [
+                {**_rows(ws, [ws.status(i)])[0], "changed": c is not None}
+                if i in known
+                else {"id": i, "changed": c is not None, "removed": True}
+                for i, c in changes.items()
+            ]
+        )
+        return
+    for activity_id, change in changes.items():
+        typer.echo(message(activity_id, change))
+
+
+def _title(ws: Workspace, activity_id: str) -> str:
+    return next((a.title for a in ws.activities if a.id == activity_id), "")
+
+
 @app.command("done")
 def done(
     activity_ids: Annotated[
@@ -251,19 +308,15 @@ def done(
     ],
     on: Annotated[
         str | None,
-        typer.Option(
-            "--on",
-            metavar="DATE",
-            show_default=False,
-            help="The day it was done (default: the as-of date, normally today).",
-        ),
+        typer.Option("--on", metavar="DATE", show_default=False,
+                     help="The day it was done (default: the as-of date, normally today)."),
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="A note to keep with it.")] = None,
     as_of: AsOfOption = None,
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
-) -> None:
+) -> None:  # fmt: skip
     """Mark activities as done."""
     ws = _workspace(guide, state, as_of)
     done_on = _date(on, "--on") if on is not None else ws.as_of
@@ -272,86 +325,74 @@ def done(
             f"--on {done_on} is after {ws.as_of}: cimsig records work that is done. "
             "Use --on with today's date or an earlier one."
         )
-    targets = [ws.resolve(text).id for text in activity_ids]
-    with ws.state_file.edit() as st:
-        check_belongs(st, ws.guide, ws.state_file.path)
-        st.guide = ws.guide.id
-        changes = {i: st.mark_done(i, done_on, _now(), note) for i in dict.fromkeys(targets)}
-    unchanged = "was already done"
-    _report_changes(
-        replace(ws, state=st), changes, json_out, verb="Marked done", unchanged=unchanged
-    )
+    targets = dict.fromkeys(ws.resolve(text).id for text in activity_ids)
+    ws, changes = _edit(ws, lambda st: {i: st.mark_done(i, done_on, _now(), note) for i in targets})
+
+    def say(i: str, change: Change | None) -> str:
+        if change is None:
+            return f"{i} was already done; nothing changed."
+        return f"Marked done: {i} ({_title(ws, i)}), done on {render.fmt_date(done_on)}."
+
+    _report(ws, changes, json_out, say)
 
 
 @app.command("undo")
 def undo(
     activity_ids: Annotated[
         list[str] | None,
-        typer.Argument(
-            metavar="[ID...]",
-            help="Activities to reopen. Without an id: revert the most recent change.",
-        ),
+        typer.Argument(metavar="[ID...]",
+                       help="Activities to reopen. Without an id: undo the most recent change."),
     ] = None,
     as_of: AsOfOption = None,
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
-) -> None:
-    """Reopen activities, or (with no id) revert the most recent change."""
+) -> None:  # fmt: skip
+    """Reopen activities, or (with no id) undo the most recent change of any kind."""
     ws = _workspace(guide, state, as_of)
-    if not activity_ids:
-        with ws.state_file.edit() as st:
-            check_belongs(st, ws.guide, ws.state_file.path)
-            change = st.revert_last(_now())
-        if change is None:
-            _fail_or_say(
-                json_out, "There is nothing to undo: every recorded change has been undone already."
-            )
-        assert change is not None
-        reverted = change.reverted or {}
-        verb = f"Undid change {reverted.get('seq')} ({reverted.get('action')} {change.activity_id})"
-        _report_changes(replace(ws, state=st), {change.activity_id: change}, json_out, verb=verb)
+    if activity_ids:
+        targets = dict.fromkeys(ws.resolve(text).id for text in activity_ids)
+        ws, changes = _edit(ws, lambda st: {i: st.reopen(i, _now()) for i in targets})
+
+        def say(i: str, change: Change | None) -> str:
+            if change is None:
+                return f"{i} was not marked done; nothing changed."
+            return f"Reopened: {i} ({_title(ws, i)}). It is no longer marked done."
+
+        _report(ws, changes, json_out, say)
         return
-    targets = [ws.resolve(text).id for text in activity_ids]
-    with ws.state_file.edit() as st:
-        check_belongs(st, ws.guide, ws.state_file.path)
-        changes = {i: st.reopen(i, _now()) for i in dict.fromkeys(targets)}
-    unchanged = "was not marked done"
-    _report_changes(replace(ws, state=st), changes, json_out, verb="Reopened", unchanged=unchanged)
-
-
-def _fail_or_say(json_out: bool, message: str) -> NoReturn:
-    if json_out:
-        render.print_json([])
-    else:
-        typer.echo(message)
-    raise typer.Exit(0)
-
-
-def _report_changes(
-    ws: Workspace, changes: dict[str, Any], json_out: bool, *, verb: str, unchanged: str = ""
-) -> None:
-    if json_out:
-        render.print_json(
-            [
-                {**render.activity_json(ws.guide, ws.status(i)), "changed": change is not None}
-                for i, change in changes.items()
-                if any(a.id == i for a in ws.activities)
-            ]
-        )
-        return
-    for activity_id, change in changes.items():
-        title = next((a.title for a in ws.activities if a.id == activity_id), "")
-        if change is None:
-            typer.echo(f"{activity_id} {unchanged}; nothing changed.")
-        elif change.after is not None and change.action == "done":
-            when = render.fmt_date(change.after.on)
-            typer.echo(f"{verb}: {activity_id} ({title}), done on {when}.")
-        elif change.action == "revert":
-            now = "done" if activity_id in ws.state.done else "not done"
-            typer.echo(f"{verb}. {activity_id} is {now} now.")
+    ws, changes = _edit(ws, lambda st: {"": st.revert_last(_now())})
+    change = changes[""]
+    if change is None:
+        if json_out:
+            render.print_json([])
         else:
-            typer.echo(f"{verb}: {activity_id} ({title}). It is no longer marked done.")
+            typer.echo("There is nothing to undo: every recorded change has been undone already.")
+        return
+    reverted = change.reverted or {}
+    label = f"{reverted.get('action')} {change.activity_id}".strip()
+
+    def said(i: str, c: Change | None) -> str:
+        return f"Undid change {reverted.get('seq')} ({label}). {_now_state(ws, i)}"
+
+    _report(ws, {change.activity_id or "": change}, json_out and bool(change.activity_id), said)
+    if json_out and not change.activity_id:
+        render.print_json([{"id": None, "changed": True, "profile": _profile_json(ws)}])
+
+
+def _now_state(ws: Workspace, activity_id: str) -> str:
+    if not activity_id:
+        return "District profile: " + _profile_words(ws) + "."
+    if activity_id not in {a.id for a in ws.activities}:
+        return f"{activity_id} is not in your plan now."
+    item = ws.status(activity_id)
+    extras = ws.extras(activity_id)
+    words = [f"{activity_id} is {render.status_words(item)}"]
+    if item.activity.due is not None:
+        words.append(f"due {render.fmt_date(item.activity.due)}")
+    if extras.owner:
+        words.append(f"owner {extras.owner}")
+    return ", ".join(words) + "."
 
 
 @app.command("status")
@@ -359,6 +400,7 @@ def status(
     check: Annotated[
         bool, typer.Option("--check", help="Exit with code 1 when anything is overdue.")
     ] = False,
+    owner: OwnerOption = None,
     as_of: AsOfOption = None,
     json_out: JsonOption = False,
     guide: GuideOption = None,
@@ -366,13 +408,14 @@ def status(
 ) -> None:
     """Progress per step, what is overdue, and how much falls due in the next 14 days."""
     ws = _workspace(guide, state, as_of)
-    late = schedule.overdue(ws.statuses)
+    items = ws.for_owner(ws.statuses, owner)
+    late = schedule.overdue(items)
     soon_days = 14
-    soon = schedule.due_between(ws.statuses, ws.as_of, ws.as_of + dt.timedelta(days=soon_days))
+    soon = schedule.due_between(items, ws.as_of, ws.as_of + dt.timedelta(days=soon_days))
     if json_out:
-        render.print_json([render.activity_json(ws.guide, i) for i in ws.statuses])
+        render.print_json(_rows(ws, items))
     else:
-        render.render_status(ws, late, soon, soon_days, ws.unknown_ids())
+        render.render_status(ws, items, late, soon, soon_days, ws.unknown_ids(), owner)
     if check and late:
         raise typer.Exit(EXIT_OVERDUE)
 
@@ -383,6 +426,7 @@ def next_(
     all_: Annotated[
         bool, typer.Option("--all", help="Also list overdue, open and ongoing work.")
     ] = False,
+    owner: OwnerOption = None,
     as_of: AsOfOption = None,
     json_out: JsonOption = False,
     guide: GuideOption = None,
@@ -390,22 +434,247 @@ def next_(
 ) -> None:
     """What falls due next: not-done activities due in the coming days, soonest first."""
     ws = _workspace(guide, state, as_of)
+    items = ws.for_owner(ws.statuses, owner)
     last = ws.as_of + dt.timedelta(days=days)
-    hits = schedule.due_between(ws.statuses, ws.as_of, last)
+    hits = schedule.due_between(items, ws.as_of, last)
     extra = []
     if all_:
         shown = {i.activity.id for i in hits}
         extra = [
-            i
-            for i in ws.statuses
+            i for i in items
             if i.activity.id not in shown
             and i.status in (schedule.OVERDUE, schedule.OPEN, schedule.ONGOING)
-        ]
+        ]  # fmt: skip
     if json_out:
-        render.print_json([render.activity_json(ws.guide, i) for i in [*hits, *extra]])
+        render.print_json(_rows(ws, [*hits, *extra]))
     else:
-        following = schedule.first_due_after(ws.statuses, last) if not hits else None
-        render.render_next(ws.as_of, last, hits, following, extra)
+        following = schedule.first_due_after(items, last) if not hits else None
+        render.render_next(ws.as_of, last, hits, following, extra, ws.state.owners, ws.lea)
+
+
+# -- your district's plan -----------------------------------------------------------------------
+
+_TRACK_WORDS = {
+    "new": "newly identified",
+    "continuing": "continuing significant disproportionality",
+}
+
+
+def _profile_words(ws: Workspace) -> str:
+    profile = ws.state.profile
+    if profile is None:
+        return "none"
+    track = _TRACK_WORDS.get(profile.track or "", "track not set")
+    return f"{profile.lea or 'district name not set'} ({track})"
+
+
+def _profile_json(ws: Workspace) -> dict[str, Any] | None:
+    profile = ws.state.profile
+    return None if profile is None else {"lea": profile.lea, "track": profile.track}
+
+
+@app.command("init")
+def init(
+    lea: Annotated[
+        str | None, typer.Option("--lea", metavar="NAME", help="Your district's name.")
+    ] = None,
+    track: Annotated[
+        str | None,
+        typer.Option("--track", metavar="new|continuing",
+                     help="new: identified for the first time; continuing: identified before."),
+    ] = None,
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:  # fmt: skip
+    """Set up the district profile: its name (shown in every header and export) and its track."""
+    if track is not None and track not in _TRACK_WORDS:
+        raise UsageError(f"--track must be 'new' or 'continuing', not '{track}'.")
+    if lea is not None and not lea.strip():
+        raise UsageError("--lea needs the district's name.")
+    ws = _workspace(guide, state, None)
+    current = ws.state.profile or Profile()
+    profile = Profile(
+        lea=lea.strip() if lea is not None else current.lea,
+        track=track if track is not None else current.track,
+    )
+    existed = ws.state_file.exists()
+    ws, changes = _edit(ws, lambda st: {"": st.change("init", "", {"profile": profile}, _now())})
+    if json_out:
+        render.print_json({**(_profile_json(ws) or {}), "changed": changes[""] is not None})
+        return
+    if changes[""] is None:
+        typer.echo(f"The district profile is already {_profile_words(ws)}; nothing changed.")
+    else:
+        typer.echo(f"Saved the district profile: {_profile_words(ws)}.")
+    if not existed:
+        typer.echo(f"Created the progress file {ws.state_file.path}.")
+    if profile.track is None:
+        typer.echo("Tip: add --track new or --track continuing so cimsig knows which activities "
+                   "the guide requires of your district.")  # fmt: skip
+
+
+@app.command("plan")
+def plan(
+    activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
+    due: Annotated[
+        str | None, typer.Option("--due", metavar="DATE", help="Your own due date for it.")
+    ] = None,
+    start: Annotated[
+        str | None, typer.Option("--start", metavar="DATE", help="When your team starts on it.")
+    ] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Go back to the guide's dates.")] = False,
+    as_of: AsOfOption = None,
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """Set your district's own target date for an activity (the guide's date stays on record)."""
+    ws = _workspace(guide, state, as_of)
+    activity = ws.resolve(activity_id)
+    if clear == (due is not None) or (clear and start is not None):
+        raise UsageError("Give either --due DATE (and perhaps --start DATE), or --clear.")
+    new_plan = None
+    if due is not None:
+        new_plan = Plan(_date(due, "--due"), _date(start, "--start") if start else None)
+        if new_plan.start is not None and new_plan.start > new_plan.due:
+            raise UsageError(f"--start {new_plan.start} is after --due {new_plan.due}.")
+    original = ws.extras(activity.id)
+    ws, changes = _edit(
+        ws, lambda st: {activity.id: st.change("plan", activity.id, {"plans": new_plan}, _now())}
+    )
+    guide_due = original.guide_due
+    if new_plan is not None and guide_due is not None and new_plan.due > guide_due:
+        typer.echo(
+            f"Warning: {render.fmt_date(new_plan.due)} is after the guide's deadline for "
+            f"{activity.id} ({render.fmt_date(guide_due)}).",
+            err=True,
+        )
+
+    def say(i: str, change: Change | None) -> str:
+        if new_plan is None:
+            if change is None:
+                return f"{i} had no date of your own; nothing changed."
+            back = render.fmt_date(guide_due) if guide_due else "ongoing"
+            return f"Cleared your date for {i}: it follows the guide again ({back})."
+        if change is None:
+            return f"{i} is already planned for {render.fmt_date(new_plan.due)}; nothing changed."
+        said = f"Planned: {i} ({_title(ws, i)}) due {render.fmt_date(new_plan.due)}"
+        if new_plan.start:
+            said += f", starting {render.fmt_date(new_plan.start)}"
+        return said + (f" (the guide: {render.fmt_date(guide_due)})." if guide_due else ".")
+
+    _report(ws, changes, json_out, say)
+
+
+@app.command("assign")
+def assign(
+    activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
+    name: Annotated[str | None, typer.Argument(metavar="[NAME]", help="Who owns it.")] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the owner.")] = False,
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """Name the person who owns an activity (`--clear` to remove)."""
+    if clear == (name is not None) or (name is not None and not name.strip()):
+        raise UsageError('Give a NAME, or --clear: cimsig assign step1-case-study "Ana Ruiz".')
+    ws = _workspace(guide, state, None)
+    activity = ws.resolve(activity_id)
+    owner = name.strip() if name is not None else None
+    ws, changes = _edit(
+        ws, lambda st: {activity.id: st.change("assign", activity.id, {"owners": owner}, _now())}
+    )
+
+    def say(i: str, change: Change | None) -> str:
+        if change is None:
+            return f"{i} already has that owner; nothing changed."
+        return f"{i} is assigned to {owner}." if owner else f"{i} has no owner now."
+
+    _report(ws, changes, json_out, say)
+
+
+@app.command("note")
+def note_(
+    activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="The note (in quotes).")],
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """Add a dated note to an activity (`cimsig show ID` lists them)."""
+    if not text.strip():
+        raise UsageError("The note is empty.")
+    ws = _workspace(guide, state, None)
+    activity = ws.resolve(activity_id)
+    ws, changes = _edit(
+        ws, lambda st: {activity.id: st.add_note(activity.id, text.strip(), _now())}
+    )
+    count = len(ws.state.notes.get(activity.id, ()))
+    _report(ws, changes, json_out, lambda i, c: f"Added a note to {i} ({count} in all).")
+
+
+@app.command("add")
+def add(
+    title: Annotated[str, typer.Argument(metavar="TITLE", help="What is to be done (in quotes).")],
+    step: Annotated[str, typer.Option("--step", help="The step it belongs to: prep, step1 ...")],
+    due: Annotated[str, typer.Option("--due", metavar="DATE", help="Its due date.")],
+    start: Annotated[
+        str | None, typer.Option("--start", metavar="DATE", help="When it starts.")
+    ] = None,
+    new_id: Annotated[
+        str | None, typer.Option("--id", help="The id to give it (default: made from the title).")
+    ] = None,
+    as_of: AsOfOption = None,
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """Add an activity of your district's own (a board meeting, a SELPA review ...)."""
+    ws = _workspace(guide, state, as_of)
+    step_ids = [s.id for s in ws.guide.steps]
+    if step not in step_ids:
+        raise UsageError(f"There is no step '{step}'. Steps: {', '.join(step_ids)}.")
+    if not title.strip():
+        raise UsageError("The title is empty.")
+    due_date = _date(due, "--due")
+    start_date = _date(start, "--start") if start else None
+    if start_date is not None and start_date > due_date:
+        raise UsageError(f"--start {start_date} is after --due {due_date}.")
+    activity_id = ws.new_activity_id(title, new_id)
+    custom = CustomActivity(activity_id, step, " ".join(title.split()), due_date, start_date)
+    ws, changes = _edit(
+        ws, lambda st: {activity_id: st.change("add", activity_id, {"custom": custom}, _now())}
+    )
+    step_name = ws.guide.step(step).name
+
+    def say(i: str, change: Change | None) -> str:
+        return f"Added {i}: {custom.title}, due {render.fmt_date(due_date)} ({step_name})."
+
+    _report(ws, changes, json_out, say)
+
+
+@app.command("remove")
+def remove(
+    activity_id: Annotated[str, typer.Argument(metavar="ID", help="The id of an added activity.")],
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """Remove an activity your district added (the guide's own cannot be removed)."""
+    ws = _workspace(guide, state, None)
+    activity = ws.resolve(activity_id)
+    if activity.origin != "district":
+        raise UsageError(
+            f"{activity.id} is part of the pacing guide and cannot be removed. You can plan "
+            f"your own date for it (cimsig plan {activity.id} --due DATE) or mark it done."
+        )
+    # Its done record, date, owner and notes go with it, in one change that `undo` restores.
+    fields = {"custom": None, "done": None, "plans": None, "owners": None, "notes": None}
+    ws, changes = _edit(
+        ws, lambda st: {activity.id: st.change("remove", activity.id, fields, _now())}
+    )
+    _report(ws, changes, json_out, lambda i, c: f"Removed {i} ({activity.title}) from your plan.")
 
 
 # -- sharing ------------------------------------------------------------------------------------
@@ -455,7 +724,7 @@ def export_ics(
     ws = _workspace(guide, state, as_of)
     data, left_out = export.build_ics(
         ws.guide, ws.statuses, now=_now(), include_done=include_done, spans=spans,
-        remind_days=remind_days, todo=todo,
+        remind_days=remind_days, todo=todo, lea=ws.lea,
     )  # fmt: skip
     export.write_output(data, output)
     if left_out:
@@ -477,7 +746,7 @@ def export_csv(
     from cimsig import export
 
     ws = _workspace(guide, state, as_of)
-    export.write_output(export.build_csv(ws.guide, ws.statuses), output)
+    export.write_output(export.build_csv(_rows(ws, ws.statuses)), output)
     if output is not None:
         typer.echo(f"Wrote {output}.", err=True)
 
@@ -493,7 +762,7 @@ def export_md(
     from cimsig import export
 
     ws = _workspace(guide, state, as_of)
-    text = export.build_markdown(ws.guide, ws.statuses, ws.as_of)
+    text = export.build_markdown(ws.guide, ws.statuses, ws.as_of, ws.lea, ws.state.owners)
     export.write_output(text.encode("utf-8"), output)
     if output is not None:
         typer.echo(f"Wrote {output}.", err=True)
@@ -510,7 +779,8 @@ def export_json(
     from cimsig import export
 
     ws = _workspace(guide, state, as_of)
-    text = export.build_json(ws.guide, ws.statuses, ws.as_of)
+    rows = _rows(ws, ws.statuses)
+    text = export.build_json(ws.guide, ws.statuses, ws.as_of, rows, _profile_json(ws))
     export.write_output(text.encode("utf-8"), output)
     if output is not None:
         typer.echo(f"Wrote {output}.", err=True)

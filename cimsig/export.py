@@ -17,7 +17,7 @@ from typing import Any
 from cimsig import schedule
 from cimsig.errors import ExportError, UsageError
 from cimsig.guide import Activity, Guide
-from cimsig.render import activity_json, fmt_date, fmt_time, fmt_window
+from cimsig.render import fmt_date, fmt_time, fmt_window
 from cimsig.schedule import ActivityStatus
 
 _REMIND = re.compile(r"^\s*(\d{1,3})\s*([dw])\s*$", re.I)
@@ -83,6 +83,7 @@ def build_ics(
     spans: bool = False,
     remind_days: int | None = None,
     todo: bool = False,
+    lea: str | None = None,
 ) -> tuple[bytes, int]:
     """The calendar file, and how many ongoing activities (no date) were left out."""
     from zoneinfo import ZoneInfo
@@ -96,7 +97,7 @@ def build_ics(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", guide.title)
+    cal.add("x-wr-calname", f"{lea}: {guide.title}" if lea else guide.title)
     cal.add("x-wr-timezone", guide.time_zone)
     left_out = 0
     for item in items:
@@ -172,13 +173,12 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def build_csv(guide: Guide, items: Sequence[ActivityStatus]) -> bytes:
+def build_csv(rows: Sequence[dict[str, Any]]) -> bytes:
     """One row per activity; UTF-8 with a byte-order mark so Excel on Windows reads the dashes."""
     import csv
     import io
 
     buffer = io.StringIO()
-    rows = [activity_json(guide, item) for item in items]
     columns = CSV_COLUMNS + sorted({k for row in rows for k in row} - set(CSV_COLUMNS))
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
@@ -196,7 +196,11 @@ def _cell(value: Any) -> Any:
 
 
 def build_markdown(
-    guide: Guide, items: Sequence[ActivityStatus], as_of: dt.date, lea: str | None = None
+    guide: Guide,
+    items: Sequence[ActivityStatus],
+    as_of: dt.date,
+    lea: str | None = None,
+    owners: dict[str, str] | None = None,
 ) -> str:
     """The pacing guide as a printable checklist, grouped by step, with progress per step."""
     lines = [f"# {guide.title}", ""]
@@ -214,7 +218,7 @@ def build_markdown(
         lines.append(f"**Progress: {progress.done} of {progress.total} done ({percent}%).**")
         lines.append("")
         for item in rows:
-            lines.extend(_markdown_item(item))
+            lines.extend(_markdown_item(item, (owners or {}).get(item.activity.id)))
         lines.append("")
     lines.append(f"*Made with cimsig from {guide.title}. A due date is the last day to finish.*")
     return "\n".join(lines) + "\n"
@@ -225,7 +229,7 @@ def _md(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text)
 
 
-def _markdown_item(item: ActivityStatus) -> list[str]:
+def _markdown_item(item: ActivityStatus, owner: str | None) -> list[str]:
     a = item.activity
     box = "[x]" if item.status == schedule.DONE else "[ ]"
     facts = [f"Target: {_md(a.target)}"]
@@ -243,6 +247,10 @@ def _markdown_item(item: ActivityStatus) -> list[str]:
     elif item.status == schedule.OVERDUE:
         facts.append(f"**OVERDUE** ({-(item.days_left or 0)} days late)")
     lines = [f"- {box} **{_md(a.title)}** (`{a.id}`)  ", "  " + " · ".join(facts) + "  "]
+    if owner:
+        lines.append(f"  Owner: {_md(owner)}  ")
+    if item.status == schedule.RECOMMENDED:
+        lines.append("  Recommended for your district, not required  ")
     if item.note:
         lines.append(f"  Note: {_md(item.note)}  ")
     if a.resources:
@@ -253,7 +261,13 @@ def _markdown_item(item: ActivityStatus) -> list[str]:
     return lines
 
 
-def build_json(guide: Guide, items: Sequence[ActivityStatus], as_of: dt.date) -> str:
+def build_json(
+    guide: Guide,
+    items: Sequence[ActivityStatus],
+    as_of: dt.date,
+    rows: Sequence[dict[str, Any]],
+    profile: dict[str, Any] | None = None,
+) -> str:
     """The guide's metadata, progress per step and every activity with its status."""
     import json
 
@@ -276,6 +290,7 @@ def build_json(guide: Guide, items: Sequence[ActivityStatus], as_of: dt.date) ->
             {"step": p.step.id, "done": p.done, "total": p.total}
             for p in schedule.progress_by_step(guide.steps, items)
         ],
-        "activities": [activity_json(guide, i) for i in items],
+        "activities": list(rows),
+        "district": profile,
     }  # fmt: skip
     return json.dumps(document, sort_keys=True, indent=2) + "\n"

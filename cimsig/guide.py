@@ -26,7 +26,7 @@ BUNDLED_GUIDE_NAME = "pacing_2024.yaml"
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
-REQUIRED_FOR = ("all", "new")
+REQUIRED_FOR = ("all", "new", "continuing")
 REPEATS = ("yearly",)
 
 _ROOT_KEYS = {"format", "guide", "activities"}
@@ -85,6 +85,8 @@ class Activity:
     required_for: str | None = None
     # For one year's occurrence of a yearly item: the id of the item in the guide.
     series: str | None = None
+    # "guide" for the guide's activities, "district" for those a district added to its plan.
+    origin: str = "guide"
     line: int | None = field(default=None, compare=False)
 
     @property

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-    from cimsig.workspace import Workspace
+    from cimsig.workspace import Extras, Workspace
 
 SOON_DAYS = 7  # due within this many days: shown in yellow
 STATUS_STYLE = {
@@ -31,6 +31,7 @@ STATUS_STYLE = {
     schedule.OPEN: "",
     schedule.UPCOMING: "",
     schedule.ONGOING: "cyan",
+    schedule.RECOMMENDED: "dim",
 }
 
 
@@ -112,9 +113,16 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def activity_json(guide: Guide, item: ActivityStatus) -> dict[str, Any]:
-    """One activity with its status, as `--json` and the exports give it."""
+def activity_json(
+    guide: Guide, item: ActivityStatus, extras: Extras | None = None
+) -> dict[str, Any]:
+    """One activity with its status, as `--json` and the exports give it.
+
+    `extras` is what the district's plan adds (owner, notes, the guide's own dates when the
+    district planned others); without it the activity is taken as the guide has it.
+    """
     a = item.activity
+    from_guide = a.origin == "guide"
     return {
         "id": a.id,
         "step": a.step,
@@ -136,6 +144,12 @@ def activity_json(guide: Guide, item: ActivityStatus) -> dict[str, Any]:
         "done_on": _iso(item.done_on),
         "days_left": item.days_left,
         "note": item.note,
+        "origin": a.origin,
+        "owner": extras.owner if extras else None,
+        "notes": [{"at": n.at, "text": n.text} for n in extras.notes] if extras else [],
+        "planned": extras.planned if extras else False,
+        "guide_start": _iso(extras.guide_start if extras else (a.start if from_guide else None)),
+        "guide_due": _iso(extras.guide_due if extras else (a.due if from_guide else None)),
     }
 
 
@@ -180,11 +194,37 @@ def _table(*columns: str, title: str | None = None) -> Table:
     return table
 
 
-def render_list(guide: Guide, items: Sequence[ActivityStatus], as_of: dt.date) -> None:
+def _header(out: Console, guide: Guide, lea: str | None) -> None:
+    out.print(f"[bold]{escape_markup(lea)}: {guide.title}[/]" if lea else f"[bold]{guide.title}[/]")
+
+
+def escape_markup(text: str) -> str:
     from rich.markup import escape
 
+    return escape(text)
+
+
+def _activity_cell(item: ActivityStatus, owner: str | None, extra: str = "") -> str:
+    """The title, then dim lines for what else matters: owner, window or time, target."""
+    from rich.markup import escape
+
+    a = item.activity
+    lines = [escape(a.title)]
+    if extra:
+        lines.append(f"[dim]{escape(extra)}[/]")
+    if owner:
+        lines.append(f"[dim]Owner: {escape(owner)}[/]")
+    if item.status == schedule.RECOMMENDED:
+        lines.append("[dim]Recommended for your district, not required[/]")
+    return "\n".join(lines)
+
+
+def render_list(
+    guide: Guide, items: Sequence[ActivityStatus], as_of: dt.date,
+    owners: dict[str, str] | None = None, lea: str | None = None,
+) -> None:  # fmt: skip
     out = console()
-    out.print(f"[bold]{guide.title}[/]")
+    _header(out, guide, lea)
     out.print(f"As of {fmt_date(as_of)}. {len(items)} activities.", style="dim")
     for step in guide.steps:
         rows = [i for i in items if i.activity.step == step.id]
@@ -211,45 +251,60 @@ def render_list(guide: Guide, items: Sequence[ActivityStatus], as_of: dt.date) -
             status = item.status
             if item.status == schedule.DONE and item.done_on is not None:
                 status = f"done {item.done_on:%b} {item.done_on.day}"
-            activity = f"{escape(a.title)}\n[dim]Target: {escape(a.target)}[/]"
+            activity = _activity_cell(item, (owners or {}).get(a.id), f"Target: {a.target}")
             table.add_row(status, a.id, activity, dates, style=row_style(item))
         out.print(table)
 
 
-def render_show(guide: Guide, item: ActivityStatus, as_of: dt.date) -> None:
+def render_show(
+    guide: Guide, item: ActivityStatus, as_of: dt.date, extras: Extras | None = None
+) -> None:
+    from rich.markup import escape
     from rich.table import Table
 
     a = item.activity
     out = console()
-    out.print(f"[bold]{a.title}[/]")
+    out.print(f"[bold]{escape(a.title)}[/]")
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     step = guide.step(a.step)
     grid.add_row("ID", a.id)
     grid.add_row("Step", f"{step.name}: {step.summary}")
-    grid.add_row("Target (guide)", a.target)
+    grid.add_row("Target (guide)" if a.origin == "guide" else "Target", escape(a.target))
     if a.start is not None and a.start != a.due:
         grid.add_row("Starts", fmt_date(a.start))
-    grid.add_row("Due", fmt_due(a))
+    if extras is not None and extras.planned:
+        grid.add_row("Due", f"{fmt_due(a)} (your district's date)")
+        if extras.guide_due is not None:
+            grid.add_row("Guide's due", fmt_date(extras.guide_due))
+    else:
+        grid.add_row("Due", fmt_due(a))
     if a.time:
         grid.add_row("Time", f"{fmt_time(a.time)} Pacific time")
     if a.series:
         grid.add_row("Repeats", f"every year (this is the {a.due.year if a.due else ''} report)")
     if a.details:
-        grid.add_row("Details", a.details)
+        grid.add_row("Details", escape(a.details))
     if a.required_for:
         grid.add_row("Required for", _REQUIRED_WORDS[a.required_for])
     if a.resources:
-        grid.add_row("Resources", "\n".join(a.resources))
+        grid.add_row("Resources", escape("\n".join(a.resources)))
     if a.submit_to:
-        grid.add_row("Submit to", ", ".join(a.submit_to))
+        grid.add_row("Submit to", escape(", ".join(a.submit_to)))
     status = status_words(item)
     if item.status != schedule.DONE and item.days_left is not None:
         status += f" ({fmt_days(item.days_left)}" + (" left)" if item.days_left > 1 else ")")
-    grid.add_row("Status", f"[{row_style(item) or 'default'}]{status}[/] as of {fmt_date(as_of)}")
+    style = row_style(item) or "default"
+    grid.add_row("Status", f"[{style}]{escape(status)}[/] as of {fmt_date(as_of)}")
     if item.note:
-        grid.add_row("Note", item.note)
+        grid.add_row("Done note", escape(item.note))
+    if extras is not None and extras.owner:
+        grid.add_row("Owner", escape(extras.owner))
+    if a.origin == "district":
+        grid.add_row("Added by", "your district (cimsig remove can take it out)")
+    if extras is not None and extras.notes:
+        grid.add_row("Notes", "\n".join(f"{n.at[:10]}  {escape(n.text)}" for n in extras.notes))
     out.print(grid)
     if a.weekend:
         out.print(
@@ -259,9 +314,15 @@ def render_show(guide: Guide, item: ActivityStatus, as_of: dt.date) -> None:
         )
 
 
+_TRACK_HEADER = {
+    "new": "newly identified (every activity the guide requires of new LEAs counts)",
+    "continuing": "continuing (activities required only of new LEAs are recommended)",
+}
+
 _REQUIRED_WORDS = {
     "all": "all LEAs identified as significantly disproportionate in this cohort",
     "new": "newly identified LEAs (highly recommended for continuing LEAs)",
+    "continuing": "LEAs with continuing significant disproportionality",
 }
 
 
@@ -272,24 +333,31 @@ def _progress_bar(progress: StepProgress, width: int = 20) -> str:
 
 def render_status(
     ws: Workspace,
+    items: Sequence[ActivityStatus],
     overdue: Sequence[ActivityStatus],
     soon: Sequence[ActivityStatus],
     soon_days: int,
     unknown: Sequence[str],
+    owner: str | None,
 ) -> None:
     out = console()
     guide = ws.guide
-    out.print(f"[bold]{guide.title}[/]")
+    _header(out, guide, ws.lea)
     out.print(f"As of {fmt_date(ws.as_of)}", style="dim")
-    out.print(f"Progress file: {ws.state_file.path}", style="dim")
+    if owner:
+        out.print(f"Only the activities assigned to {escape_markup(owner)}", style="dim")
+    if ws.track:
+        out.print(f"Track: {_TRACK_HEADER[ws.track]}", style="dim")
+    out.print(f"Progress file: {escape_markup(str(ws.state_file.path))}", style="dim")
     out.print()
-    progress = schedule.progress_by_step(guide.steps, ws.statuses)
+    progress = schedule.progress_by_step(guide.steps, items)
     name_width = max(len(p.step.name) for p in progress)
     for p in progress:
         style = "green" if p.total and p.done == p.total else ""
         out.print(
             f"  {p.step.name:<{name_width}}  [{style or 'default'}]{_progress_bar(p)}[/]"
-            f"  {p.done:>3}/{p.total:<3} {round(p.fraction * 100):>3}%"
+            f"  {p.done:>3}/{p.total:<3} "
+            + (f"{round(p.fraction * 100):>3}%" if p.total else "  -")
         )
     out.print()
     if overdue:
@@ -299,9 +367,10 @@ def render_status(
         table.columns[1].ratio = 1
         table.expand = True
         for item in overdue:
+            cell = _activity_cell(item, ws.state.owners.get(item.activity.id))
             table.add_row(
                 item.activity.id,
-                item.activity.title,
+                cell,
                 fmt_due(item.activity),
                 fmt_days(item.days_left),
                 style="red",
@@ -332,12 +401,17 @@ def render_next(
     hits: Sequence[ActivityStatus],
     following: ActivityStatus | None,
     extra: Sequence[ActivityStatus],
+    owners: dict[str, str] | None = None,
+    lea: str | None = None,
 ) -> None:
     out = console()
+    owners = owners or {}
+    if lea:
+        out.print(f"[bold]{escape_markup(lea)}[/]")
     span = f"from {fmt_date(as_of)} through {fmt_date(last)}"
     if hits:
         table = _table("Due", "Left", "ID", "Activity", title=f"Due {span}")
-        _next_rows(table, hits)
+        _next_rows(table, hits, owners)
         out.print(table)
     else:
         out.print(f"Nothing is due {span}.")
@@ -352,13 +426,11 @@ def render_next(
     if extra:
         out.print()
         table = _table("Due", "Left", "ID", "Activity", title="Also open, overdue or ongoing")
-        _next_rows(table, extra)
+        _next_rows(table, extra, owners)
         out.print(table)
 
 
-def _next_rows(table: Table, items: Sequence[ActivityStatus]) -> None:
-    from rich.markup import escape
-
+def _next_rows(table: Table, items: Sequence[ActivityStatus], owners: dict[str, str]) -> None:
     table.columns[0].no_wrap = True
     table.columns[2].no_wrap = True
     table.columns[3].ratio = 1  # the title takes the room the other columns leave
@@ -368,12 +440,13 @@ def _next_rows(table: Table, items: Sequence[ActivityStatus]) -> None:
         due = fmt_date(a.due) if a.due else item.status
         if a.weekend:
             due += " *"
-        activity = escape(a.title)
         # The window says more than the due date only when it spans days or has a time.
+        window = ""
         if a.time:
-            activity += f"\n[dim]{fmt_time(a.time)} Pacific time[/]"
+            window = f"{fmt_time(a.time)} Pacific time"
         elif a.start is not None and a.start != a.due:
-            activity += f"\n[dim]{fmt_window(a)}[/]"
+            window = fmt_window(a)
+        activity = _activity_cell(item, owners.get(a.id), window)
         table.add_row(due, fmt_days(item.days_left), a.id, activity, style=row_style(item))
     if any(i.activity.weekend for i in items):
         table.caption = "* falls on a weekend"

@@ -19,7 +19,10 @@ if TYPE_CHECKING:
     from cimsig.state import DoneRecord as DoneLike
 
 DONE, OVERDUE, OPEN, UPCOMING, ONGOING = "done", "overdue", "open", "upcoming", "ongoing"
-STATUSES = (DONE, OVERDUE, OPEN, UPCOMING, ONGOING)
+# Not done, and only recommended for the district's track (say, the Step 2 workshop for a
+# district with continuing significant disproportionality): never overdue.
+RECOMMENDED = "recommended"
+STATUSES = (DONE, OVERDUE, OPEN, UPCOMING, ONGOING, RECOMMENDED)
 
 # Far enough for any real guide, and a guard against looping forever on a bad `until`.
 _MAX_YEARS = 100
@@ -118,11 +121,33 @@ def unknown_ids(ids: Iterable[str], activities: Iterable[Activity]) -> list[str]
 # -- status -------------------------------------------------------------------------------------
 
 
-def status_of(activity: Activity, as_of: dt.date, done: DoneLike | None = None) -> ActivityStatus:
+def is_optional(activity: Activity, track: str | None) -> bool:
+    """Whether the guide only recommends this activity for a district on `track`.
+
+    Without a track (no district profile) everything counts.
+    """
+    required = activity.required_for
+    return track is not None and required is not None and required not in ("all", track)
+
+
+def with_plan(activity: Activity, due: dt.date, start: dt.date | None = None) -> Activity:
+    """The activity with the district's own dates instead of the guide's."""
+    if start is None and activity.start is not None and activity.start <= due:
+        start = activity.start
+    # A meeting's time belongs to the meeting's day; a district date elsewhere has no time.
+    time = activity.time if due == activity.due and start in (None, due) else None
+    return dataclasses.replace(activity, due=due, start=start, ongoing=False, time=time)
+
+
+def status_of(
+    activity: Activity, as_of: dt.date, done: DoneLike | None = None, *, optional: bool = False
+) -> ActivityStatus:
     """Where one activity stands on `as_of`."""
     days_left = (activity.due - as_of).days if activity.due is not None else None
     if done is not None:
         return ActivityStatus(activity, DONE, days_left, done.on, done.note)
+    if optional:
+        return ActivityStatus(activity, RECOMMENDED, days_left)
     started = activity.start is None or activity.start <= as_of
     if activity.due is None:
         status = ONGOING if started else UPCOMING
@@ -143,10 +168,13 @@ def statuses(
 
 
 def progress_by_step(steps: Sequence[Step], items: Sequence[ActivityStatus]) -> list[StepProgress]:
-    """Done / total for each step, in the guide's step order."""
+    """Done / total for each step, in the guide's step order.
+
+    Recommended-only activities count only once they are done.
+    """
     result = []
     for step in steps:
-        in_step = [s for s in items if s.activity.step == step.id]
+        in_step = [s for s in items if s.activity.step == step.id and s.status != RECOMMENDED]
         result.append(StepProgress(step, sum(s.status == DONE for s in in_step), len(in_step)))
     return result
 

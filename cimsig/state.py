@@ -20,18 +20,23 @@ from cimsig.errors import StateError
 from cimsig.fileio import atomic_write_text
 from cimsig.yamlio import Mapping, YamlProblem, load_yaml, parse_iso_date, plain
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 STATE_FILE_NAME = "state.yaml"
 # A state file holds a few hundred lines; anything far larger is not one of ours.
 MAX_STATE_BYTES = 20 * 1024 * 1024
 # How long a command waits for another cimsig that is writing the same state file.
 LOCK_TIMEOUT_SECONDS = 15.0
+TRACKS = ("new", "continuing")
 
 _HEADER = (
-    "# cimsig progress record: what is done, and a history of every change.\n"
-    "# Written by cimsig. Keep a copy with your compliance records; edit by hand only with care.\n"
+    "# cimsig progress record: what is done, the district's own plan, and a history of every\n"
+    "# change. Written by cimsig. Keep a copy with your compliance records; edit by hand only\n"
+    "# with care.\n"
 )
-_ROOT_KEYS = ("version", "guide", "done", "history")
+# Format history: 1 had version, guide, done, history (changes of `done` only). 2 adds profile,
+# plans, owners, notes and custom activities; a history entry lists the fields it changed.
+_SECTIONS = ("done", "plans", "owners", "notes", "custom")
+_ROOT_KEYS = ("version", "guide", "profile", *_SECTIONS, "history")
 
 
 @dataclass(frozen=True)
@@ -40,31 +45,205 @@ class DoneRecord:
     recorded: str
     note: str | None = None
 
-    def to_yaml(self) -> dict[str, Any]:
-        # `date`, not `on`: YAML 1.1 reads an unquoted `on` as true, a trap for hand edits.
-        return {"date": self.on.isoformat(), "recorded": self.recorded, "note": self.note}
+
+@dataclass(frozen=True)
+class Plan:
+    """The district's own dates for an activity (the guide's stay in the guide)."""
+
+    due: dt.date
+    start: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Note:
+    at: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CustomActivity:
+    """An activity the district added to its own plan."""
+
+    id: str
+    step: str
+    title: str
+    due: dt.date
+    start: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Profile:
+    lea: str | None = None
+    track: str | None = None  # new | continuing
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str  # done, plans, owners, notes, custom, profile
+    before: Any
+    after: Any
 
 
 @dataclass(frozen=True)
 class Change:
     """What one command changed, for its message and for `undo`."""
 
-    action: str  # done, undo, revert
+    action: str  # done, undo, plan, assign, note, add, remove, init, revert
     activity_id: str
-    before: DoneRecord | None
-    after: DoneRecord | None
+    changes: tuple[FieldChange, ...]
     reverted: dict[str, Any] | None = None  # for a revert: the history entry it reverted
+
+    def get(self, name: str) -> FieldChange | None:
+        return next((c for c in self.changes if c.field == name), None)
+
+
+# -- the YAML form of each kind of record -------------------------------------------------------
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _date_or_none(raw: Any) -> dt.date | None:
+    return parse_iso_date(raw) if raw is not None else None
+
+
+def _text(raw: Any, what: str) -> str:
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)) or not str(raw).strip():
+        raise ValueError(f"{what} must be text")
+    return str(raw)
+
+
+def _encode(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name == "done":
+        # `date`, not `on`: YAML 1.1 reads an unquoted `on` as true, a trap for hand edits.
+        return {"date": value.on.isoformat(), "recorded": value.recorded, "note": value.note}
+    if name == "plans":
+        return {"due": value.due.isoformat(), "start": _iso(value.start)}
+    if name == "owners":
+        return value
+    if name == "notes":
+        return [{"at": n.at, "text": n.text} for n in value]
+    if name == "custom":
+        return {"id": value.id, "step": value.step, "title": value.title,
+                "due": value.due.isoformat(), "start": _iso(value.start)}  # fmt: skip
+    if name == "profile":
+        return {"lea": value.lea, "track": value.track}
+    raise KeyError(name)
+
+
+def _decode(name: str, raw: Any, key: str = "") -> Any:
+    """A record from its YAML form; ValueError (or KeyError, TypeError) when it is damaged."""
+    if raw is None:
+        return None
+    if name == "done":
+        note = raw.get("note")
+        if note is not None and not isinstance(note, str):
+            raise ValueError("the note must be text")
+        return DoneRecord(parse_iso_date(raw["date"]), str(raw.get("recorded") or ""), note)
+    if name == "plans":
+        plan = Plan(parse_iso_date(raw["due"]), _date_or_none(raw.get("start")))
+        if plan.start is not None and plan.start > plan.due:
+            raise ValueError("the planned start is after the planned due date")
+        return plan
+    if name == "owners":
+        return _text(raw, "the owner")
+    if name == "notes":
+        if not isinstance(raw, list):
+            raise ValueError("notes must be a list")
+        return tuple(Note(str(n["at"]), _text(n["text"], "a note")) for n in raw)
+    if name == "custom":
+        return CustomActivity(
+            id=str(raw.get("id") or key), step=_text(raw["step"], "the step"),
+            title=_text(raw["title"], "the title"), due=parse_iso_date(raw["due"]),
+            start=_date_or_none(raw.get("start")),
+        )  # fmt: skip
+    if name == "profile":
+        track = raw.get("track")
+        if track is not None and track not in TRACKS:
+            raise ValueError(f"the track must be one of: {', '.join(TRACKS)}")
+        lea = raw.get("lea")
+        return Profile(
+            lea=_text(lea, "the district name") if lea is not None else None, track=track
+        )
+    raise KeyError(name)
 
 
 @dataclass
 class State:
     guide: str | None = None
+    profile: Profile | None = None
     done: dict[str, DoneRecord] = field(default_factory=dict)
+    plans: dict[str, Plan] = field(default_factory=dict)
+    owners: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, tuple[Note, ...]] = field(default_factory=dict)
+    custom: dict[str, CustomActivity] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
     # Top-level keys this cimsig does not know are kept as they are, never dropped.
     extra: dict[str, Any] = field(default_factory=dict)
 
+    # -- reading and setting one record ---------------------------------------------------------
+
+    def get(self, name: str, activity_id: str) -> Any:
+        if name == "profile":
+            return self.profile
+        section: dict[str, Any] = getattr(self, name)
+        return section.get(activity_id)
+
+    def _set(self, name: str, activity_id: str, value: Any) -> None:
+        if name == "profile":
+            self.profile = value
+            return
+        section: dict[str, Any] = getattr(self, name)
+        if value is None:
+            section.pop(activity_id, None)
+        else:
+            section[activity_id] = value
+
     # -- changes --------------------------------------------------------------------------------
+
+    def change(
+        self, action: str, activity_id: str, values: dict[str, Any], now: dt.datetime
+    ) -> Change | None:
+        """Set records (field name -> new value, None to remove) as one change in the history.
+
+        None when nothing would change.
+        """
+        changes = tuple(
+            FieldChange(name, self.get(name, activity_id), value)
+            for name, value in values.items()
+            if self.get(name, activity_id) != value
+        )
+        if not changes:
+            return None
+        return self._record(action, activity_id, changes, now)
+
+    def _record(
+        self, action: str, activity_id: str, changes: tuple[FieldChange, ...], now: dt.datetime,
+        reverts: dict[str, Any] | None = None,
+    ) -> Change:  # fmt: skip
+        for item in changes:
+            self._set(item.field, activity_id, item.after)
+        entry: dict[str, Any] = {
+            "seq": max((int(e.get("seq", 0)) for e in self.history), default=0) + 1,
+            "at": _stamp(now),
+            "action": action,
+            "id": activity_id,
+            "changes": [
+                {
+                    "field": c.field,
+                    "before": _encode(c.field, c.before),
+                    "after": _encode(c.field, c.after),
+                }
+                for c in changes
+            ],
+        }
+        if reverts is not None:
+            entry["reverts"] = reverts.get("seq")
+        self.history.append(entry)
+        return Change(action, activity_id, changes, reverts)
 
     def mark_done(
         self, activity_id: str, on: dt.date, now: dt.datetime, note: str | None = None
@@ -73,13 +252,15 @@ class State:
         if activity_id in self.done:
             return None
         record = DoneRecord(on=on, recorded=_stamp(now), note=note or None)
-        return self._apply("done", activity_id, record, now)
+        return self.change("done", activity_id, {"done": record}, now)
 
     def reopen(self, activity_id: str, now: dt.datetime) -> Change | None:
         """Mark an activity as not done; None when it was not done."""
-        if activity_id not in self.done:
-            return None
-        return self._apply("undo", activity_id, None, now)
+        return self.change("undo", activity_id, {"done": None}, now)
+
+    def add_note(self, activity_id: str, text: str, now: dt.datetime) -> Change | None:
+        notes = (*self.notes.get(activity_id, ()), Note(_stamp(now), text))
+        return self.change("note", activity_id, {"notes": notes}, now)
 
     def revert_last(self, now: dt.datetime) -> Change | None:
         """Revert the most recent change not already reverted; None when there is none."""
@@ -87,41 +268,21 @@ class State:
         for entry in reversed(self.history):
             if entry.get("action") == "revert" or entry.get("seq") in reverted:
                 continue
+            activity_id = str(entry["id"])
             try:
-                before = _record_from(entry.get("before"))
-            except (KeyError, TypeError, ValueError):
+                changes = tuple(
+                    FieldChange(c["field"], self.get(c["field"], activity_id),
+                                _decode(c["field"], c.get("before"), activity_id))
+                    for c in entry["changes"]
+                )  # fmt: skip
+            except (KeyError, TypeError, ValueError, AttributeError):
                 raise StateError(
                     f"The last change in the history (number {entry.get('seq')}) cannot be "
-                    "reverted: its record is damaged. Use `cimsig done` or `cimsig undo ID`."
+                    "undone: its record is damaged. Make the change again by hand instead "
+                    "(for example `cimsig done ID` or `cimsig undo ID`)."
                 ) from None
-            return self._apply("revert", str(entry["id"]), before, now, reverts=entry)
+            return self._record("revert", activity_id, changes, now, reverts=entry)
         return None
-
-    def _apply(
-        self,
-        action: str,
-        activity_id: str,
-        after: DoneRecord | None,
-        now: dt.datetime,
-        reverts: dict[str, Any] | None = None,
-    ) -> Change:
-        before = self.done.get(activity_id)
-        if after is None:
-            self.done.pop(activity_id, None)
-        else:
-            self.done[activity_id] = after
-        entry: dict[str, Any] = {
-            "seq": max((int(e.get("seq", 0)) for e in self.history), default=0) + 1,
-            "at": _stamp(now),
-            "action": action,
-            "id": activity_id,
-            "before": before.to_yaml() if before else None,
-            "after": after.to_yaml() if after else None,
-        }
-        if reverts is not None:
-            entry["reverts"] = reverts.get("seq")
-        self.history.append(entry)
-        return Change(action, activity_id, before, after, reverts)
 
     # -- file format ----------------------------------------------------------------------------
 
@@ -131,19 +292,19 @@ class State:
         document: dict[str, Any] = {
             "version": STATE_FORMAT,
             "guide": self.guide,
-            "done": {key: self.done[key].to_yaml() for key in sorted(self.done)},
-            **self.extra,
-            "history": self.history,
+            "profile": _encode("profile", self.profile),
         }
+        for name in _SECTIONS:
+            section: dict[str, Any] = getattr(self, name)
+            keys = list(section) if name == "custom" else sorted(section)
+            document[name] = {key: _encode(name, section[key]) for key in keys}
+        document.update(self.extra)
+        document["history"] = self.history
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
         body = yaml.dump(
-            document,
-            Dumper=dumper,
-            sort_keys=False,
-            allow_unicode=True,
-            default_flow_style=False,
+            document, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
             width=100,
-        )
+        )  # fmt: skip
         return _HEADER + body
 
 
@@ -151,16 +312,26 @@ def _stamp(now: dt.datetime) -> str:
     return now.isoformat(timespec="seconds")
 
 
-def _record_from(raw: Any) -> DoneRecord | None:
-    if raw is None:
-        return None
-    return DoneRecord(
-        on=parse_iso_date(raw["date"]), recorded=str(raw.get("recorded", "")), note=raw.get("note")
-    )
+def _migrate_history(history: list[Any], version: int) -> list[Any]:
+    """Format 1 history entries changed `done` only, with their before/after at the top."""
+    if version >= 2:
+        return history
+    migrated = []
+    for entry in history:
+        if "changes" not in entry:
+            entry = dict(entry)
+            before, after = entry.pop("before", None), entry.pop("after", None)
+            entry["changes"] = [{"field": "done", "before": before, "after": after}]
+        migrated.append(entry)
+    return migrated
 
 
 def parse_state(text: str, path: Path) -> State:
-    """Read the text of a state file, or raise StateError saying what is wrong and where."""
+    """Read the text of a state file, or raise StateError saying what is wrong and where.
+
+    A file of an older format is read and brought up to date (written in the new format at the
+    next change); a file of a newer format is refused and left alone.
+    """
 
     def fail(message: str, line: int | None = None) -> StateError:
         where = f"{path}, line {line}" if line else str(path)
@@ -191,24 +362,28 @@ def parse_state(text: str, path: Path) -> State:
     guide = data.get("guide")
     if guide is not None and not isinstance(guide, str):
         raise fail("'guide' must be the id of a guide", data.line_of("guide"))
-    done_raw = data.get("done")
-    if done_raw is None:
-        done_raw = Mapping()
-        done_raw.key_lines = {}
-    if not isinstance(done_raw, Mapping):
-        raise fail("'done' must be a mapping of activity ids", data.line_of("done"))
-    done: dict[str, DoneRecord] = {}
-    for key, raw in done_raw.items():
-        line = done_raw.line_of(str(key))
-        if not isinstance(raw, Mapping) or "date" not in raw:
-            raise fail(f"the record for '{key}' needs a 'date' (YYYY-MM-DD)", line)
-        try:
-            record = _record_from(raw)
-        except ValueError as exc:
-            raise fail(f"'{key}': {exc}", raw.line_of("date")) from None
-        if record is None or (record.note is not None and not isinstance(record.note, str)):
-            raise fail(f"the note for '{key}' must be text", line)
-        done[str(key)] = record
+    state = State(guide=guide)
+    try:
+        state.profile = _decode("profile", data.get("profile"))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise fail(f"the district profile is damaged ({exc})", data.line_of("profile")) from None
+    for name in _SECTIONS:
+        raw_section = data.get(name)
+        if raw_section is None:
+            continue
+        if not isinstance(raw_section, Mapping):
+            raise fail(f"'{name}' must be a mapping of activity ids", data.line_of(name))
+        section: dict[str, Any] = getattr(state, name)
+        for key, raw in raw_section.items():
+            line = raw_section.line_of(str(key))
+            if name != "owners" and name != "notes" and not isinstance(raw, Mapping):
+                raise fail(f"the {name} record for '{key}' must be a mapping", line)
+            try:
+                section[str(key)] = _decode(name, raw, str(key))
+            except KeyError as exc:
+                raise fail(f"the {name} record for '{key}' needs {exc}", line) from None
+            except (TypeError, ValueError, AttributeError) as exc:
+                raise fail(f"the {name} record for '{key}': {exc}", line) from None
     history = data.get("history")
     if history is None:
         history = []
@@ -218,8 +393,9 @@ def parse_state(text: str, path: Path) -> State:
         raise fail(
             "'history' must be a list of changes, each with an 'id'", data.line_of("history")
         )
-    extra = {k: v for k, v in data.items() if k not in _ROOT_KEYS}
-    return State(guide=guide, done=done, history=plain(history), extra=plain(extra))
+    state.history = _migrate_history(plain(history), version)
+    state.extra = plain({k: v for k, v in data.items() if k not in _ROOT_KEYS})
+    return state
 
 
 class StateFile:

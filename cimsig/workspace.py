@@ -1,21 +1,48 @@
 """A guide together with its state file, as of a date: what every command starts from.
 
-The CLI reads the clock and the options; this module turns them into the guide, the state and the
-status of every activity, and checks that the state belongs to the guide.
+The CLI reads the clock and the options; this module turns them into the district's activities
+(the guide's, yearly items expanded, plus the district's own, with the district's planned dates)
+and the status of each, and checks that the state belongs to the guide.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from cimsig import schedule
-from cimsig.errors import StateError
-from cimsig.guide import Activity, Guide, load_guide, resolve_id
+from cimsig.errors import StateError, UsageError
+from cimsig.guide import ID_PATTERN, Activity, Guide, load_guide, resolve_id
 from cimsig.schedule import ActivityStatus
-from cimsig.state import State, StateFile
+from cimsig.state import CustomActivity, Note, State, StateFile
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What the district's plan adds to an activity, for tables, JSON and exports."""
+
+    owner: str | None
+    notes: tuple[Note, ...]
+    guide_start: dt.date | None
+    guide_due: dt.date | None
+    planned: bool
+
+
+def custom_activity(custom: CustomActivity) -> Activity:
+    due = f"{custom.due:%B} {custom.due.day}, {custom.due.year}"
+    return Activity(
+        id=custom.id,
+        step=custom.step,
+        title=custom.title,
+        target=f"District plan: {due}",
+        start=custom.start,
+        due=custom.due,
+        origin="district",
+    )
 
 
 @dataclass
@@ -25,15 +52,39 @@ class Workspace:
     state: State
     as_of: dt.date
 
+    @property
+    def track(self) -> str | None:
+        return self.state.profile.track if self.state.profile else None
+
+    @property
+    def lea(self) -> str | None:
+        return self.state.profile.lea if self.state.profile else None
+
+    @cached_property
+    def unplanned(self) -> list[Activity]:
+        """Every concrete activity with the guide's dates: the guide's, then the district's."""
+        guide = schedule.expand(self.guide.activities, self.as_of)
+        return guide + [custom_activity(c) for c in self.state.custom.values()]
+
     @cached_property
     def activities(self) -> list[Activity]:
-        """Every concrete activity as of the date (yearly items expanded), in guide order."""
-        return schedule.expand(self.guide.activities, self.as_of)
+        """Every concrete activity, with the district's planned dates where it set some."""
+        result = []
+        for activity in self.unplanned:
+            plan = self.state.plans.get(activity.id)
+            result.append(
+                activity if plan is None else schedule.with_plan(activity, plan.due, plan.start)
+            )
+        return result
 
     @cached_property
     def statuses(self) -> list[ActivityStatus]:
+        done, track = self.state.done, self.track
         return [
-            schedule.status_of(a, self.as_of, self.state.done.get(a.id)) for a in self.activities
+            schedule.status_of(
+                a, self.as_of, done.get(a.id), optional=schedule.is_optional(a, track)
+            )
+            for a in self.activities
         ]
 
     def resolve(self, text: str) -> Activity:
@@ -44,9 +95,59 @@ class Workspace:
     def status(self, activity_id: str) -> ActivityStatus:
         return next(s for s in self.statuses if s.activity.id == activity_id)
 
+    @cached_property
+    def _unplanned_by_id(self) -> dict[str, Activity]:
+        return {a.id: a for a in self.unplanned}
+
+    def extras(self, activity_id: str) -> Extras:
+        original = self._unplanned_by_id.get(activity_id)
+        return Extras(
+            owner=self.state.owners.get(activity_id),
+            notes=self.state.notes.get(activity_id, ()),
+            guide_start=original.start if original and original.origin == "guide" else None,
+            guide_due=original.due if original and original.origin == "guide" else None,
+            planned=activity_id in self.state.plans,
+        )
+
+    def for_owner(self, items: Iterable[ActivityStatus], owner: str | None) -> list[ActivityStatus]:
+        """One person's activities (names compared without regard to case), or all of them."""
+        if owner is None:
+            return list(items)
+        wanted = owner.strip().casefold()
+        owners = self.state.owners
+        return [i for i in items if owners.get(i.activity.id, "").strip().casefold() == wanted]
+
     def unknown_ids(self) -> list[str]:
-        """Ids recorded in the state that this guide does not have: kept, and reported."""
-        return schedule.unknown_ids(self.state.done, self.guide.activities)
+        """Ids recorded in the state that neither the guide nor the district's plan has."""
+        recorded = {*self.state.done, *self.state.plans, *self.state.owners, *self.state.notes}
+        return schedule.unknown_ids(recorded - set(self.state.custom), self.guide.activities)
+
+    def new_activity_id(self, title: str, wanted: str | None) -> str:
+        """An id for a district activity: the one asked for, or one made from the title."""
+        taken = {a.id for a in self.activities} | set(self.state.custom)
+        taken |= {a.id for a in self.guide.activities}
+
+        def clashes(candidate: str) -> bool:
+            # Taken, or an id the guide has or will have (a later year of a yearly item).
+            known = not schedule.unknown_ids([candidate], self.guide.activities)
+            return candidate in taken or known
+
+        if wanted is not None:
+            wanted = wanted.strip().lower()
+            if not ID_PATTERN.match(wanted):
+                raise UsageError(
+                    f"--id '{wanted}' must be lowercase letters, digits and dashes, like "
+                    "district-board-meeting."
+                )
+            if clashes(wanted):
+                raise UsageError(f"The id '{wanted}' is already used; choose another with --id.")
+            return wanted
+        slug = "-".join(re.findall(r"[a-z0-9]+", title.lower()))[:40].strip("-") or "activity"
+        base = slug if slug.startswith("district-") else f"district-{slug}"
+        candidate, number = base, 2
+        while clashes(candidate):
+            candidate, number = f"{base}-{number}", number + 1
+        return candidate
 
 
 def open_workspace(
