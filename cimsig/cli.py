@@ -4,8 +4,6 @@ Every error a user can cause is a CimsigError; one handler (CimsigGroup.invoke) 
 stderr and exits with its code. Only this module reads the clock.
 """
 
-from __future__ import annotations
-
 import contextlib
 import datetime as dt
 import os
@@ -100,6 +98,12 @@ AsOfOption = Annotated[
 ]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print JSON for other programs instead of a table.")
+]
+
+
+OwnerOption = Annotated[
+    str | None,
+    typer.Option("--owner", metavar="NAME", help="Only the activities assigned to this person."),
 ]
 
 
@@ -253,12 +257,6 @@ def _state_source(state: Path | None) -> str:
 
 
 # -- progress -----------------------------------------------------------------------------------
-
-
-OwnerOption = Annotated[
-    str | None,
-    typer.Option("--owner", metavar="NAME", help="Only the activities assigned to this person."),
-]
 
 
 def _rows(ws: Workspace, items: list[ActivityStatus]) -> list[dict[str, Any]]:

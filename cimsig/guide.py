@@ -24,8 +24,9 @@ GUIDE_FORMAT = 1
 MAX_GUIDE_BYTES = 10 * 1024 * 1024
 BUNDLED_GUIDE_NAME = "pacing_2024.yaml"
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$")
+# Patterns as text: `re` compiles them on first use, which a guide read from the cache never needs.
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+TIME_PATTERN = r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$"
 REQUIRED_FOR = ("all", "new", "continuing")
 REPEATS = ("yearly",)
 
@@ -226,7 +227,7 @@ class _GuideBuilder:
         steps = self._steps(header)
         activities = self._activities(data, {s.id for s in steps})
         guide_id = self._text(header, "id", None, required=True)
-        if guide_id and not ID_PATTERN.match(guide_id):
+        if guide_id and not re.match(ID_PATTERN, guide_id):
             self.problem(header.line_of("id"), f"guide id '{guide_id}' {_ID_RULE}")
         budget = self._budget(header)
         return Guide(
@@ -366,7 +367,7 @@ class _GuideBuilder:
         label = raw_id if isinstance(raw_id, str) and raw_id else f"number {index}"
         self._unknown_keys(item, _ACTIVITY_KEYS, label)
         activity_id = self._text(item, "id", label, required=True)
-        if activity_id is not None and not ID_PATTERN.match(activity_id):
+        if activity_id is not None and not re.match(ID_PATTERN, activity_id):
             self.problem(item.line_of("id"), f"the id {_ID_RULE}", label)
             activity_id = None
         step = self._text(item, "step", label, required=True)
@@ -450,7 +451,7 @@ class _GuideBuilder:
                 item.line_of("until"), f"until {until} is before the first due date", label
             )
         if time is not None:
-            match = TIME_PATTERN.match(time)
+            match = re.match(TIME_PATTERN, time)
             if not match:
                 self.problem(
                     item.line_of("time"), "'time' must look like 12:00-13:30 (24-hour clock)", label

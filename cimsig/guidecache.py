@@ -12,9 +12,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import os
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +30,10 @@ def _key(path: Path, stat: os.stat_result) -> str:
 
 
 def _cache_file(cache_dir: Path, path: Path) -> Path:
-    digest = hashlib.sha256(str(path).encode("utf-8")).hexdigest()[:20]
-    return cache_dir / f"guide-{digest}.json"
+    # A short name per guide path. crc32, not sha256: hashlib costs more to import than the
+    # whole lookup; two paths sharing a name only cost a miss, since the key inside is checked.
+    digest = zlib.crc32(str(path).encode("utf-8"))
+    return cache_dir / f"guide-{digest:08x}.json"
 
 
 def load(path: Path, stat: os.stat_result, cache_dir: Path) -> Guide | None:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from cimsig import schedule, timeline
+from cimsig import schedule
 from cimsig.guide import Activity, Guide
 from cimsig.schedule import ActivityStatus, StepProgress
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
+    from cimsig import timeline
     from cimsig.workspace import Extras, Workspace
 
 SOON_DAYS = 7  # due within this many days: shown in yellow
@@ -479,6 +480,8 @@ def render_timeline(
 
     from rich.console import Console
     from rich.text import Text
+
+    from cimsig import timeline
 
     label_width = TIMELINE_LABEL_WIDTH
     lines: list[Text] = []

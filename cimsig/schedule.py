@@ -9,8 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cimsig.guide import Activity, Step
 
@@ -28,8 +27,7 @@ STATUSES = (DONE, OVERDUE, OPEN, UPCOMING, ONGOING, RECOMMENDED)
 _MAX_YEARS = 100
 
 
-@dataclass(frozen=True)
-class ActivityStatus:
+class ActivityStatus(NamedTuple):
     activity: Activity
     status: str
     days_left: int | None  # negative when late, None when there is no due date
@@ -37,8 +35,7 @@ class ActivityStatus:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class StepProgress:
+class StepProgress(NamedTuple):
     step: Step
     done: int
     total: int

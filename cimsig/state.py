@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cimsig.errors import StateError
 from cimsig.fileio import atomic_write_text
@@ -39,29 +39,25 @@ _SECTIONS = ("done", "plans", "owners", "notes", "custom")
 _ROOT_KEYS = ("version", "guide", "profile", *_SECTIONS, "history")
 
 
-@dataclass(frozen=True)
-class DoneRecord:
+class DoneRecord(NamedTuple):
     on: dt.date
     recorded: str
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     """The district's own dates for an activity (the guide's stay in the guide)."""
 
     due: dt.date
     start: dt.date | None = None
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     at: str
     text: str
 
 
-@dataclass(frozen=True)
-class CustomActivity:
+class CustomActivity(NamedTuple):
     """An activity the district added to its own plan."""
 
     id: str
@@ -71,21 +67,18 @@ class CustomActivity:
     start: dt.date | None = None
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     lea: str | None = None
     track: str | None = None  # new | continuing
 
 
-@dataclass(frozen=True)
-class FieldChange:
+class FieldChange(NamedTuple):
     field: str  # done, plans, owners, notes, custom, profile
     before: Any
     after: Any
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """What one command changed, for its message and for `undo`."""
 
     action: str  # done, undo, plan, assign, note, add, remove, init, revert

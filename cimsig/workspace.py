@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from cimsig import schedule
 from cimsig.errors import StateError, UsageError
@@ -21,8 +22,7 @@ from cimsig.schedule import ActivityStatus
 from cimsig.state import CustomActivity, Note, State, StateFile
 
 
-@dataclass(frozen=True)
-class Extras:
+class Extras(NamedTuple):
     """What the district's plan adds to an activity, for tables, JSON and exports."""
 
     owner: str | None
@@ -134,7 +134,7 @@ class Workspace:
 
         if wanted is not None:
             wanted = wanted.strip().lower()
-            if not ID_PATTERN.match(wanted):
+            if not re.match(ID_PATTERN, wanted):
                 raise UsageError(
                     f"--id '{wanted}' must be lowercase letters, digits and dashes, like "
                     "district-board-meeting."
