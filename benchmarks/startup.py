@@ -99,9 +99,31 @@ def compile_package() -> None:
     compileall.compile_dir(str(Path(cimsig.__file__).parent), quiet=1)
 
 
+def instructions(argv: list[str], env: dict[str, str]) -> int | None:
+    """Instructions executed by a command, counted by valgrind's callgrind (None without it).
+
+    Unlike seconds, the count repeats exactly from run to run, whatever else the machine does.
+    """
+    import re
+    import shutil
+
+    if shutil.which("valgrind") is None:
+        return None
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *argv],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True,
+    )  # fmt: skip
+    match = re.search(r"Collected : (\d+)", result.stderr)
+    return int(match.group(1)) if match else None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument(
+        "--instructions", action="store_true",
+        help="also count instructions with valgrind (slow, but exact and repeatable)",
+    )  # fmt: skip
     args = parser.parse_args()
     compile_package()
     cimsig = cimsig_command()
@@ -110,38 +132,48 @@ def main() -> None:
         env = {**os.environ, "CIMSIG_STATE": str(folder / "state.yaml")}
         env.pop("CIMSIG_GUIDE", None)
         big_guide, big_state = write_big_guide(folder)
+        pairs = [
+            ("cimsig next", [*cimsig, "next", "--as-of", AS_OF],
+             "import typer, rich.console, rich.table, yaml",
+             [PY, "-c", "import typer, rich.console, rich.table, yaml"], 1.15),
+            ("cimsig next --json", [*cimsig, "next", "--as-of", AS_OF, "--json"],
+             "import typer, yaml", [PY, "-c", "import typer, yaml"], 1.15),
+            ("status --json, 5,000 activities",
+             [*cimsig, "status", "--json", "--as-of", AS_OF, "--guide", str(big_guide),
+              "--state", str(big_state)],
+             "the same on the bundled 44", [*cimsig, "status", "--json", "--as-of", AS_OF], None),
+        ]  # fmt: skip
         rows = []
-        a, b = pair(
-            [*cimsig, "next", "--as-of", AS_OF],
-            [PY, "-c", "import typer, rich.console, rich.table, yaml"],
-            env, args.runs,
-        )  # fmt: skip
-        rows.append(("cimsig next", "import typer, rich.console, rich.table, yaml", a, b, 1.15))
-        a, b = pair(
-            [*cimsig, "next", "--as-of", AS_OF, "--json"],
-            [PY, "-c", "import typer, yaml"],
-            env, args.runs,
-        )  # fmt: skip
-        rows.append(("cimsig next --json", "import typer, yaml", a, b, 1.15))
-        big = [*cimsig, "status", "--json", "--as-of", AS_OF, "--guide", str(big_guide),
-               "--state", str(big_state)]  # fmt: skip
-        small = [*cimsig, "status", "--json", "--as-of", AS_OF]
-        a, b = pair(big, small, env, max(5, args.runs // 3))
-        rows.append(("status --json, 5,000 activities", "the same, bundled 44", a, b, None))
+        for name, argv, other, other_argv, goal in pairs:
+            runs = args.runs if goal else max(5, args.runs // 3)
+            a, b = pair(argv, other_argv, env, runs)
+            counts = None
+            if args.instructions and goal:
+                ia, ib = instructions(argv, env), instructions(other_argv, env)
+                counts = (ia, ib) if ia and ib else None
+            rows.append((name, other, a, b, goal, counts))
 
-    print(f"cimsig start-up benchmark: {platform.python_implementation()} "
-          f"{platform.python_version()}, {platform.system()} {platform.machine()}, "
-          f"{os.cpu_count()} cores, {args.runs} runs per command, medians")  # fmt: skip
-    print()
     print(
-        f"| {'command':<32} | {'median':>7} | {'against':<46} | {'median':>7} | {'ratio':>5} | goal |"
+        f"cimsig start-up benchmark: {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.system()} {platform.machine()}, "
+        f"{os.cpu_count()} cores, {args.runs} runs per command, medians"
     )
-    print(f"|{'-' * 34}|{'-' * 9}|{'-' * 48}|{'-' * 9}|{'-' * 7}|------|")
-    for name, other, a, b, goal in rows:
-        verdict = ("ok" if a / b <= goal else "MISS") if goal else ("ok" if a < 1.0 else "MISS")
-        goal_text = f"<={goal}" if goal else "<1 s"
-        print(f"| {name:<32} | {a * 1000:5.0f}ms | {other:<46} | {b * 1000:5.0f}ms | "
-              f"{a / b:5.2f} | {goal_text} {verdict} |")  # fmt: skip
+    print()
+    print("| command | median | against | median | ratio | instructions ratio | goal |")
+    print("|---|---|---|---|---|---|---|")
+    for name, other, a, b, goal, counts in rows:
+        ratio = a / b
+        if goal:
+            verdict = f"<= {goal}: " + ("ok" if ratio <= goal else "missed")
+        else:
+            verdict = "< 1 s: " + ("ok" if a < 1.0 else "missed")
+        exact = (
+            f"{counts[0] / counts[1]:.3f} ({counts[0] / 1e6:.0f}M / {counts[1] / 1e6:.0f}M)"
+            if counts
+            else "-"
+        )
+        print(f"| {name} | {a * 1000:.0f} ms | {other} | {b * 1000:.0f} ms | {ratio:.2f} | "
+              f"{exact} | {verdict} |")  # fmt: skip
 
 
 if __name__ == "__main__":
