@@ -133,8 +133,24 @@ def _cache_dir() -> Path:
     return Path(typer.get_app_dir("cimsig")) / "cache"
 
 
+def _lock_timeout() -> float | None:
+    text = os.environ.get("CIMSIG_LOCK_TIMEOUT")
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise UsageError(
+            f"CIMSIG_LOCK_TIMEOUT must be a number of seconds, not '{text}'."
+        ) from None
+    if not 0 <= seconds <= 3600:
+        raise UsageError("CIMSIG_LOCK_TIMEOUT must be from 0 to 3600 seconds.")
+    return seconds
+
+
 def _workspace(guide: Path | None, state: Path | None, as_of: str | None) -> Workspace:
-    return open_workspace(guide, _state_path(state), _date(as_of, "--as-of"), _cache_dir())
+    as_of_date = _date(as_of, "--as-of")
+    return open_workspace(guide, _state_path(state), as_of_date, _cache_dir(), _lock_timeout())
 
 
 def _version(value: bool) -> None:
@@ -673,6 +689,30 @@ def remove(
         ws, lambda st: {activity.id: st.change("remove", activity.id, fields, _now())}
     )
     _report(ws, changes, json_out, lambda i, c: f"Removed {i} ({activity.title}) from your plan.")
+
+
+@app.command("doctor")
+def doctor(
+    as_of: AsOfOption = None,
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """Check the guide and your progress file together, and say what needs attention.
+
+    Exit code 0 unless a file cannot be used (3).
+    """
+    from cimsig import doctor as checks
+
+    loaded = load_guide(guide, cache_dir=_cache_dir())
+    state_file = StateFile(_state_path(state))
+    findings = checks.examine(loaded, state_file, _date(as_of, "--as-of"))
+    if json_out:
+        render.print_json([f._asdict() for f in findings])
+    else:
+        render.render_findings(findings)
+    if any(f.level == checks.PROBLEM for f in findings):
+        raise typer.Exit(3)
 
 
 # -- sharing ------------------------------------------------------------------------------------

@@ -535,3 +535,26 @@ def _header_text(line: str, style: str) -> Text:
     for run in re.findall(r" +|[^ ]+", line):
         text.append(run, style="" if run.startswith(" ") else style)
     return text
+
+
+_FINDING_STYLE = {"ok": "green", "note": "cyan", "warning": "yellow", "problem": "bold red"}
+
+
+def render_findings(findings: Sequence[Any]) -> None:
+    """`cimsig doctor`'s findings, one per line, the level first."""
+    out = console()
+    for finding in findings:
+        style = _FINDING_STYLE.get(finding.level, "")
+        out.print(
+            f"[{style}]{finding.level:<8}[/] {escape_markup(finding.topic)}: "
+            f"{escape_markup(finding.message)}"
+        )
+    problems = sum(f.level == "problem" for f in findings)
+    warnings = sum(f.level == "warning" for f in findings)
+    out.print()
+    if problems:
+        out.print(f"[bold red]{problems} problem(s) stop cimsig from working with your files.[/]")
+    elif warnings:
+        out.print(f"[yellow]{warnings} warning(s); cimsig works, but have a look.[/]")
+    else:
+        out.print("[green]All is well.[/]")

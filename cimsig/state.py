@@ -394,12 +394,35 @@ def parse_state(text: str, path: Path) -> State:
 class StateFile:
     """One state file on disk: read it, or change it under the lock."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> None:
         self.path = path
+        self.lock_timeout = lock_timeout
         self.lock_path = path.with_name(path.name + ".lock")
 
     def exists(self) -> bool:
         return self.path.exists()
+
+    def lock_is_free(self) -> bool:
+        """Whether no cimsig is writing this state file right now (for `cimsig doctor`)."""
+        from filelock import FileLock, Timeout
+
+        if not self.path.parent.is_dir():
+            return True
+        lock = FileLock(str(self.lock_path), timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            return False
+        except OSError:
+            return True  # a folder we cannot write to: doctor reports that on its own
+        lock.release()
+        return True
+
+    def stray_temp_files(self) -> list[Path]:
+        """Temp files left by a write that was interrupted; never read as state."""
+        if not self.path.parent.is_dir():
+            return []
+        return sorted(self.path.parent.glob(f".{self.path.name}.*.tmp"))
 
     def read(self) -> State:
         """The state as it is on disk (an empty state when there is no file yet).
@@ -459,13 +482,14 @@ class StateFile:
             ) from None
         # An operating-system lock: it is released when the process holding it ends, however it
         # ends, so a killed cimsig never leaves a lock that blocks the next one.
-        lock = FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT_SECONDS)
+        lock = FileLock(str(self.lock_path), timeout=self.lock_timeout)
         try:
             lock.acquire()
         except Timeout:
             raise StateError(
                 f"Another cimsig command has been writing {self.path} for more than "
-                f"{LOCK_TIMEOUT_SECONDS:.0f} seconds. Wait for it to finish and try again."
+                f"{self.lock_timeout:g} seconds. Wait for it to finish and try again. (A cimsig "
+                "that was stopped does not hold the lock: the system releases it.)"
             ) from None
         except OSError as exc:
             raise StateError(

@@ -151,10 +151,16 @@ class Workspace:
 
 
 def open_workspace(
-    guide_path: Path | None, state_path: Path, as_of: dt.date, cache_dir: Path | None = None
+    guide_path: Path | None,
+    state_path: Path,
+    as_of: dt.date,
+    cache_dir: Path | None = None,
+    lock_timeout: float | None = None,
 ) -> Workspace:
     guide = load_guide(guide_path, cache_dir=cache_dir)
-    state_file = StateFile(state_path)
+    state_file = (
+        StateFile(state_path) if lock_timeout is None else StateFile(state_path, lock_timeout)
+    )
     state = state_file.read()
     check_belongs(state, guide, state_path)
     return Workspace(guide, state_file, state, as_of)

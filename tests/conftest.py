@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -54,3 +56,35 @@ def cli_json(cli: Callable[..., Result]) -> Callable[..., Any]:
         return json.loads(result.stdout)
 
     return run
+
+
+_HOLD_LOCK = """
+import sys, time
+from filelock import FileLock
+lock = FileLock(sys.argv[1])  # kept in a name: a lock object that is collected lets go
+lock.acquire()
+print("locked", flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.fixture
+def lock_holder(state_path: Path):
+    """Start another process that holds the state file's lock; it is killed at the end."""
+    started: list[subprocess.Popen[str]] = []
+
+    def start() -> subprocess.Popen[str]:
+        state_path.parent.mkdir(parents=True, exist_ok=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", _HOLD_LOCK, str(state_path) + ".lock"],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        started.append(proc)
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
+        return proc
+
+    yield start
+    for proc in started:
+        proc.kill()
+        proc.wait()

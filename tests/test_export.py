@@ -135,8 +135,10 @@ def test_csv_has_a_bom_and_every_field(cli) -> None:
     assert set(keys) <= set(rows[0]) and rows[0]["step_name"] == "Preparation"
     assurance = next(r for r in rows if r["id"] == "prep-assurance")
     assert (assurance["status"], assurance["done_on"], assurance["note"]) == (
-        "done", "2024-06-01", "Signed – María",
-    )  # fmt: skip
+        "done",
+        "2024-06-01",
+        "Signed – María",
+    )
     infra = next(r for r in rows if r["id"] == "step1-infrastructure-analysis")
     assert infra["target"] == "April – May 2024"
     policies = next(r for r in rows if r["id"] == "step1-policies-practices")
@@ -161,8 +163,11 @@ def test_export_json_document(cli) -> None:
     result = cli("export", "json", "--as-of", "2024-06-01")
     doc = json.loads(result.stdout)
     assert doc["as_of"] == "2024-06-01" and doc["guide"]["id"] == "cim-sigdis-2024"
-    assert doc["guide"]["budget_period"] == {"start": "2024-07-01", "end": "2026-09-30",
-                                             "months": 27}  # fmt: skip
+    assert doc["guide"]["budget_period"] == {
+        "start": "2024-07-01",
+        "end": "2026-09-30",
+        "months": 27,
+    }
     assert [p["total"] for p in doc["progress"]] == [5, 14, 5, 8, 12]
     assert len(doc["activities"]) == 44
 
@@ -195,8 +200,15 @@ def test_timeline_places_deadlines_and_today_on_their_columns() -> None:
     guide = load_guide()
     as_of = dt.date(2024, 6, 1)
     items = schedule.statuses(guide.activities, as_of, {})
-    chart = timeline.layout(guide, items, as_of, columns=122, first=dt.date(2024, 3, 1),
-                            last=dt.date(2024, 6, 30), by_step=False)  # fmt: skip
+    chart = timeline.layout(
+        guide,
+        items,
+        as_of,
+        columns=122,
+        first=dt.date(2024, 3, 1),
+        last=dt.date(2024, 6, 30),
+        by_step=False,
+    )
     # 122 days from March 1 to June 30 on 122 columns: one column per day.
     assert chart.today_column == (as_of - dt.date(2024, 3, 1)).days
     row = next(r for r in chart.rows if r.label == "prep-assurance")

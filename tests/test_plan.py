@@ -39,8 +39,11 @@ def test_a_planned_date_changes_the_lateness_and_clear_restores_it(cli, cli_json
     assert "due Fri Jun 14, 2024 (the guide: Sun Jun 30, 2024)" in out
     planned = row(cli_json, "step1-case-study")
     assert (planned["status"], planned["days_left"], planned["due"], planned["guide_due"]) == (
-        "overdue", -6, "2024-06-14", "2024-06-30",
-    )  # fmt: skip
+        "overdue",
+        -6,
+        "2024-06-14",
+        "2024-06-30",
+    )
     assert planned["planned"] is True and planned["start"] == "2024-05-01"
     late = cli("status", "--check", "--as-of", "2024-06-20")
     assert late.exit_code == 1 and "step1-case-study" in late.stdout
@@ -89,8 +92,15 @@ def test_the_track_decides_what_counts(cli, cli_json) -> None:
 
 def test_recommended_work_stays_out_of_status_check(cli) -> None:
     ok(cli("init", "--track", "continuing"))
-    ids = ["prep-virtual-meeting", "prep-assurance", "prep-mou", "prep-fmta", "step1-identify",
-           "step1-workshop-a", "step1-workshop"]  # fmt: skip
+    ids = [
+        "prep-virtual-meeting",
+        "prep-assurance",
+        "prep-mou",
+        "prep-fmta",
+        "step1-identify",
+        "step1-workshop-a",
+        "step1-workshop",
+    ]
     ok(cli("done", *ids, "--as-of", "2024-04-30"))
     # Everything due by April 30 is done but the recorded series, which is only recommended.
     assert cli("status", "--check", "--as-of", "2024-04-30").exit_code == 0
@@ -123,32 +133,54 @@ def test_notes_accumulate_with_their_time(cli, cli_json) -> None:
 
 
 def test_an_added_activity_behaves_like_the_guide_s(cli, cli_json) -> None:
-    out = ok(cli("add", "Board meeting: present the plan", "--step", "step3", "--due",
-                 "2024-11-19", "--as-of", "2024-11-01"))  # fmt: skip
+    out = ok(
+        cli(
+            "add",
+            "Board meeting: present the plan",
+            "--step",
+            "step3",
+            "--due",
+            "2024-11-19",
+            "--as-of",
+            "2024-11-01",
+        )
+    )
     assert "Added district-board-meeting-present-the-plan" in out
     new_id = "district-board-meeting-present-the-plan"
     nxt = cli_json("next", "--as-of", "2024-11-01", "--days", "30")
     assert new_id in [r["id"] for r in nxt]
     added = next(r for r in nxt if r["id"] == new_id)
     assert (added["origin"], added["step"], added["due"], added["guide_due"]) == (
-        "district", "step3", "2024-11-19", None,
-    )  # fmt: skip
+        "district",
+        "step3",
+        "2024-11-19",
+        None,
+    )
     assert new_id in ok(cli("list", "--step", "step3", "--as-of", "2024-11-01"))
     cal = Calendar.from_ical(cli("export", "ics", "--as-of", "2024-11-01").stdout_bytes)
     assert f"{new_id}@cim-sigdis-2024.cimsig" in {str(e["UID"]) for e in cal.walk("VEVENT")}
     ok(cli("done", "board-meeting", "--as-of", "2024-11-20", "--on", "2024-11-19"))
     assert row(cli_json, new_id, "2024-11-20")["status"] == "done"
     # Same title again: a new id that does not clash.
-    second = ok(cli("add", "Board meeting: present the plan", "--step", "step3", "--due",
-                    "2024-11-20"))  # fmt: skip
+    second = ok(
+        cli("add", "Board meeting: present the plan", "--step", "step3", "--due", "2024-11-20")
+    )
     assert f"{new_id}-2" in second
 
 
 def test_add_refuses_clashing_or_bad_ids_and_steps(cli) -> None:
     clash = cli("add", "x", "--step", "step1", "--due", "2024-06-01", "--id", "step1-case-study")
     assert clash.exit_code == 2 and "already used" in clash.stderr
-    yearly = cli("add", "x", "--step", "step4", "--due", "2028-07-10",
-                 "--id", "step4-unduplicated-count-2031")  # fmt: skip
+    yearly = cli(
+        "add",
+        "x",
+        "--step",
+        "step4",
+        "--due",
+        "2028-07-10",
+        "--id",
+        "step4-unduplicated-count-2031",
+    )
     assert yearly.exit_code == 2
     assert cli("add", "x", "--step", "step9", "--due", "2024-06-01").exit_code == 2
     assert (
@@ -176,11 +208,14 @@ def test_remove_takes_only_district_activities(cli, cli_json) -> None:
         ((), ("plan", "case-study", "--due", "2024-06-14"), lambda r, p: r["due"] == "2024-06-30"),
         ((), ("assign", "case-study", "Ana"), lambda r, p: r["owner"] is None),
         ((), ("note", "case-study", "hello"), lambda r, p: r["notes"] == []),
-        ((("assign", "case-study", "Ana"),), ("assign", "case-study", "Ben"),
-         lambda r, p: r["owner"] == "Ana"),
+        (
+            (("assign", "case-study", "Ana"),),
+            ("assign", "case-study", "Ben"),
+            lambda r, p: r["owner"] == "Ana",
+        ),
         ((), ("done", "case-study", "--as-of", "2024-06-20"), lambda r, p: r["status"] == "open"),
     ],
-)  # fmt: skip
+)
 def test_undo_reverts_each_kind_of_change(
     cli, cli_json, state_path: Path, setup, change, check
 ) -> None:

@@ -1,0 +1,179 @@
+"""`cimsig doctor`: check the guide and the progress file together and say what needs attention.
+
+Each finding has a level: `ok`, `note` (worth knowing), `warning` (worth fixing) or `problem`
+(cimsig cannot work with the file as it is). Nothing here changes a file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import stat
+import sys
+from typing import NamedTuple
+
+from cimsig import schedule
+from cimsig.errors import StateError
+from cimsig.guide import Guide
+from cimsig.state import StateFile
+from cimsig.workspace import Workspace
+
+OK, NOTE, WARNING, PROBLEM = "ok", "note", "warning", "problem"
+
+
+class Finding(NamedTuple):
+    level: str
+    topic: str
+    message: str
+
+
+def examine(guide: Guide, state_file: StateFile, as_of: dt.date) -> list[Finding]:
+    found = [
+        Finding(
+            OK,
+            "guide",
+            f"{guide.path}: '{guide.id}', {len(guide.activities)} activities, no problems.",
+        )
+    ]
+    found += _file_checks(state_file)
+    try:
+        state = state_file.read()
+    except StateError as exc:
+        return [*found, Finding(PROBLEM, "progress file", exc.message)]
+    if state.guide is not None and state.guide != guide.id:
+        found.append(
+            Finding(
+                PROBLEM,
+                "progress file",
+                f"it records progress on the guide '{state.guide}', not '{guide.id}'.",
+            )
+        )
+        return found
+    ws = Workspace(guide, state_file, state, as_of)
+    found += _plan_checks(ws)
+    return found
+
+
+def _file_checks(state_file: StateFile) -> list[Finding]:
+    path = state_file.path
+    found = []
+    if not path.exists():
+        found.append(
+            Finding(
+                NOTE,
+                "progress file",
+                f"{path} does not exist yet; the first `cimsig done` or `cimsig init` creates it.",
+            )
+        )
+        folder = next((p for p in path.parents if p.exists()), None)
+        if folder is not None and not os.access(folder, os.W_OK):
+            found.append(
+                Finding(PROBLEM, "progress file", f"the folder {folder} cannot be written to.")
+            )
+        return found
+    if not os.access(path, os.R_OK):
+        found.append(Finding(PROBLEM, "progress file", f"{path} cannot be read (permissions)."))
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        found.append(
+            Finding(
+                PROBLEM,
+                "progress file",
+                f"{path} or its folder cannot be written to: marking work done "
+                "will fail until that is fixed.",
+            )
+        )
+    if sys.platform != "win32":
+        mode = path.stat().st_mode
+        if mode & stat.S_IWOTH:
+            found.append(
+                Finding(
+                    WARNING,
+                    "progress file",
+                    f"{path} can be changed by every user of this computer "
+                    f"(permissions {stat.filemode(mode)}).",
+                )
+            )
+    if not any(f.level == PROBLEM for f in found):
+        found.append(Finding(OK, "progress file", f"{path} can be read and written."))
+    if state_file.lock_is_free():
+        found.append(Finding(OK, "lock", "no cimsig is writing the progress file right now."))
+    else:
+        found.append(
+            Finding(
+                NOTE,
+                "lock",
+                "another cimsig is writing the progress file right "
+                "now; if that lasts, look for a cimsig still running.",
+            )
+        )
+    for stray in state_file.stray_temp_files():
+        found.append(
+            Finding(
+                NOTE,
+                "progress file",
+                f"{stray} was left by a save that was interrupted; it is never read "
+                "as your progress and can be deleted.",
+            )
+        )
+    return found
+
+
+def _plan_checks(ws: Workspace) -> list[Finding]:
+    found = []
+    unknown = ws.unknown_ids()
+    if unknown:
+        found.append(
+            Finding(
+                WARNING,
+                "ids",
+                f"the progress file records {len(unknown)} id(s) the guide does not "
+                f"have (kept, not counted): {', '.join(unknown)}.",
+            )
+        )
+    for activity_id in sorted(ws.state.plans):
+        extras = ws.extras(activity_id)
+        planned = ws.state.plans[activity_id].due
+        if extras.guide_due is not None and planned > extras.guide_due:
+            found.append(
+                Finding(
+                    WARNING,
+                    "plan",
+                    f"your date for {activity_id} ({planned}) is after the guide's "
+                    f"deadline ({extras.guide_due}).",
+                )
+            )
+    guide_ids = {a.id for a in schedule.expand(ws.guide.activities, ws.as_of)}
+    for custom_id in ws.state.custom:
+        if custom_id in guide_ids:
+            found.append(
+                Finding(
+                    WARNING,
+                    "plan",
+                    f"your activity {custom_id} has the same id as one of the "
+                    "guide's; remove it and add it again under another id.",
+                )
+            )
+    for item in ws.statuses:
+        due = item.activity.due
+        if item.activity.weekend and item.status != schedule.DONE and due and due >= ws.as_of:
+            found.append(
+                Finding(
+                    NOTE,
+                    "weekend",
+                    f"{item.activity.id} is due on {due:%A, %B} {due.day}, {due.year}: plan for "
+                    "the Friday before.",
+                )
+            )
+    if ws.state.profile is None or ws.state.profile.track is None:
+        found.append(
+            Finding(
+                NOTE,
+                "profile",
+                "no track is set: every activity counts. `cimsig init --track new` or "
+                "`--track continuing` tells cimsig which ones the guide requires of "
+                "your district.",
+            )
+        )
+    if not any(f.level in (WARNING, PROBLEM) for f in found):
+        found.append(Finding(OK, "plan", "your plan and the guide agree."))
+    return found

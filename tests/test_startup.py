@@ -1,0 +1,85 @@
+"""Each command imports only what it uses, checked in a fresh process (no timing)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("rich", "dateutil", "icalendar")
+
+_PROBE = """
+import json, sys
+from cimsig.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+heavy = [m for m in ("rich", "dateutil", "icalendar", "pydantic") if m in sys.modules]
+sys.stderr.write("\\nIMPORTED " + json.dumps(heavy) + "\\n")
+"""
+
+
+def imported(tmp_path: Path, *args: str) -> set[str]:
+    env = {
+        **os.environ,
+        "CIMSIG_STATE": str(tmp_path / "state.yaml"),
+        "PYTHONPATH": str(Path(__file__).parents[1]),
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / ".config"),
+        "APPDATA": str(tmp_path),
+    }
+    env.pop("CIMSIG_GUIDE", None)
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith("IMPORTED "), result.stderr
+    return set(json.loads(line.removeprefix("IMPORTED ")))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--version",),
+        ("where",),
+        ("where", "--json"),
+        ("list", "--json", "--as-of", "2024-04-20"),
+        ("show", "assurance", "--json", "--as-of", "2024-04-20"),
+        ("status", "--json", "--as-of", "2024-04-20"),
+        ("next", "--json", "--as-of", "2024-06-01"),
+        ("done", "assurance", "--json", "--as-of", "2024-04-20"),
+        ("export", "json", "--as-of", "2024-04-20"),
+        ("doctor", "--json", "--as-of", "2024-04-20"),
+    ],
+)
+def test_machine_output_imports_no_heavy_library(tmp_path: Path, args: tuple[str, ...]) -> None:
+    assert imported(tmp_path, *args) == set()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("status", "--as-of", "2024-04-20"),
+        ("next", "--as-of", "2024-06-01"),
+        ("list", "--as-of", "2024-04-20"),
+        ("show", "assurance", "--as-of", "10/1/2024"),
+        ("timeline", "--as-of", "2024-06-01"),
+    ],
+)
+def test_tables_import_rich_only(tmp_path: Path, args: tuple[str, ...]) -> None:
+    assert imported(tmp_path, *args) == {"rich"}
+
+
+def test_dateutil_only_for_a_month_name_and_icalendar_only_for_ics(tmp_path: Path) -> None:
+    assert imported(tmp_path, "next", "--as-of", "Jun 1 2024") == {"rich", "dateutil"}
+    assert "icalendar" in imported(tmp_path, "export", "ics", "--as-of", "2024-06-01")
