@@ -53,8 +53,7 @@ app = typer.Typer(
     name="cimsig",
     help=(
         "A checklist for the 2024 CIM for Sig Dis Plan for Improvement pacing guide: what is "
-        "overdue, what comes next, and a record of what your district has done.\n\n"
-        + EXIT_CODES_HELP
+        "overdue, what comes next, and a record of what your district has done."
     ),
     epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
@@ -177,7 +176,7 @@ def _root(
 # -- the guide ----------------------------------------------------------------------------------
 
 
-@app.command("list")
+@app.command("list", rich_help_panel="The guide")
 def list_(
     step: Annotated[
         str | None, typer.Option("--step", help="Only this step: prep, step1 ... step4.")
@@ -202,7 +201,7 @@ def list_(
         render.render_list(ws.guide, items, ws.as_of, ws.state.owners, ws.lea)
 
 
-@app.command("show")
+@app.command("show", rich_help_panel="The guide")
 def show(
     activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
     as_of: AsOfOption = None,
@@ -219,7 +218,7 @@ def show(
         render.render_show(ws.guide, item, ws.as_of, ws.extras(item.activity.id))
 
 
-@app.command("validate")
+@app.command("validate", rich_help_panel="The guide")
 def validate(
     path: Annotated[
         Path | None,
@@ -242,7 +241,7 @@ def validate(
         typer.echo(f"Due on a weekend ({len(weekend)}): {', '.join(weekend)}")
 
 
-@app.command("where")
+@app.command("where", rich_help_panel="The guide")
 def where(
     json_out: JsonOption = False, guide: GuideOption = None, state: StateOption = None
 ) -> None:
@@ -315,7 +314,7 @@ def _title(ws: Workspace, activity_id: str) -> str:
     return next((a.title for a in ws.activities if a.id == activity_id), "")
 
 
-@app.command("done")
+@app.command("done", rich_help_panel="Every week")
 def done(
     activity_ids: Annotated[
         list[str], typer.Argument(metavar="ID...", help="One or more ids, or parts of ids.")
@@ -350,7 +349,7 @@ def done(
     _report(ws, changes, json_out, say)
 
 
-@app.command("undo")
+@app.command("undo", rich_help_panel="Every week")
 def undo(
     activity_ids: Annotated[
         list[str] | None,
@@ -409,7 +408,7 @@ def _now_state(ws: Workspace, activity_id: str) -> str:
     return ", ".join(words) + "."
 
 
-@app.command("status")
+@app.command("status", rich_help_panel="Every week")
 def status(
     check: Annotated[
         bool, typer.Option("--check", help="Exit with code 1 when anything is overdue.")
@@ -434,7 +433,7 @@ def status(
         raise typer.Exit(EXIT_OVERDUE)
 
 
-@app.command("next")
+@app.command("next", rich_help_panel="Every week")
 def next_(
     days: Annotated[int, typer.Option("--days", min=0, help="How many days ahead to look.")] = 30,
     all_: Annotated[
@@ -487,7 +486,7 @@ def _profile_json(ws: Workspace) -> dict[str, Any] | None:
     return None if profile is None else {"lea": profile.lea, "track": profile.track}
 
 
-@app.command("init")
+@app.command("init", rich_help_panel="Your district's plan")
 def init(
     lea: Annotated[
         str | None, typer.Option("--lea", metavar="NAME", help="Your district's name.")
@@ -528,7 +527,7 @@ def init(
                    "the guide requires of your district.")  # fmt: skip
 
 
-@app.command("plan")
+@app.command("plan", rich_help_panel="Your district's plan")
 def plan(
     activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
     due: Annotated[
@@ -581,7 +580,7 @@ def plan(
     _report(ws, changes, json_out, say)
 
 
-@app.command("assign")
+@app.command("assign", rich_help_panel="Your district's plan")
 def assign(
     activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
     name: Annotated[str | None, typer.Argument(metavar="[NAME]", help="Who owns it.")] = None,
@@ -608,7 +607,7 @@ def assign(
     _report(ws, changes, json_out, say)
 
 
-@app.command("note")
+@app.command("note", rich_help_panel="Your district's plan")
 def note_(
     activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
     text: Annotated[str, typer.Argument(metavar="TEXT", help="The note (in quotes).")],
@@ -628,7 +627,7 @@ def note_(
     _report(ws, changes, json_out, lambda i, c: f"Added a note to {i} ({count} in all).")
 
 
-@app.command("add")
+@app.command("add", rich_help_panel="Your district's plan")
 def add(
     title: Annotated[str, typer.Argument(metavar="TITLE", help="What is to be done (in quotes).")],
     step: Annotated[str, typer.Option("--step", help="The step it belongs to: prep, step1 ...")],
@@ -668,7 +667,7 @@ def add(
     _report(ws, changes, json_out, say)
 
 
-@app.command("remove")
+@app.command("remove", rich_help_panel="Your district's plan")
 def remove(
     activity_id: Annotated[str, typer.Argument(metavar="ID", help="The id of an added activity.")],
     json_out: JsonOption = False,
@@ -691,7 +690,7 @@ def remove(
     _report(ws, changes, json_out, lambda i, c: f"Removed {i} ({activity.title}) from your plan.")
 
 
-@app.command("doctor")
+@app.command("doctor", rich_help_panel="The guide")
 def doctor(
     as_of: AsOfOption = None,
     json_out: JsonOption = False,
@@ -722,7 +721,7 @@ export_app = typer.Typer(
     help="Write the plan as a calendar, a spreadsheet, a printable checklist or JSON.",
     no_args_is_help=True,
 )
-app.add_typer(export_app, name="export")
+app.add_typer(export_app, name="export", rich_help_panel="Sharing")
 
 OutputOption = Annotated[
     Path | None,
@@ -824,7 +823,7 @@ def export_json(
         typer.echo(f"Wrote {output}.", err=True)
 
 
-@app.command("timeline")
+@app.command("timeline", rich_help_panel="Sharing")
 def timeline_(
     by_step: Annotated[bool, typer.Option("--by-step", help="One row per step.")] = False,
     from_: Annotated[

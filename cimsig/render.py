@@ -94,6 +94,10 @@ def fmt_days(days: int | None) -> str:
     return f"{days} days" if days > 0 else f"{-days} days late"
 
 
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
 def status_words(item: ActivityStatus) -> str:
     if item.status == schedule.DONE:
         return f"done {fmt_date(item.done_on, weekday=False)}"
@@ -362,7 +366,7 @@ def render_status(
         )
     out.print()
     if overdue:
-        table = _table("ID", "Activity", "Due", "Late", title=f"Overdue ({len(overdue)})")
+        table = _table("ID", "Activity", "Was due", "Late by", title=f"Overdue ({len(overdue)})")
         table.title_style = "bold red"
         table.columns[0].no_wrap = True
         table.columns[1].ratio = 1
@@ -372,8 +376,8 @@ def render_status(
             table.add_row(
                 item.activity.id,
                 cell,
-                fmt_due(item.activity),
-                fmt_days(item.days_left),
+                fmt_date(item.activity.due),  # past: whether it was a weekend no longer matters
+                _days(-(item.days_left or 0)),
                 style="red",
             )
         out.print(table)
