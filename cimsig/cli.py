@@ -106,20 +106,22 @@ OwnerOption = Annotated[
 ]
 
 
-def _today() -> dt.date:
-    return dt.date.today()
+def _today(zone: str) -> dt.date:
+    from cimsig.dates import today_in
+
+    return today_in(zone, dt.datetime.now(dt.timezone.utc))
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now().astimezone()
 
 
-def _date(text: str | None, option: str) -> dt.date:
+def _date(text: str | None, option: str, zone: str) -> dt.date:
     if text is None:
-        return _today()
+        return _today(zone)
     from cimsig.dates import parse_user_date
 
-    return parse_user_date(text, _today(), option=option)
+    return parse_user_date(text, _today(zone), option=option)
 
 
 def _state_path(state: Path | None) -> Path:
@@ -148,8 +150,9 @@ def _lock_timeout() -> float | None:
 
 
 def _workspace(guide: Path | None, state: Path | None, as_of: str | None) -> Workspace:
-    as_of_date = _date(as_of, "--as-of")
-    return open_workspace(guide, _state_path(state), as_of_date, _cache_dir(), _lock_timeout())
+    loaded = load_guide(guide, cache_dir=_cache_dir())
+    as_of_date = _date(as_of, "--as-of", loaded.time_zone)
+    return open_workspace(loaded, _state_path(state), as_of_date, _lock_timeout())
 
 
 def _version(value: bool) -> None:
@@ -332,7 +335,7 @@ def done(
 ) -> None:  # fmt: skip
     """Mark activities as done."""
     ws = _workspace(guide, state, as_of)
-    done_on = _date(on, "--on") if on is not None else ws.as_of
+    done_on = _date(on, "--on", ws.guide.time_zone) if on is not None else ws.as_of
     if done_on > ws.as_of:
         raise UsageError(
             f"--on {done_on} is after {ws.as_of}: cimsig records work that is done. "
@@ -549,7 +552,10 @@ def plan(
         raise UsageError("Give either --due DATE (and perhaps --start DATE), or --clear.")
     new_plan = None
     if due is not None:
-        new_plan = Plan(_date(due, "--due"), _date(start, "--start") if start else None)
+        new_plan = Plan(
+            _date(due, "--due", ws.guide.time_zone),
+            _date(start, "--start", ws.guide.time_zone) if start else None,
+        )
         if new_plan.start is not None and new_plan.start > new_plan.due:
             raise UsageError(f"--start {new_plan.start} is after --due {new_plan.due}.")
     original = ws.extras(activity.id)
@@ -650,8 +656,8 @@ def add(
         raise UsageError(f"There is no step '{step}'. Steps: {', '.join(step_ids)}.")
     if not title.strip():
         raise UsageError("The title is empty.")
-    due_date = _date(due, "--due")
-    start_date = _date(start, "--start") if start else None
+    due_date = _date(due, "--due", ws.guide.time_zone)
+    start_date = _date(start, "--start", ws.guide.time_zone) if start else None
     if start_date is not None and start_date > due_date:
         raise UsageError(f"--start {start_date} is after --due {due_date}.")
     activity_id = ws.new_activity_id(title, new_id)
@@ -705,7 +711,7 @@ def doctor(
 
     loaded = load_guide(guide, cache_dir=_cache_dir())
     state_file = StateFile(_state_path(state))
-    findings = checks.examine(loaded, state_file, _date(as_of, "--as-of"))
+    findings = checks.examine(loaded, state_file, _date(as_of, "--as-of", loaded.time_zone))
     if json_out:
         render.print_json([f._asdict() for f in findings])
     else:
@@ -849,8 +855,8 @@ def timeline_(
 
     ws = _workspace(guide, state, as_of)
     first, last = timeline.date_range(ws.statuses)
-    first = _date(from_, "--from") if from_ else first
-    last = _date(to, "--to") if to else last
+    first = _date(from_, "--from", ws.guide.time_zone) if from_ else first
+    last = _date(to, "--to", ws.guide.time_zone) if to else last
     if first > last:
         raise UsageError(f"--from {first} is after --to {last}.")
     _, columns = render.timeline_width(width)

@@ -23,6 +23,20 @@ _MONTH_WORD = re.compile(
 _YEAR = re.compile(r"\b\d{4}\b")
 
 
+def today_in(zone: str, now: dt.datetime) -> dt.date:
+    """The date it is in `zone` at the moment `now` (an aware datetime).
+
+    The guide's deadlines are California dates: at 5 p.m. in Los Angeles it is already tomorrow
+    in UTC, and a reminder sent from a server keeping UTC must not call today's deadline late.
+    """
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return now.astimezone(ZoneInfo(zone)).date()
+    except (ZoneInfoNotFoundError, ValueError):  # guides are checked; this is a last resort
+        return now.astimezone().date()
+
+
 def parse_user_date(text: str, today: dt.date, *, option: str = "date") -> dt.date:
     """Read a date typed by a user; `today` anchors the words today/yesterday/tomorrow."""
     value = text.strip()

@@ -230,12 +230,18 @@ class _GuideBuilder:
         if guide_id and not re.match(ID_PATTERN, guide_id):
             self.problem(header.line_of("id"), f"guide id '{guide_id}' {_ID_RULE}")
         budget = self._budget(header)
+        time_zone = self._text(header, "time_zone", None) or "America/Los_Angeles"
+        if not _is_time_zone(time_zone):
+            self.problem(
+                header.line_of("time_zone"),
+                f"unknown time zone '{time_zone}' (write it like America/Los_Angeles)",
+            )
         return Guide(
             id=guide_id or "",
             title=self._text(header, "title", None, required=True) or "",
             source=self._text(header, "source", None) or "",
             cohort=self._text(header, "cohort", None) or "",
-            time_zone=self._text(header, "time_zone", None) or "America/Los_Angeles",
+            time_zone=time_zone,
             budget_period=budget,
             steps=tuple(steps),
             activities=tuple(activities),
@@ -478,6 +484,16 @@ class _GuideBuilder:
                         f"its yearly occurrences would clash with the activity '{other}'",
                         activity.id,
                     )
+
+
+def _is_time_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 _ID_RULE = "must be lowercase letters, digits and dashes (like step1-data-drill-down)"

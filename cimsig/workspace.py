@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from cimsig import schedule
 from cimsig.errors import StateError, UsageError
-from cimsig.guide import ID_PATTERN, Activity, Guide, load_guide, resolve_id
+from cimsig.guide import ID_PATTERN, Activity, Guide, resolve_id
 from cimsig.schedule import ActivityStatus
 from cimsig.state import CustomActivity, Note, State, StateFile
 
@@ -151,13 +151,8 @@ class Workspace:
 
 
 def open_workspace(
-    guide_path: Path | None,
-    state_path: Path,
-    as_of: dt.date,
-    cache_dir: Path | None = None,
-    lock_timeout: float | None = None,
+    guide: Guide, state_path: Path, as_of: dt.date, lock_timeout: float | None = None
 ) -> Workspace:
-    guide = load_guide(guide_path, cache_dir=cache_dir)
     state_file = (
         StateFile(state_path) if lock_timeout is None else StateFile(state_path, lock_timeout)
     )

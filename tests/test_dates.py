@@ -61,3 +61,13 @@ def test_everything_else_is_refused_with_an_example(text: str) -> None:
 def test_any_text_is_a_date_or_our_error(text: str) -> None:
     with contextlib.suppress(BadDateError):
         assert isinstance(parse_user_date(text, TODAY), dt.date)
+
+
+def test_today_is_the_date_in_california() -> None:
+    from cimsig.dates import today_in
+
+    evening_in_los_angeles = dt.datetime(2024, 4, 20, 1, 30, tzinfo=dt.timezone.utc)
+    assert today_in("America/Los_Angeles", evening_in_los_angeles) == dt.date(2024, 4, 19)
+    assert today_in("UTC", evening_in_los_angeles) == dt.date(2024, 4, 20)
+    morning = dt.datetime(2024, 4, 20, 16, 0, tzinfo=dt.timezone.utc)
+    assert today_in("America/Los_Angeles", morning) == dt.date(2024, 4, 20)

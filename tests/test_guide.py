@@ -205,6 +205,10 @@ def test_a_small_guide_loads(tmp_path: Path) -> None:
         (("id: first", "id: First Thing"), "must be lowercase letters"),
         (("    due: 2025-05-01\n", ""), "needs a 'due' date, or 'ongoing: true'"),
         (("format: 1", "format: 2"), "'format' must be 1"),
+        (
+            ("  title: Test guide", "  title: Test guide\n  time_zone: Pacific/Nowhere"),
+            "line 5: unknown time zone 'Pacific/Nowhere'",
+        ),
     ],
 )
 def test_each_validation_problem_names_the_line_and_the_activity(
