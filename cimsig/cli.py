@@ -854,7 +854,7 @@ def timeline_(
     from cimsig import timeline
 
     ws = _workspace(guide, state, as_of)
-    first, last = timeline.date_range(ws.statuses)
+    first, last = timeline.date_range(ws.statuses, ws.as_of)
     first = _date(from_, "--from", ws.guide.time_zone) if from_ else first
     last = _date(to, "--to", ws.guide.time_zone) if to else last
     if first > last:

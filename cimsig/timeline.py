@@ -43,12 +43,11 @@ class Timeline:
     rows: tuple[TimelineRow, ...]
 
 
-def date_range(items: Sequence[ActivityStatus]) -> tuple[dt.date, dt.date]:
-    """From the first date of the guide to its last deadline."""
+def date_range(items: Sequence[ActivityStatus], as_of: dt.date) -> tuple[dt.date, dt.date]:
+    """From the first date of the guide to its last deadline (the as-of date if none has one)."""
     days = [d for i in items for d in (i.activity.start, i.activity.due) if d is not None]
     if not days:
-        today = dt.date.today()
-        return today, today
+        return as_of, as_of
     return min(days), max(days)
 
 
