@@ -738,6 +738,15 @@ OutputOption = Annotated[
 ]  # fmt: skip
 
 
+def _write(data: bytes, output: Path | None) -> None:
+    """An export to the screen, or to a file in one step (and a word on stderr that it did)."""
+    from cimsig import export
+
+    export.write_output(data, output)
+    if output is not None:
+        typer.echo(f"Wrote {output}.", err=True)
+
+
 @export_app.command("ics")
 def export_ics(
     output: OutputOption = None,
@@ -769,13 +778,11 @@ def export_ics(
         ws.guide, ws.statuses, now=_now(), include_done=include_done, spans=spans,
         remind_days=remind_days, todo=todo, lea=ws.lea,
     )  # fmt: skip
-    export.write_output(data, output)
+    _write(data, output)
     if left_out:
         typer.echo(
             f"{left_out} ongoing activities have no date and are not in the calendar.", err=True
         )
-    if output is not None:
-        typer.echo(f"Wrote {output}.", err=True)
 
 
 @export_app.command("csv")
@@ -789,9 +796,7 @@ def export_csv(
     from cimsig import export
 
     ws = _workspace(guide, state, as_of)
-    export.write_output(export.build_csv(_rows(ws, ws.statuses)), output)
-    if output is not None:
-        typer.echo(f"Wrote {output}.", err=True)
+    _write(export.build_csv(_rows(ws, ws.statuses)), output)
 
 
 @export_app.command("md")
@@ -806,9 +811,7 @@ def export_md(
 
     ws = _workspace(guide, state, as_of)
     text = export.build_markdown(ws.guide, ws.statuses, ws.as_of, ws.lea, ws.state.owners)
-    export.write_output(text.encode("utf-8"), output)
-    if output is not None:
-        typer.echo(f"Wrote {output}.", err=True)
+    _write(text.encode("utf-8"), output)
 
 
 @export_app.command("json")
@@ -824,9 +827,7 @@ def export_json(
     ws = _workspace(guide, state, as_of)
     rows = _rows(ws, ws.statuses)
     text = export.build_json(ws.guide, ws.statuses, ws.as_of, rows, _profile_json(ws))
-    export.write_output(text.encode("utf-8"), output)
-    if output is not None:
-        typer.echo(f"Wrote {output}.", err=True)
+    _write(text.encode("utf-8"), output)
 
 
 @app.command("timeline", rich_help_panel="Sharing")
@@ -867,10 +868,7 @@ def timeline_(
         ws.guide, chart, ws.as_of, width=width, svg=str(svg) if svg else None
     )
     if svg is not None and picture is not None:
-        from cimsig import export
-
-        export.write_output(picture.encode("utf-8"), svg)
-        typer.echo(f"Wrote {svg}.", err=True)
+        _write(picture.encode("utf-8"), svg)
 
 
 def main(argv: list[str] | None = None) -> None:
