@@ -776,7 +776,7 @@ def export_ics(
     ws = _workspace(guide, state, as_of)
     data, left_out = export.build_ics(
         ws.guide, ws.statuses, now=_now(), include_done=include_done, spans=spans,
-        remind_days=remind_days, todo=todo, lea=ws.lea,
+        remind_days=remind_days, todo=todo, lea=ws.lea, owners=ws.state.owners,
     )  # fmt: skip
     _write(data, output)
     if left_out:
@@ -865,7 +865,7 @@ def timeline_(
         ws.guide, ws.statuses, ws.as_of, columns=columns, first=first, last=last, by_step=by_step
     )
     picture = render.render_timeline(
-        ws.guide, chart, ws.as_of, width=width, svg=str(svg) if svg else None
+        ws.guide, chart, ws.as_of, width=width, svg=str(svg) if svg else None, lea=ws.lea
     )
     if svg is not None and picture is not None:
         _write(picture.encode("utf-8"), svg)

@@ -54,8 +54,10 @@ def write_output(data: bytes, output: Path | None) -> None:
         raise ExportError(f"{output} could not be written: {exc.strerror or exc}.") from None
 
 
-def _describe(guide: Guide, a: Activity, item: ActivityStatus) -> str:
+def _describe(guide: Guide, a: Activity, item: ActivityStatus, owner: str | None) -> str:
     lines = [f"Target (pacing guide): {a.target}"]
+    if owner:
+        lines.append(f"Owner: {owner}")
     if a.weekend and a.due is not None:
         lines.append(f"The due date is a {a.due:%A}.")
     if a.start is not None and a.due is not None and a.start != a.due:
@@ -84,6 +86,7 @@ def build_ics(
     remind_days: int | None = None,
     todo: bool = False,
     lea: str | None = None,
+    owners: dict[str, str] | None = None,
 ) -> tuple[bytes, int]:
     """The calendar file, and how many ongoing activities (no date) were left out."""
     from zoneinfo import ZoneInfo
@@ -117,7 +120,7 @@ def build_ics(
         component.add("uid", f"{a.id}@{guide.id}.cimsig")
         component.add("dtstamp", stamp)
         component.add("summary", summary)
-        component.add("description", _describe(guide, a, item))
+        component.add("description", _describe(guide, a, item, (owners or {}).get(a.id)))
         component.add("categories", [step])
         if a.time:
             start_text, end_text = a.time.split("-")
@@ -152,7 +155,7 @@ def build_ics(
             window.add("uid", f"{a.id}-window@{guide.id}.cimsig")
             window.add("dtstamp", stamp)
             window.add("summary", f"{step} (window): {a.title}")
-            window.add("description", _describe(guide, a, item))
+            window.add("description", _describe(guide, a, item, (owners or {}).get(a.id)))
             window.add("dtstart", a.start)
             window.add("dtend", a.due + dt.timedelta(days=1))
             window.add("transp", "TRANSPARENT")
@@ -188,6 +191,8 @@ def build_csv(rows: Sequence[dict[str, Any]]) -> bytes:
 
 
 def _cell(value: Any) -> Any:
+    if isinstance(value, list) and all(isinstance(v, dict) and "text" in v for v in value):
+        return "; ".join(f"{v.get('at', '')[:10]} {v['text']}".strip() for v in value)  # notes
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, bool):

@@ -477,7 +477,13 @@ def timeline_width(total: int | None = None) -> tuple[int, int]:
 
 
 def render_timeline(
-    guide: Guide, tl: timeline.Timeline, as_of: dt.date, *, width: int | None, svg: str | None
+    guide: Guide,
+    tl: timeline.Timeline,
+    as_of: dt.date,
+    *,
+    width: int | None,
+    svg: str | None,
+    lea: str | None = None,
 ) -> str | None:
     """Draw the timeline on the terminal; with `svg`, also return it as an SVG document."""
     import io
@@ -489,7 +495,8 @@ def render_timeline(
 
     label_width = TIMELINE_LABEL_WIDTH
     lines: list[Text] = []
-    lines.append(Text(f"{guide.title}: timeline", style="bold"))
+    title = f"{lea}: {guide.title}" if lea else guide.title
+    lines.append(Text(f"{title}: timeline", style="bold"))
     lines.append(
         Text(f"{fmt_date(tl.first, weekday=False)} to {fmt_date(tl.last, weekday=False)}, "
              f"as of {fmt_date(as_of)}", style="dim")

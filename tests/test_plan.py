@@ -268,3 +268,21 @@ def test_a_newer_state_file_is_refused_untouched(cli, state_path: Path) -> None:
     result = cli("done", "prep-assurance", "--as-of", "2024-04-20")
     assert result.exit_code == 3 and "written by a newer cimsig (state format 3" in result.stderr
     assert state_path.read_text(encoding="utf-8") == text
+
+
+def test_owner_and_notes_reach_the_calendar_and_the_spreadsheet(cli) -> None:
+    import csv
+    import io
+
+    ok(cli("init", "--lea", "Sierra Vista Unified"))
+    ok(cli("assign", "case-study", "Ana Ruiz"))
+    ok(cli("note", "case-study", "Files pulled"))
+    cal = Calendar.from_ical(cli("export", "ics", "--as-of", "2024-06-01").stdout_bytes)
+    assert str(cal["X-WR-CALNAME"]).startswith("Sierra Vista Unified: ")
+    event = next(e for e in cal.walk("VEVENT") if str(e["UID"]).startswith("step1-case-study@"))
+    assert "Owner: Ana Ruiz" in str(event["DESCRIPTION"])
+    raw = cli("export", "csv", "--as-of", "2024-06-01").stdout_bytes.decode("utf-8-sig")
+    case = next(r for r in csv.DictReader(io.StringIO(raw)) if r["id"] == "step1-case-study")
+    assert case["owner"] == "Ana Ruiz" and case["notes"].endswith(" Files pulled")
+    timeline = ok(cli("timeline", "--as-of", "2024-06-01", "--width", "100"))
+    assert timeline.startswith("Sierra Vista Unified: 2024 CIM for Sig Dis")
