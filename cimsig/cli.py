@@ -121,7 +121,7 @@ def _date(text: str | None, option: str, zone: str) -> dt.date:
         return _today(zone)
     from cimsig.dates import parse_user_date
 
-    return parse_user_date(text, _today(zone), option=option)
+    return parse_user_date(text, lambda: _today(zone), option=option)
 
 
 def _state_path(state: Path | None) -> Path:

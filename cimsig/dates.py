@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 
 from cimsig.errors import BadDateError
 
@@ -37,12 +38,19 @@ def today_in(zone: str, now: dt.datetime) -> dt.date:
         return now.astimezone().date()
 
 
-def parse_user_date(text: str, today: dt.date, *, option: str = "date") -> dt.date:
-    """Read a date typed by a user; `today` anchors the words today/yesterday/tomorrow."""
+def parse_user_date(
+    text: str, today: dt.date | Callable[[], dt.date], *, option: str = "date"
+) -> dt.date:
+    """Read a date typed by a user; `today` anchors the words today/yesterday/tomorrow.
+
+    `today` may be a function, called only for those words: working out today's date in
+    California costs more than reading a typed date.
+    """
     value = text.strip()
     lowered = value.lower()
     if lowered in _RELATIVE:
-        return today + dt.timedelta(days=_RELATIVE[lowered])
+        anchor = today() if callable(today) else today
+        return anchor + dt.timedelta(days=_RELATIVE[lowered])
     for pattern, order in ((_ISO, "ymd"), (_US, "mdy")):
         match = pattern.match(value)
         if match:

@@ -71,3 +71,15 @@ def test_today_is_the_date_in_california() -> None:
     assert today_in("UTC", evening_in_los_angeles) == dt.date(2024, 4, 20)
     morning = dt.datetime(2024, 4, 20, 16, 0, tzinfo=dt.timezone.utc)
     assert today_in("America/Los_Angeles", morning) == dt.date(2024, 4, 20)
+
+
+def test_today_is_worked_out_only_for_the_relative_words() -> None:
+    calls: list[int] = []
+
+    def today() -> dt.date:
+        calls.append(1)
+        return TODAY
+
+    assert parse_user_date("2024-10-01", today) == dt.date(2024, 10, 1)
+    assert calls == []
+    assert parse_user_date("yesterday", today) == dt.date(2024, 10, 14) and calls == [1]
