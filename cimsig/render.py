@@ -224,40 +224,49 @@ def _activity_cell(item: ActivityStatus, owner: str | None, extra: str = "") -> 
     return "\n".join(lines)
 
 
+def _list_status(item: ActivityStatus) -> str:
+    if item.status == schedule.DONE and item.done_on is not None:
+        return f"done {item.done_on:%b} {item.done_on.day}"
+    return item.status
+
+
 def render_list(
-    guide: Guide, items: Sequence[ActivityStatus], as_of: dt.date,
-    owners: dict[str, str] | None = None, lea: str | None = None,
-) -> None:  # fmt: skip
+    guide: Guide,
+    items: Sequence[ActivityStatus],
+    as_of: dt.date,
+    owners: dict[str, str] | None = None,
+    lea: str | None = None,
+) -> None:
     out = console()
     _header(out, guide, lea)
     out.print(f"As of {fmt_date(as_of)}. {len(items)} activities.", style="dim")
-    for step in guide.steps:
+    # The same widths in every step's table, so the columns line up down the whole list.
+    status_width = max((len(_list_status(i)) for i in items), default=6)
+    id_width = min(30, max((len(i.activity.id) for i in items), default=2))
+    for progress in schedule.progress_by_step(guide.steps, items):
+        step = progress.step
         rows = [i for i in items if i.activity.step == step.id]
         if not rows:
             continue
-        done = sum(i.status == schedule.DONE for i in rows)
         table = _table(
             "Status",
             "ID",
-            "Activity and the guide's target",
+            "Activity",
             "Dates",
-            title=f"\n{step.name} ({done}/{len(rows)} done): {step.summary}",
+            title=f"\n{step.name} ({progress.done}/{progress.total} done): {step.summary}",
         )
-        table.columns[0].no_wrap = True
-        table.columns[1].no_wrap = True
+        table.columns[0].width = status_width
+        table.columns[1].width = id_width
         table.columns[2].ratio = 1  # the title takes the room the other columns leave
-        table.columns[3].max_width = 22
+        table.columns[3].width = 22
         table.expand = True
         for item in rows:
             a = item.activity
             dates = fmt_window(a)
             if a.weekend:
                 dates += " (weekend)"
-            status = item.status
-            if item.status == schedule.DONE and item.done_on is not None:
-                status = f"done {item.done_on:%b} {item.done_on.day}"
             activity = _activity_cell(item, (owners or {}).get(a.id), f"Target: {a.target}")
-            table.add_row(status, a.id, activity, dates, style=row_style(item))
+            table.add_row(_list_status(item), a.id, activity, dates, style=row_style(item))
         out.print(table)
 
 

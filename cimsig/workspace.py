@@ -21,6 +21,10 @@ from cimsig.guide import ID_PATTERN, Activity, Guide, resolve_id
 from cimsig.schedule import ActivityStatus
 from cimsig.state import CustomActivity, Note, State, StateFile
 
+# The longest id cimsig makes from a title (the guide's own ids are up to 29 characters).
+MAX_MADE_ID = 30
+_SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
+
 
 class Extras(NamedTuple):
     """What the district's plan adds to an activity, for tables, JSON and exports."""
@@ -142,8 +146,18 @@ class Workspace:
             if clashes(wanted):
                 raise UsageError(f"The id '{wanted}' is already used; choose another with --id.")
             return wanted
-        slug = "-".join(re.findall(r"[a-z0-9]+", title.lower()))[:40].strip("-") or "activity"
-        base = slug if slug.startswith("district-") else f"district-{slug}"
+        # Whole words, and short enough to type: "district-" and at most 21 more characters.
+        base = "district"
+        for word in re.findall(r"[a-z0-9]+", title.lower()):
+            if word == "district" and base == "district":
+                continue
+            if len(base) + 1 + len(word) > MAX_MADE_ID and base != "district":
+                break
+            base = f"{base}-{word}"[:MAX_MADE_ID]
+        while base.rsplit("-", 1)[-1] in _SMALL_WORDS and base.count("-") > 1:
+            base = base.rsplit("-", 1)[0]  # "district-present-the-plan", not "...-plan-to"
+        if base == "district":
+            base = "district-activity"
         candidate, number = base, 2
         while clashes(candidate):
             candidate, number = f"{base}-{number}", number + 1
