@@ -257,6 +257,7 @@ def where(
         "state": str(state_file.path),
         "state_exists": state_file.exists(),
         "state_source": _state_source(state),
+        "cache": str(_cache_dir()),
     }
     if json_out:
         render.print_json(info)
@@ -264,6 +265,7 @@ def where(
     typer.echo(f"Guide:    {info['guide']} ({info['guide_source']})")
     exists = "" if info["state_exists"] else " (not created yet: `cimsig done` creates it)"
     typer.echo(f"Progress: {info['state']} ({info['state_source']}){exists}")
+    typer.echo(f"Cache:    {info['cache']} (a copy of the checked guide; safe to delete)")
 
 
 def _state_source(state: Path | None) -> str:
