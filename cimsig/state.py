@@ -86,9 +86,6 @@ class Change(NamedTuple):
     changes: tuple[FieldChange, ...]
     reverted: dict[str, Any] | None = None  # for a revert: the history entry it reverted
 
-    def get(self, name: str) -> FieldChange | None:
-        return next((c for c in self.changes if c.field == name), None)
-
 
 # -- the YAML form of each kind of record -------------------------------------------------------
 
