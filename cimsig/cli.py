@@ -393,9 +393,10 @@ def undo(
     def said(i: str, c: Change | None) -> str:
         return f"Undid change {reverted.get('seq')} ({label}). {_now_state(ws, i)}"
 
-    _report(ws, {change.activity_id or "": change}, json_out and bool(change.activity_id), said)
-    if json_out and not change.activity_id:
+    if json_out and not change.activity_id:  # the district profile, not an activity
         render.print_json([{"id": None, "changed": True, "profile": _profile_json(ws)}])
+        return
+    _report(ws, {change.activity_id: change}, json_out, said)
 
 
 def _now_state(ws: Workspace, activity_id: str) -> str:

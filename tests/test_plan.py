@@ -286,3 +286,15 @@ def test_owner_and_notes_reach_the_calendar_and_the_spreadsheet(cli) -> None:
     assert case["owner"] == "Ana Ruiz" and case["notes"].endswith(" Files pulled")
     timeline = ok(cli("timeline", "--as-of", "2024-06-01", "--width", "100"))
     assert timeline.startswith("Sierra Vista Unified: 2024 CIM for Sig Dis")
+
+
+def test_undo_of_the_profile_in_json_is_one_document(cli) -> None:
+    import json
+
+    ok(cli("init", "--lea", "Sierra Vista Unified", "--track", "new"))
+    ok(cli("init", "--track", "continuing"))
+    result = cli("undo", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [
+        {"id": None, "changed": True, "profile": {"lea": "Sierra Vista Unified", "track": "new"}}
+    ]
