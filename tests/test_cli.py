@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -280,22 +277,3 @@ def test_unknown_ids_in_the_state_are_kept_and_reported(cli, state_path: Path) -
     assert "old-activity" in " ".join(result.stdout.split())
     assert cli("done", "prep-assurance", "--as-of", "2024-04-20").exit_code == 0
     assert "old-activity" in state_path.read_text()
-
-
-def test_twenty_cimsig_done_processes_at_once(tmp_path: Path, cli_json) -> None:
-    ids = [r["id"] for r in cli_json("list", "--as-of", "2024-04-20")][:20]
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
-    procs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "cimsig", "done", activity_id, "--as-of", "2024-12-31"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for activity_id in ids
-    ]
-    for proc in procs:
-        _, err = proc.communicate(timeout=120)
-        assert proc.returncode == 0, err
-    rows = cli_json("list", "--as-of", "2024-12-31")
-    assert sorted(r["id"] for r in rows if r["status"] == "done") == sorted(ids)
