@@ -142,6 +142,18 @@ def _plan_checks(ws: Workspace) -> list[Finding]:
                     f"deadline ({extras.guide_due}).",
                 )
             )
+    step_ids = {s.id for s in ws.guide.steps}
+    for custom in ws.state.custom.values():
+        if custom.step not in step_ids:
+            found.append(
+                Finding(
+                    WARNING,
+                    "plan",
+                    f"your activity {custom.id} is filed under '{custom.step}', which is not a "
+                    f"step of this guide ({', '.join(sorted(step_ids))}); it shows in no step's "
+                    "progress.",
+                )
+            )
     guide_ids = {a.id for a in schedule.expand(ws.guide.activities, ws.as_of)}
     for custom_id in ws.state.custom:
         if custom_id in guide_ids:

@@ -146,7 +146,7 @@ def _decode(name: str, raw: Any, key: str = "") -> Any:
         return tuple(Note(str(n["at"]), _text(n["text"], "a note")) for n in raw)
     if name == "custom":
         return CustomActivity(
-            id=str(raw.get("id") or key), step=_text(raw["step"], "the step"),
+            id=key or str(raw["id"]), step=_text(raw["step"], "the step"),
             title=_text(raw["title"], "the title"), due=parse_iso_date(raw["due"]),
             start=_date_or_none(raw.get("start")),
         )  # fmt: skip

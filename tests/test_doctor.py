@@ -57,3 +57,15 @@ def test_doctor_sees_a_lock_in_use(cli, lock_holder) -> None:
     lock_holder()
     lock = next(f for f in findings(cli) if f["topic"] == "lock")
     assert lock["level"] == "note" and "another cimsig is writing" in lock["message"]
+
+
+def test_an_own_activity_under_a_step_the_guide_lacks(cli, cli_json, state_path: Path) -> None:
+    assert cli("add", "SELPA review", "--step", "step2", "--due", "2024-09-15").exit_code == 0
+    text = state_path.read_text().replace("step: step2", "step: step9")
+    state_path.write_text(text)
+    shown = cli("show", "selpa", "--as-of", "2024-09-01")
+    assert shown.exit_code == 0, shown.output
+    assert "step9" in shown.stdout
+    assert cli_json("list", "--as-of", "2024-09-01")[-1]["step_name"] == "step9"
+    messages = " ".join(f["message"] for f in findings(cli, "--as-of", "2024-09-01"))
+    assert "filed under 'step9', which is not a step of this guide" in messages
