@@ -158,3 +158,60 @@ def test_any_state_document_loads_or_raises_our_error(document: dict, version: i
 def test_any_text_as_a_state_file_loads_or_raises_our_error(text: str) -> None:
     with contextlib.suppress(StateError):
         parse_state(text, Path("state.yaml"))
+
+
+_ids = st.sampled_from(
+    [
+        "prep-assurance",
+        "step1-case-study",
+        "step4-unduplicated-count-2026",
+        "unknown-thing",
+        "district-x",
+        "step4-unduplicated-count",
+    ]
+)
+_days = st.sampled_from(["2024-04-01", "2024-06-30", "2025-07-10", "2027-01-10"])
+_records = st.fixed_dictionaries(
+    {},
+    optional={
+        "done": st.dictionaries(_ids, st.fixed_dictionaries({"date": _days})),
+        "plans": st.dictionaries(
+            _ids, st.fixed_dictionaries({"due": _days}, optional={"start": _days})
+        ),
+        "owners": st.dictionaries(_ids, st.sampled_from(["Ana", "Ben Ortiz"])),
+        "notes": st.dictionaries(
+            _ids, st.lists(st.fixed_dictionaries({"at": _days, "text": st.just("n")}))
+        ),
+        "custom": st.dictionaries(
+            _ids,
+            st.fixed_dictionaries(
+                {"step": st.sampled_from(["step1", "step9"]), "title": st.just("T"), "due": _days},
+                optional={"start": _days},
+            ),
+        ),
+        "profile": st.fixed_dictionaries(
+            {}, optional={"lea": st.just("X USD"), "track": st.sampled_from(["new", "continuing"])}
+        ),
+    },
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(records=_records)
+def test_any_well_formed_state_works_in_every_view(cli, state_path: Path, records: dict) -> None:
+    """Hand-edited combinations (plans for unknown ids, own activities clashing with the
+    guide's, dates in any order) never end in a traceback."""
+    state_path.parent.mkdir(parents=True, exist_ok=True)
+    state_path.write_text(yaml.safe_dump({"version": 2, **records}), encoding="utf-8")
+    for args in (
+        ("status", "--as-of", "2025-01-01"),
+        ("list", "--json", "--as-of", "2025-01-01"),
+        ("next", "--all", "--as-of", "2024-06-01"),
+        ("timeline", "--by-step"),
+        ("export", "md"),
+        ("doctor",),
+    ):
+        result = cli(*args)
+        assert result.exit_code in (0, 1, 3), (args, result.output)
