@@ -16,12 +16,18 @@ from cimsig.errors import BadDateError
 EXAMPLES = "2024-10-01, 10/1/2024, Oct 1 2024, today, yesterday or tomorrow"
 
 _RELATIVE = {"today": 0, "yesterday": -1, "tomorrow": 1}
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_MONTH_WORD = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?=[\s,\d]|$)", re.I
-)
-_YEAR = re.compile(r"\b\d{4}\b")
+# Patterns as text: `re` compiles them on first use, so a command that only needs today's date
+# does not pay for compiling them.
+_ISO = r"^(\d{4})-(\d{1,2})-(\d{1,2})$"
+_US = r"^(\d{1,2})/(\d{1,2})/(\d{4})$"
+_MONTH_WORD = r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?=[\s,\d]|$)"
+_YEAR = r"\b\d{4}\b"
+
+# The UTC offsets, in hours, a zone has used in living memory: standard time and daylight time.
+# When every one of them gives the same date, that is the date in the zone, whatever the clocks
+# say; only in the hour where they disagree (07:00-08:00 UTC for California) must the zone's
+# rules be read, which costs more than the rest of a command (zoneinfo reads sysconfig).
+_KNOWN_OFFSETS = {"America/Los_Angeles": (-8, -7)}
 
 
 def today_in(zone: str, now: dt.datetime) -> dt.date:
@@ -30,6 +36,12 @@ def today_in(zone: str, now: dt.datetime) -> dt.date:
     The guide's deadlines are California dates: at 5 p.m. in Los Angeles it is already tomorrow
     in UTC, and a reminder sent from a server keeping UTC must not call today's deadline late.
     """
+    offsets = _KNOWN_OFFSETS.get(zone)
+    if offsets is not None:
+        utc = now.astimezone(dt.timezone.utc)
+        days = {(utc + dt.timedelta(hours=hours)).date() for hours in offsets}
+        if len(days) == 1:
+            return days.pop()
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
@@ -52,11 +64,11 @@ def parse_user_date(
         anchor = today() if callable(today) else today
         return anchor + dt.timedelta(days=_RELATIVE[lowered])
     for pattern, order in ((_ISO, "ymd"), (_US, "mdy")):
-        match = pattern.match(value)
+        match = re.match(pattern, value)
         if match:
             parts = dict(zip(order, (int(g) for g in match.groups()), strict=True))
             return _make(parts["y"], parts["m"], parts["d"], text, option)
-    if _MONTH_WORD.search(value) and _YEAR.search(value) and len(value) <= 40:
+    if re.search(_MONTH_WORD, value) and re.search(_YEAR, value) and len(value) <= 40:
         return _parse_month_name(value, text, option)
     raise BadDateError(f"{option}: '{text}' is not a date cimsig can read. Try {EXAMPLES}.")
 
