@@ -1,4 +1,4 @@
-"""The pacing guide: load a guide file, check it, and hand back frozen dataclasses.
+"""The pacing guide: load a guide file, check it, and hand back immutable records.
 
 The guide file (by default the bundled `pacing_2024.yaml`) is the only place the guide's dates
 live. Loading checks everything and reports every problem at once, each naming the file, the line
@@ -11,9 +11,8 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from cimsig.errors import AmbiguousIdError, GuideError, UnknownIdError
 from cimsig.yamlio import Mapping, YamlProblem, load_yaml, parse_iso_date
@@ -52,22 +51,25 @@ _ACTIVITY_KEYS = {
 }
 
 
-@dataclass(frozen=True)
-class Step:
+# The guide's records are NamedTuples, like every record in cimsig: immutable, compared by
+# value, and cheap to define. A frozen dataclass would do the same job, but `dataclass` writes
+# and compiles its methods each time the program starts: these four cost 18M instructions,
+# about a sixth of what cimsig adds to the start of every command (see benchmarks/README.md).
+
+
+class Step(NamedTuple):
     id: str
     name: str
     summary: str = ""
 
 
-@dataclass(frozen=True)
-class BudgetPeriod:
+class BudgetPeriod(NamedTuple):
     start: dt.date
     end: dt.date
     months: int | None = None
 
 
-@dataclass(frozen=True)
-class Activity:
+class Activity(NamedTuple):
     """One line of the pacing guide (or, for a yearly item, one year's occurrence of it)."""
 
     id: str
@@ -88,7 +90,8 @@ class Activity:
     series: str | None = None
     # "guide" for the guide's activities, "district" for those a district added to its plan.
     origin: str = "guide"
-    line: int | None = field(default=None, compare=False)
+    # Where the activity is in the guide file, for messages.
+    line: int | None = None
 
     @property
     def weekend(self) -> bool:
@@ -96,8 +99,7 @@ class Activity:
         return self.due is not None and self.due.weekday() >= 5
 
 
-@dataclass(frozen=True)
-class Guide:
+class Guide(NamedTuple):
     id: str
     title: str
     steps: tuple[Step, ...]

@@ -10,7 +10,6 @@ The cache is only ever a copy: a cache that cannot be read or written is ignored
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import json
 import os
@@ -83,12 +82,9 @@ def _guide_to(guide: Guide) -> dict[str, Any]:
         ),
         "steps": [[s.id, s.name, s.summary] for s in guide.steps],
         "activities": [
-            {f.name: _plain(getattr(a, f.name)) for f in _ACTIVITY_FIELDS} for a in guide.activities
+            {name: _plain(value) for name, value in a._asdict().items()} for a in guide.activities
         ],
     }
-
-
-_ACTIVITY_FIELDS = dataclasses.fields(Activity)
 
 
 def _activity_from(raw: dict[str, Any]) -> Activity:

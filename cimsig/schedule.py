@@ -6,7 +6,6 @@ A due date is inclusive: an activity due on `as_of` is not overdue; it is overdu
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -76,8 +75,7 @@ def occurrences(activity: Activity, as_of: dt.date) -> list[Activity]:
         if activity.start is not None:
             start = _same_day_in(activity.start.year + year - first.year, activity.start)
         result.append(
-            dataclasses.replace(
-                activity,
+            activity._replace(
                 id=f"{activity.id}-{year}",
                 start=start,
                 due=due,
@@ -133,7 +131,7 @@ def with_plan(activity: Activity, due: dt.date, start: dt.date | None = None) ->
         start = activity.start
     # A meeting's time belongs to the meeting's day; a district date elsewhere has no time.
     time = activity.time if due == activity.due and start in (None, due) else None
-    return dataclasses.replace(activity, due=due, start=start, ongoing=False, time=time)
+    return activity._replace(due=due, start=start, ongoing=False, time=time)
 
 
 def status_of(
