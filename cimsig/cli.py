@@ -9,7 +9,6 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -291,7 +290,7 @@ def _edit(
         check_belongs(st, ws.guide, ws.state_file.path)
         st.guide = ws.guide.id
         changes = change(st)
-    return replace(ws, state=st), changes
+    return ws.with_state(st), changes
 
 
 def _report(

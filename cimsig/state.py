@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -161,18 +160,23 @@ def _decode(name: str, raw: Any, key: str = "") -> Any:
     raise KeyError(name)
 
 
-@dataclass
 class State:
-    guide: str | None = None
-    profile: Profile | None = None
-    done: dict[str, DoneRecord] = field(default_factory=dict)
-    plans: dict[str, Plan] = field(default_factory=dict)
-    owners: dict[str, str] = field(default_factory=dict)
-    notes: dict[str, tuple[Note, ...]] = field(default_factory=dict)
-    custom: dict[str, CustomActivity] = field(default_factory=dict)
-    history: list[dict[str, Any]] = field(default_factory=list)
-    # Top-level keys this cimsig does not know are kept as they are, never dropped.
-    extra: dict[str, Any] = field(default_factory=dict)
+    """A district's progress: what it did, planned, assigned, noted and added, with a history.
+
+    A plain class rather than a dataclass: `dataclass` compiles its methods at every start.
+    """
+
+    def __init__(self, guide: str | None = None, profile: Profile | None = None) -> None:
+        self.guide = guide
+        self.profile = profile
+        self.done: dict[str, DoneRecord] = {}
+        self.plans: dict[str, Plan] = {}
+        self.owners: dict[str, str] = {}
+        self.notes: dict[str, tuple[Note, ...]] = {}
+        self.custom: dict[str, CustomActivity] = {}
+        self.history: list[dict[str, Any]] = []
+        # Top-level keys this cimsig does not know are kept as they are, never dropped.
+        self.extra: dict[str, Any] = {}
 
     # -- reading and setting one record ---------------------------------------------------------
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import NamedTuple
@@ -49,12 +48,18 @@ def custom_activity(custom: CustomActivity) -> Activity:
     )
 
 
-@dataclass
 class Workspace:
-    guide: Guide
-    state_file: StateFile
-    state: State
-    as_of: dt.date
+    """A guide and a district's progress on it, as of a date: what every view shows."""
+
+    def __init__(self, guide: Guide, state_file: StateFile, state: State, as_of: dt.date) -> None:
+        self.guide = guide
+        self.state_file = state_file
+        self.state = state
+        self.as_of = as_of
+
+    def with_state(self, state: State) -> Workspace:
+        """The same workspace over another state (the one just written)."""
+        return Workspace(self.guide, self.state_file, state, self.as_of)
 
     @property
     def track(self) -> str | None:
