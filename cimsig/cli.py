@@ -151,7 +151,9 @@ def _lock_timeout() -> float | None:
 def _workspace(guide: Path | None, state: Path | None, as_of: str | None) -> Workspace:
     loaded = load_guide(guide, cache_dir=_cache_dir())
     as_of_date = _date(as_of, "--as-of", loaded.time_zone)
-    return open_workspace(loaded, _state_path(state), as_of_date, _lock_timeout())
+    return open_workspace(
+        loaded, _state_path(state), as_of_date, _lock_timeout(), cache_dir=_cache_dir()
+    )
 
 
 def _version(value: bool) -> None:

@@ -140,9 +140,9 @@ def load_guide(path: Path | None = None, *, cache_dir: Path | None = None) -> Gu
     path = path if path is not None else bundled_guide_path()
     stat = _stat(path)
     if cache_dir is not None:
-        from cimsig import guidecache
+        from cimsig import cache
 
-        cached = guidecache.load(path, stat, cache_dir)
+        cached = cache.load_guide(path, stat, cache_dir)
         if cached is not None:
             return cached
     text = _read_text(path)
@@ -160,7 +160,7 @@ def load_guide(path: Path | None = None, *, cache_dir: Path | None = None) -> Gu
             problems=problems,
         )
     if cache_dir is not None:
-        guidecache.store(guide, path, stat, cache_dir)
+        cache.store_guide(guide, path, stat, cache_dir)
     return guide
 
 

@@ -280,9 +280,8 @@ class State:
 
     # -- file format ----------------------------------------------------------------------------
 
-    def to_yaml(self) -> str:
-        import yaml
-
+    def to_document(self) -> dict[str, Any]:
+        """The state as plain data, as the file holds it."""
         document: dict[str, Any] = {
             "version": STATE_FORMAT,
             "guide": self.guide,
@@ -294,12 +293,21 @@ class State:
             document[name] = {key: _encode(name, section[key]) for key in keys}
         document.update(self.extra)
         document["history"] = self.history
-        dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-        body = yaml.dump(
-            document, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
-            width=100,
-        )  # fmt: skip
-        return _HEADER + body
+        return document
+
+    def to_yaml(self) -> str:
+        return _dump(self.to_document())
+
+
+def _dump(document: dict[str, Any]) -> str:
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    body = yaml.dump(
+        document, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+        width=100,
+    )  # fmt: skip
+    return _HEADER + body
 
 
 def _stamp(now: dt.datetime) -> str:
@@ -320,85 +328,118 @@ def _migrate_history(history: list[Any], version: int) -> list[Any]:
     return migrated
 
 
+def _failure(path: Path, message: str, line: int | None = None) -> StateError:
+    where = f"{path}, line {line}" if line else str(path)
+    return StateError(
+        f"The state file {where} cannot be used: {message}. cimsig has not changed it; "
+        "fix it, or move it aside and restore your backup."
+    )
+
+
+def _line_of(data: dict[str, Any], key: str | None = None) -> int | None:
+    """The line of a key (or of the mapping) in the file; None for data not read from YAML."""
+    if not isinstance(data, Mapping):
+        return None
+    return data.line if key is None else data.line_of(key)
+
+
 def parse_state(text: str, path: Path) -> State:
     """Read the text of a state file, or raise StateError saying what is wrong and where.
 
     A file of an older format is read and brought up to date (written in the new format at the
     next change); a file of a newer format is refused and left alone.
     """
-
-    def fail(message: str, line: int | None = None) -> StateError:
-        where = f"{path}, line {line}" if line else str(path)
-        return StateError(
-            f"The state file {where} cannot be used: {message}. cimsig has not changed it; "
-            "fix it, or move it aside and restore your backup."
-        )
-
     if not text.strip():
-        raise fail("it is empty")
+        raise _failure(path, "it is empty")
     try:
         data = load_yaml(text)
     except YamlProblem as exc:
-        raise fail(exc.message, exc.line) from None
-    if not isinstance(data, Mapping):
+        raise _failure(path, exc.message, exc.line) from None
+    return state_from_document(data, path)
+
+
+def state_from_document(data: Any, path: Path) -> State:
+    """The state from a state file's data (as YAML reads it, or from the cache), checked."""
+
+    def fail(message: str, line: int | None = None) -> StateError:
+        return _failure(path, message, line)
+
+    if not isinstance(data, dict):
         raise fail("it is not a cimsig state file (expected a mapping with 'version')")
     version = data.get("version")
     if isinstance(version, bool) or not isinstance(version, int):
-        raise fail("it has no format 'version' (is it a cimsig state file?)", data.line)
+        raise fail("it has no format 'version' (is it a cimsig state file?)", _line_of(data))
     if version > STATE_FORMAT:
         raise fail(
             f"it was written by a newer cimsig (state format {version}; this cimsig reads up to "
             f"{STATE_FORMAT}). Update cimsig to use it",
-            data.line_of("version"),
+            _line_of(data, "version"),
         )
     if version < 1:
-        raise fail(f"state format {version} does not exist", data.line_of("version"))
+        raise fail(f"state format {version} does not exist", _line_of(data, "version"))
     guide = data.get("guide")
     if guide is not None and not isinstance(guide, str):
-        raise fail("'guide' must be the id of a guide", data.line_of("guide"))
+        raise fail("'guide' must be the id of a guide", _line_of(data, "guide"))
     state = State(guide=guide)
     try:
         state.profile = _decode("profile", data.get("profile"))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise fail(f"the district profile is damaged ({exc})", data.line_of("profile")) from None
+        raise fail(f"the district profile is damaged ({exc})", _line_of(data, "profile")) from None
     for name in _SECTIONS:
         raw_section = data.get(name)
         if raw_section is None:
             continue
-        if not isinstance(raw_section, Mapping):
-            raise fail(f"'{name}' must be a mapping of activity ids", data.line_of(name))
+        if not isinstance(raw_section, dict):
+            raise fail(f"'{name}' must be a mapping of activity ids", _line_of(data, name))
         section: dict[str, Any] = getattr(state, name)
         for key, raw in raw_section.items():
-            line = raw_section.line_of(str(key))
-            if name != "owners" and name != "notes" and not isinstance(raw, Mapping):
-                raise fail(f"the {name} record for '{key}' must be a mapping", line)
+            if name != "owners" and name != "notes" and not isinstance(raw, dict):
+                raise fail(
+                    f"the {name} record for '{key}' must be a mapping",
+                    _line_of(raw_section, str(key)),
+                )
             try:
                 section[str(key)] = _decode(name, raw, str(key))
             except KeyError as exc:
-                raise fail(f"the {name} record for '{key}' needs {exc}", line) from None
+                raise fail(
+                    f"the {name} record for '{key}' needs {exc}", _line_of(raw_section, str(key))
+                ) from None
             except (TypeError, ValueError, AttributeError) as exc:
-                raise fail(f"the {name} record for '{key}': {exc}", line) from None
+                raise fail(
+                    f"the {name} record for '{key}': {exc}", _line_of(raw_section, str(key))
+                ) from None
     history = data.get("history")
     if history is None:
         history = []
     if not isinstance(history, list) or not all(
-        isinstance(e, Mapping) and isinstance(e.get("id"), str) for e in history
+        isinstance(e, dict) and isinstance(e.get("id"), str) for e in history
     ):
         raise fail(
-            "'history' must be a list of changes, each with an 'id'", data.line_of("history")
+            "'history' must be a list of changes, each with an 'id'", _line_of(data, "history")
         )
-    state.history = _migrate_history(plain(history), version)
-    state.extra = plain({k: v for k, v in data.items() if k not in _ROOT_KEYS})
+    extra = {k: v for k, v in data.items() if k not in _ROOT_KEYS}
+    if isinstance(data, Mapping):  # from YAML: back to plain dicts (data from the cache is)
+        history, extra = plain(history), plain(extra)
+    state.history = _migrate_history(history, version)
+    state.extra = extra
     return state
 
 
 class StateFile:
     """One state file on disk: read it, or change it under the lock."""
 
-    def __init__(self, path: Path, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        path: Path,
+        lock_timeout: float = LOCK_TIMEOUT_SECONDS,
+        *,
+        cache_dir: Path | None = None,
+    ) -> None:
         self.path = path
         self.lock_timeout = lock_timeout
         self.lock_path = path.with_name(path.name + ".lock")
+        # Where a copy of the file's data is kept as JSON, read much faster than the YAML.
+        self.cache_dir = cache_dir
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -454,7 +495,20 @@ class StateFile:
                 f"The state file {self.path} cannot be used: it is not UTF-8 text. "
                 "cimsig has not changed it; move it aside and restore your backup."
             ) from None
-        return parse_state(text, self.path)
+        return self._parse(text)
+
+    def _parse(self, text: str) -> State:
+        if self.cache_dir is None:
+            return parse_state(text, self.path)
+        from cimsig import cache
+
+        document = cache.load_state(self.path, text, self.cache_dir)
+        if document is not None:
+            with contextlib.suppress(StateError):  # a damaged cache: read the file instead
+                return state_from_document(document, self.path)
+        state = parse_state(text, self.path)
+        cache.store_state(self.path, text, state.to_document(), self.cache_dir)
+        return state
 
     @contextlib.contextmanager
     def edit(self) -> Iterator[State]:
@@ -466,9 +520,14 @@ class StateFile:
             state = self.read()
             before = state.to_yaml()
             yield state
-            after = state.to_yaml()
+            document = state.to_document()
+            after = _dump(document)
             if after != before or not self.exists():
                 self._write(after)
+                if self.cache_dir is not None:
+                    from cimsig import cache
+
+                    cache.store_state(self.path, after, document, self.cache_dir)
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:

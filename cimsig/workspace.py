@@ -170,11 +170,18 @@ class Workspace:
 
 
 def open_workspace(
-    guide: Guide, state_path: Path, as_of: dt.date, lock_timeout: float | None = None
+    guide: Guide,
+    state_path: Path,
+    as_of: dt.date,
+    lock_timeout: float | None = None,
+    cache_dir: Path | None = None,
 ) -> Workspace:
-    state_file = (
-        StateFile(state_path) if lock_timeout is None else StateFile(state_path, lock_timeout)
-    )
+    """The guide with the progress file at `state_path`; with `cache_dir`, the progress file's
+    data is read from its cache when the file has not changed."""
+    if lock_timeout is None:
+        state_file = StateFile(state_path, cache_dir=cache_dir)
+    else:
+        state_file = StateFile(state_path, lock_timeout, cache_dir=cache_dir)
     state = state_file.read()
     check_belongs(state, guide, state_path)
     return Workspace(guide, state_file, state, as_of)

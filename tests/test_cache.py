@@ -1,0 +1,158 @@
+"""The cache of the progress file: used only for the exact text it was made from, never trusted.
+
+Reading a half-way progress file as YAML costs more than the rest of a command, so its data is
+kept as JSON. What a user must never see is the cache instead of their file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cimsig import state as state_module
+from cimsig.errors import StateError
+from cimsig.state import StateFile, parse_state
+
+NOW = dt.datetime(2024, 4, 20, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=-7)))
+D = dt.date
+
+
+def _yaml_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(text: str) -> None:
+        raise AssertionError("the progress file was parsed as YAML")
+
+    monkeypatch.setattr(state_module, "load_yaml", refuse)
+
+
+def _write_some_progress(store: StateFile) -> None:
+    with store.edit() as st:
+        st.mark_done("prep-assurance", D(2024, 4, 5), NOW, note="signed")
+        st.mark_done("step1-case-study", D(2024, 5, 1), NOW)
+
+
+def test_after_a_change_the_next_read_comes_from_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = StateFile(tmp_path / "state.yaml", cache_dir=tmp_path / "cache")
+    _write_some_progress(store)
+    _yaml_is_not_read(monkeypatch)
+    again = store.read()
+    assert sorted(again.done) == ["prep-assurance", "step1-case-study"]
+    assert again.done["prep-assurance"].note == "signed"
+
+
+def test_a_hand_edit_is_seen_even_with_the_same_size_and_time(tmp_path: Path) -> None:
+    path = tmp_path / "state.yaml"
+    store = StateFile(path, cache_dir=tmp_path / "cache")
+    _write_some_progress(store)
+    store.read()
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("date: '2024-05-01'", "date: '2024-05-09'")
+    assert len(edited) == len(text) and edited != text
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as a coarse file system would
+    assert store.read().done["step1-case-study"].on == D(2024, 5, 9)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "not json at all",
+        "[]",
+        '{"key": 1}',
+        "BAD-DATA",  # the right key and text, but the data is not a state
+    ],
+)
+def test_a_damaged_cache_is_ignored(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "state.yaml"
+    store = StateFile(path, cache_dir=tmp_path / "cache")
+    _write_some_progress(store)
+    (cache_file,) = (tmp_path / "cache").glob("state-*.json")
+    if damage == "BAD-DATA":
+        cached = json.loads(cache_file.read_text(encoding="utf-8"))
+        cached["data"] = {"version": 2, "done": {"prep-assurance": {"date": "2024-02-30"}}}
+        damage = json.dumps(cached)
+    cache_file.write_text(damage, encoding="utf-8")
+    assert sorted(store.read().done) == ["prep-assurance", "step1-case-study"]
+
+
+def test_data_json_would_change_is_not_cached(tmp_path: Path) -> None:
+    path = tmp_path / "state.yaml"
+    path.write_text("version: 2\ncounts: {1: one, 2: two}\n", encoding="utf-8")
+    store = StateFile(path, cache_dir=tmp_path / "cache")
+    assert store.read().extra == {"counts": {1: "one", 2: "two"}}
+    assert not list((tmp_path / "cache").glob("state-*.json"))
+    with store.edit() as st:
+        st.mark_done("prep-assurance", D(2024, 4, 5), NOW)
+    assert store.read().extra == {"counts": {1: "one", 2: "two"}}  # keys still numbers
+    assert "1: one" in path.read_text(encoding="utf-8")
+
+
+def test_a_cache_folder_that_cannot_be_written_changes_nothing(tmp_path: Path) -> None:
+    blocked = tmp_path / "cache"
+    blocked.write_text("a file where the folder should be", encoding="utf-8")
+    store = StateFile(tmp_path / "state.yaml", cache_dir=blocked)
+    _write_some_progress(store)
+    assert sorted(store.read().done) == ["prep-assurance", "step1-case-study"]
+
+
+def test_a_cached_old_format_file_reads_as_it_did(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "state.yaml"
+    path.write_text(
+        "version: 1\ndone:\n  prep-assurance: {date: '2024-04-05', recorded: x}\n"
+        "history:\n- {seq: 1, action: done, id: prep-assurance, before: null,"
+        " after: {date: '2024-04-05', recorded: x}}\n",
+        encoding="utf-8",
+    )
+    store = StateFile(path, cache_dir=tmp_path / "cache")
+    first = store.read()
+    _yaml_is_not_read(monkeypatch)
+    second = store.read()
+    assert second.to_yaml() == first.to_yaml()
+    assert second.history[0]["changes"][0]["field"] == "done"
+
+
+def test_the_cli_keeps_the_cache_in_its_settings_folder(cli, state_path: Path) -> None:
+    assert (
+        cli("done", "prep-assurance", "--on", "2024-04-05", "--as-of", "2024-04-20").exit_code == 0
+    )
+    cache = Path(json.loads(cli("where", "--json").stdout)["cache"])
+    assert list(cache.glob("state-*.json"))
+    assert "prep-assurance" in cli("status", "--json", "--as-of", "2024-04-20").stdout
+
+
+_keys = st.sampled_from(["version", "done", "notes", "owners", "history", "x", "date", "id"])
+_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.text(max_size=6) | st.just("2024-04-01"),
+    lambda c: st.lists(c, max_size=3) | st.dictionaries(_keys | st.integers(0, 3), c, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=st.dictionaries(_keys, _values, max_size=6))
+def test_any_file_reads_the_same_from_the_cache_as_from_itself(
+    tmp_path_factory: pytest.TempPathFactory, document: dict
+) -> None:
+    folder = tmp_path_factory.mktemp("any")
+    document.setdefault("version", 2)
+    text = yaml.safe_dump(document)
+    path = folder / "state.yaml"
+    path.write_text(text, encoding="utf-8")
+    store = StateFile(path, cache_dir=folder / "cache")
+    try:
+        expected = parse_state(text, path).to_yaml()
+    except StateError:
+        return  # a file cimsig refuses; test_bad_input covers those
+    assert store.read().to_yaml() == expected  # the first read fills the cache
+    assert store.read().to_yaml() == expected  # the second one uses it
