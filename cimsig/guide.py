@@ -5,8 +5,6 @@ live. Loading checks everything and reports every problem at once, each naming t
 and the activity, so a person editing next year's guide can fix them in one pass.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import os
 import re

@@ -4,8 +4,6 @@ Nothing here reads the clock, a file or the terminal: "today" is always the `as_
 A due date is inclusive: an activity due on `as_of` is not overdue; it is overdue from the next day.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -135,7 +133,7 @@ def with_plan(activity: Activity, due: dt.date, start: dt.date | None = None) ->
 
 
 def status_of(
-    activity: Activity, as_of: dt.date, done: DoneLike | None = None, *, optional: bool = False
+    activity: Activity, as_of: dt.date, done: "DoneLike | None" = None, *, optional: bool = False
 ) -> ActivityStatus:
     """Where one activity stands on `as_of`."""
     days_left = (activity.due - as_of).days if activity.due is not None else None
@@ -156,7 +154,7 @@ def status_of(
 
 
 def statuses(
-    activities: Iterable[Activity], as_of: dt.date, done: Mapping[str, DoneLike]
+    activities: Iterable[Activity], as_of: dt.date, done: "Mapping[str, DoneLike]"
 ) -> list[ActivityStatus]:
     """The status of every activity (yearly items expanded) as of a date, in guide order."""
     return [status_of(a, as_of, done.get(a.id)) for a in expand(activities, as_of)]

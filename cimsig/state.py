@@ -7,8 +7,6 @@ a file. A state file that cannot be read is never overwritten: the user gets a m
 file and what is wrong, and the file stays byte-for-byte as it was.
 """
 
-from __future__ import annotations
-
 import contextlib
 import datetime as dt
 from collections.abc import Iterator

@@ -5,8 +5,6 @@ The CLI reads the clock and the options; this module turns them into the distric
 and the status of each, and checks that the state belongs to the guide.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -57,7 +55,7 @@ class Workspace:
         self.state = state
         self.as_of = as_of
 
-    def with_state(self, state: State) -> Workspace:
+    def with_state(self, state: State) -> "Workspace":
         """The same workspace over another state (the one just written)."""
         return Workspace(self.guide, self.state_file, state, self.as_of)
 
