@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from cimsig.cli import app
+from cimsig.cli import load_commands
+
+app = load_commands()
 
 SEED = Path(__file__).parent / "data" / "pacing-guide-2024.txt"
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 import typer
 
-from cimsig.cli import app
+from cimsig.cli import load_commands
+
+app = load_commands()
 
 
 def lines(text: str) -> str:

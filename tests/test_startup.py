@@ -20,11 +20,18 @@ try:
 except SystemExit:
     pass
 heavy = [m for m in ("rich", "dateutil", "icalendar", "pydantic") if m in sys.modules]
-sys.stderr.write("\\nIMPORTED " + json.dumps(heavy) + "\\n")
+groups = sorted(m.split(".")[-1] for m in sys.modules if m.startswith("cimsig.commands."))
+sys.stderr.write("\\nIMPORTED " + json.dumps({"heavy": heavy, "commands": groups}) + "\\n")
 """
 
 
 def imported(tmp_path: Path, *args: str) -> set[str]:
+    """The heavy libraries a command imported."""
+    return set(_probe(tmp_path, *args)["heavy"])
+
+
+def _probe(tmp_path: Path, *args: str) -> dict[str, list[str]]:
+    """What a command imported: heavy libraries, and groups of commands."""
     env = {
         **os.environ,
         "CIMSIG_STATE": str(tmp_path / "state.yaml"),
@@ -44,7 +51,8 @@ def imported(tmp_path: Path, *args: str) -> set[str]:
     )
     line = result.stderr.strip().splitlines()[-1]
     assert line.startswith("IMPORTED "), result.stderr
-    return set(json.loads(line.removeprefix("IMPORTED ")))
+    result_: dict[str, list[str]] = json.loads(line.removeprefix("IMPORTED "))
+    return result_
 
 
 @pytest.mark.parametrize(
@@ -83,3 +91,39 @@ def test_tables_import_rich_only(tmp_path: Path, args: tuple[str, ...]) -> None:
 def test_dateutil_only_for_a_month_name_and_icalendar_only_for_ics(tmp_path: Path) -> None:
     assert imported(tmp_path, "next", "--as-of", "Jun 1 2024") == {"rich", "dateutil"}
     assert "icalendar" in imported(tmp_path, "export", "ics", "--as-of", "2024-06-01")
+
+
+@pytest.mark.parametrize(
+    ("args", "groups"),
+    [
+        (("next", "--json", "--as-of", "2024-06-01"), ["week"]),
+        (("where",), ["guide"]),
+        (("export", "md", "--as-of", "2024-06-01"), ["share"]),
+        (("assign", "assurance", "Ana"), ["plan"]),
+        (("--help",), ["guide", "plan", "share", "week"]),
+        (
+            ("--state", "x.yaml", "status", "--as-of", "2024-06-01"),
+            ["guide", "plan", "share", "week"],
+        ),
+    ],
+)
+def test_a_command_loads_only_its_own_group(
+    tmp_path: Path, args: tuple[str, ...], groups: list[str]
+) -> None:
+    assert _probe(tmp_path, *args)["commands"] == groups
+
+
+def test_every_command_is_listed_where_it_is_defined() -> None:
+    import importlib
+
+    from cimsig.cli import COMMAND_MODULES, load_commands
+
+    app = load_commands()
+    names = [c.name for c in app.registered_commands] + [g.name for g in app.registered_groups]
+    assert sorted(names) == sorted(COMMAND_MODULES)
+    for name, group in COMMAND_MODULES.items():
+        module = importlib.import_module(f"cimsig.commands.{group}")
+        defined = [
+            c.name for c in app.registered_commands if c.callback.__module__ == module.__name__
+        ]
+        assert name in defined or name == "export", name

@@ -1,0 +1,146 @@
+"""Commands about the guide itself: list, show, validate, where, doctor."""
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cimsig import render
+from cimsig.app import (
+    AsOfOption,
+    GuideOption,
+    JsonOption,
+    OwnerOption,
+    StateOption,
+    activity_rows,
+    app,
+    cache_dir,
+    state_path,
+    user_date,
+    workspace,
+)
+from cimsig.errors import UsageError
+from cimsig.guide import bundled_guide_path, load_guide
+from cimsig.state import StateFile
+
+
+@app.command("list", rich_help_panel="The guide")
+def list_(
+    step: Annotated[
+        str | None, typer.Option("--step", help="Only this step: prep, step1 ... step4.")
+    ] = None,
+    owner: OwnerOption = None,
+    as_of: AsOfOption = None,
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """The whole checklist, grouped by step, with each activity's status."""
+    ws = workspace(guide, state, as_of)
+    items = ws.for_owner(ws.statuses, owner)
+    if step is not None:
+        step_ids = [s.id for s in ws.guide.steps]
+        if step not in step_ids:
+            raise UsageError(f"There is no step '{step}'. Steps: {', '.join(step_ids)}.")
+        items = [i for i in items if i.activity.step == step]
+    if json_out:
+        render.print_json(activity_rows(ws, items))
+    else:
+        render.render_list(ws.guide, items, ws.as_of, ws.state.owners, ws.lea)
+
+
+@app.command("show", rich_help_panel="The guide")
+def show(
+    activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
+    as_of: AsOfOption = None,
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """Everything about one activity: dates, details, resources, where to submit, status."""
+    ws = workspace(guide, state, as_of)
+    item = ws.status(ws.resolve(activity_id).id)
+    if json_out:
+        render.print_json(activity_rows(ws, [item])[0])
+    else:
+        render.render_show(ws.guide, item, ws.as_of, ws.extras(item.activity.id))
+
+
+@app.command("validate", rich_help_panel="The guide")
+def validate(
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="The guide file to check (default: the guide in use).",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
+    guide: GuideOption = None,
+) -> None:
+    """Check a guide file; list every problem (exit 3), or say it is fine (exit 0)."""
+    loaded = load_guide(path or guide)
+    weekend = [a.id for a in loaded.activities if a.weekend]
+    typer.echo(
+        f"OK: {loaded.path} is a valid guide: '{loaded.id}', {len(loaded.activities)} activities "
+        f"in {len(loaded.steps)} steps."
+    )
+    if weekend:
+        typer.echo(f"Due on a weekend ({len(weekend)}): {', '.join(weekend)}")
+
+
+@app.command("where", rich_help_panel="The guide")
+def where(
+    json_out: JsonOption = False, guide: GuideOption = None, state: StateOption = None
+) -> None:
+    """Which guide file and which progress file are in use."""
+    guide_path = guide or bundled_guide_path()
+    state_file = StateFile(state_path(state))
+    info = {
+        "guide": str(guide_path),
+        "guide_source": "--guide or CIMSIG_GUIDE" if guide else "bundled",
+        "state": str(state_file.path),
+        "state_exists": state_file.exists(),
+        "state_source": _state_source(state),
+        "cache": str(cache_dir()),
+    }
+    if json_out:
+        render.print_json(info)
+        return
+    typer.echo(f"Guide:    {info['guide']} ({info['guide_source']})")
+    exists = "" if info["state_exists"] else " (not created yet: `cimsig done` creates it)"
+    typer.echo(f"Progress: {info['state']} ({info['state_source']}){exists}")
+    typer.echo(f"Cache:    {info['cache']} (a copy of the checked guide; safe to delete)")
+
+
+def _state_source(state: Path | None) -> str:
+    if state is None:
+        return "default"
+    if os.environ.get("CIMSIG_STATE") and Path(os.environ["CIMSIG_STATE"]) == state:
+        return "CIMSIG_STATE"
+    return "--state"
+
+
+@app.command("doctor", rich_help_panel="The guide")
+def doctor(
+    as_of: AsOfOption = None,
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """Check the guide and your progress file together, and say what needs attention.
+
+    Exit code 0 unless a file cannot be used (3).
+    """
+    from cimsig import doctor as checks
+
+    loaded = load_guide(guide, cache_dir=cache_dir())
+    state_file = StateFile(state_path(state))
+    findings = checks.examine(loaded, state_file, user_date(as_of, "--as-of", loaded.time_zone))
+    if json_out:
+        render.print_json([f._asdict() for f in findings])
+    else:
+        render.render_findings(findings)
+    if any(f.level == checks.PROBLEM for f in findings):
+        raise typer.Exit(3)
