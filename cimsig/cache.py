@@ -26,8 +26,7 @@ from typing import Any
 from cimsig import __version__
 from cimsig.guide import Activity, BudgetPeriod, Guide, Step
 
-CACHE_FORMAT = 1
-_DATE_FIELDS = {"start", "due", "until"}
+CACHE_FORMAT = 2
 
 
 def _key(path: Path, stat: os.stat_result) -> str:
@@ -132,22 +131,29 @@ def _guide_to(guide: Guide) -> dict[str, Any]:
             }
         ),
         "steps": [[s.id, s.name, s.summary] for s in guide.steps],
-        "activities": [
-            {name: _plain(value) for name, value in a._asdict().items()} for a in guide.activities
-        ],
+        # Rows in the order of Activity's fields, named once: reading them back is twice as
+        # fast as one mapping per activity.
+        "fields": list(Activity._fields),
+        "activities": [[_plain(value) for value in a] for a in guide.activities],
     }
 
 
-def _activity_from(raw: dict[str, Any]) -> Activity:
-    for name in _DATE_FIELDS:
-        if raw.get(name) is not None:
-            raw[name] = dt.date.fromisoformat(raw[name])
-    raw["resources"] = tuple(raw["resources"])
-    raw["submit_to"] = tuple(raw["submit_to"])
-    return Activity(**raw)
+_DATES = [Activity._fields.index(name) for name in ("start", "due", "until")]
+_TUPLES = [Activity._fields.index(name) for name in ("resources", "submit_to")]
+
+
+def _activity_from(row: list[Any]) -> Activity:
+    for index in _DATES:
+        if row[index] is not None:
+            row[index] = dt.date.fromisoformat(row[index])
+    for index in _TUPLES:
+        row[index] = tuple(row[index])
+    return Activity._make(row)
 
 
 def _guide_from(raw: dict[str, Any], path: Path) -> Guide:
+    if raw["fields"] != list(Activity._fields):  # written by another version of the code
+        raise KeyError("fields")
     budget = raw["budget_period"]
     return Guide(
         id=raw["id"],
