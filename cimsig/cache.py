@@ -134,7 +134,7 @@ def _guide_to(guide: Guide) -> dict[str, Any]:
         # Rows in the order of Activity's fields, named once: reading them back is twice as
         # fast as one mapping per activity.
         "fields": list(Activity._fields),
-        "activities": [[_plain(value) for value in a] for a in guide.activities],
+        "activities": [[_plain(value) for value in a._asdict().values()] for a in guide.activities],
     }
 
 

@@ -10,18 +10,18 @@ import datetime as dt
 import os
 import stat
 import sys
-from typing import NamedTuple
 
 from cimsig import schedule
 from cimsig.errors import StateError
 from cimsig.guide import Guide
+from cimsig.record import Record
 from cimsig.state import StateFile
 from cimsig.workspace import Workspace
 
 OK, NOTE, WARNING, PROBLEM = "ok", "note", "warning", "problem"
 
 
-class Finding(NamedTuple):
+class Finding(Record):
     level: str
     topic: str
     message: str

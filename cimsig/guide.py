@@ -10,9 +10,10 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from cimsig.errors import AmbiguousIdError, GuideError, UnknownIdError
+from cimsig.record import Record
 from cimsig.yamlio import Mapping, YamlProblem, load_yaml, parse_iso_date
 
 GUIDE_FORMAT = 1
@@ -49,25 +50,23 @@ _ACTIVITY_KEYS = {
 }
 
 
-# The guide's records are NamedTuples, like every record in cimsig: immutable, compared by
-# value, and cheap to define. A frozen dataclass would do the same job, but `dataclass` writes
-# and compiles its methods each time the program starts: these four cost 18M instructions,
-# about a sixth of what cimsig adds to the start of every command (see benchmarks/README.md).
+# The guide's records are Records, like every record in cimsig: immutable and compared by value,
+# as a frozen dataclass is, but made without compiling code at every start (see record.py).
 
 
-class Step(NamedTuple):
+class Step(Record):
     id: str
     name: str
     summary: str = ""
 
 
-class BudgetPeriod(NamedTuple):
+class BudgetPeriod(Record):
     start: dt.date
     end: dt.date
     months: int | None = None
 
 
-class Activity(NamedTuple):
+class Activity(Record):
     """One line of the pacing guide (or, for a yearly item, one year's occurrence of it)."""
 
     id: str
@@ -97,7 +96,7 @@ class Activity(NamedTuple):
         return self.due is not None and self.due.weekday() >= 5
 
 
-class Guide(NamedTuple):
+class Guide(Record):
     id: str
     title: str
     steps: tuple[Step, ...]

@@ -6,9 +6,10 @@ A due date is inclusive: an activity due on `as_of` is not overdue; it is overdu
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from cimsig.guide import Activity, Step
+from cimsig.record import Record
 
 if TYPE_CHECKING:
     # What the schedule needs of a recorded completion: its date and its note.
@@ -24,7 +25,7 @@ STATUSES = (DONE, OVERDUE, OPEN, UPCOMING, ONGOING, RECOMMENDED)
 _MAX_YEARS = 100
 
 
-class ActivityStatus(NamedTuple):
+class ActivityStatus(Record):
     activity: Activity
     status: str
     days_left: int | None  # negative when late, None when there is no due date
@@ -32,7 +33,7 @@ class ActivityStatus(NamedTuple):
     note: str | None = None
 
 
-class StepProgress(NamedTuple):
+class StepProgress(Record):
     step: Step
     done: int
     total: int

@@ -11,10 +11,11 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from cimsig.errors import StateError
 from cimsig.fileio import atomic_write_text
+from cimsig.record import Record
 from cimsig.yamlio import Mapping, YamlProblem, load_yaml, parse_iso_date, plain
 
 STATE_FORMAT = 2
@@ -36,25 +37,25 @@ _SECTIONS = ("done", "plans", "owners", "notes", "custom")
 _ROOT_KEYS = ("version", "guide", "profile", *_SECTIONS, "history")
 
 
-class DoneRecord(NamedTuple):
+class DoneRecord(Record):
     on: dt.date
     recorded: str
     note: str | None = None
 
 
-class Plan(NamedTuple):
+class Plan(Record):
     """The district's own dates for an activity (the guide's stay in the guide)."""
 
     due: dt.date
     start: dt.date | None = None
 
 
-class Note(NamedTuple):
+class Note(Record):
     at: str
     text: str
 
 
-class CustomActivity(NamedTuple):
+class CustomActivity(Record):
     """An activity the district added to its own plan."""
 
     id: str
@@ -64,18 +65,18 @@ class CustomActivity(NamedTuple):
     start: dt.date | None = None
 
 
-class Profile(NamedTuple):
+class Profile(Record):
     lea: str | None = None
     track: str | None = None  # new | continuing
 
 
-class FieldChange(NamedTuple):
+class FieldChange(Record):
     field: str  # done, plans, owners, notes, custom, profile
     before: Any
     after: Any
 
 
-class Change(NamedTuple):
+class Change(Record):
     """What one command changed, for its message and for `undo`."""
 
     action: str  # done, undo, plan, assign, note, add, remove, init, revert

@@ -10,11 +10,11 @@ import re
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
 
 from cimsig import schedule
 from cimsig.errors import StateError, UsageError
 from cimsig.guide import ID_PATTERN, Activity, Guide, resolve_id
+from cimsig.record import Record
 from cimsig.schedule import ActivityStatus
 from cimsig.state import CustomActivity, Note, State, StateFile
 
@@ -23,7 +23,7 @@ MAX_MADE_ID = 30
 _SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 
 
-class Extras(NamedTuple):
+class Extras(Record):
     """What the district's plan adds to an activity, for tables, JSON and exports."""
 
     owner: str | None
