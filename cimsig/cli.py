@@ -6,8 +6,11 @@ times a week pays for itself only. The help screen, and a name that is not a com
 all (then Typer's own message lists the commands).
 """
 
+import contextlib
 import importlib
+import os
 import sys
+from typing import NoReturn
 
 import typer
 
@@ -46,12 +49,47 @@ def load_commands(name: str | None = None) -> typer.Typer:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the `cimsig` command and of `python -m cimsig`."""
+    """Entry point of the `cimsig` command and of `python -m cimsig`.
+
+    Run as the program (no `argv`), it ends the process itself once the command is over: see
+    `_exit_now`. Called with `argv` (from Python), it ends with SystemExit as Typer does.
+    """
     args = sys.argv[1:] if argv is None else argv
     name = _command_name(args)
     app = load_commands(name)
     _build_only(app, name)
-    app(args=args, prog_name="cimsig")
+    if argv is not None:
+        app(args=args, prog_name="cimsig")
+        return
+    try:
+        app(args=args, prog_name="cimsig")
+    except SystemExit as exc:
+        _exit_now(exc.code)
+    _exit_now(0)
+
+
+def _exit_now(code: object) -> NoReturn:
+    """End the process without taking the interpreter apart.
+
+    A normal exit frees every object and module one by one: about 35M instructions, a tenth of
+    a command, for memory the system takes back at once anyway. By the time a command is over,
+    everything cimsig writes is written, synced, renamed and closed (files are only written in
+    `with` blocks, locks are released in `finally`), so the standard streams are all that is
+    left to flush. mypy ends its runs the same way. An error that escapes a command is not
+    caught here: it ends the process the usual way.
+    """
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # SystemExit("message"), as sys.exit does it
+        print(code, file=sys.stderr)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        # A reader that went away (`cimsig list | more`, quit early) is not an error of ours.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(status)
 
 
 def _command_name(args: list[str]) -> str | None:
