@@ -30,6 +30,7 @@ def run(tmp_path: Path, state_path: Path):
         "COLUMNS": "100",
     }
     env.pop("CIMSIG_GUIDE", None)
+    env.pop("PYTHONUNBUFFERED", None)  # buffered output, as on a user's computer
 
     def cimsig(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
