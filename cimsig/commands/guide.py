@@ -111,7 +111,9 @@ def where(
     typer.echo(f"Guide:    {info['guide']} ({info['guide_source']})")
     exists = "" if info["state_exists"] else " (not created yet: `cimsig done` creates it)"
     typer.echo(f"Progress: {info['state']} ({info['state_source']}){exists}")
-    typer.echo(f"Cache:    {info['cache']} (a copy of the checked guide; safe to delete)")
+    typer.echo(
+        f"Cache:    {info['cache']} (copies of the guide and of your progress; safe to delete)"
+    )
 
 
 def _state_source(state: Path | None) -> str:
