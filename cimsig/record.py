@@ -13,7 +13,8 @@ read from the annotations once, and the methods below serve every record.
 A record is immutable; equal to another record of the same class with the same values (never to
 a tuple); hashable when its values are; and has `_fields`, `_replace`, `_asdict` and `_make` as a
 NamedTuple has. Type checkers see a frozen dataclass (PEP 681), so they check the arguments of
-every record made and flag any assignment to a field.
+every record made and flag any assignment to a field. A record's fields are those of its own
+class: records are made from Record directly, not from one another.
 """
 
 import itertools
