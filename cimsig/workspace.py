@@ -16,7 +16,7 @@ from cimsig.errors import StateError, UsageError
 from cimsig.guide import ID_PATTERN, Activity, Guide, resolve_id
 from cimsig.record import Record
 from cimsig.schedule import ActivityStatus
-from cimsig.state import CustomActivity, Note, State, StateFile
+from cimsig.state import LOCK_TIMEOUT_SECONDS, CustomActivity, Note, State, StateFile
 
 # The longest id cimsig makes from a title (the guide's own ids are up to 29 characters).
 MAX_MADE_ID = 30
@@ -176,10 +176,8 @@ def open_workspace(
 ) -> Workspace:
     """The guide with the progress file at `state_path`; with `cache_dir`, the progress file's
     data is read from its cache when the file has not changed."""
-    if lock_timeout is None:
-        state_file = StateFile(state_path, cache_dir=cache_dir)
-    else:
-        state_file = StateFile(state_path, lock_timeout, cache_dir=cache_dir)
+    timeout = LOCK_TIMEOUT_SECONDS if lock_timeout is None else lock_timeout
+    state_file = StateFile(state_path, timeout, cache_dir=cache_dir)
     state = state_file.read()
     check_belongs(state, guide, state_path)
     return Workspace(guide, state_file, state, as_of)
