@@ -1,15 +1,13 @@
-"""The Typer app the commands hang on, and what the commands share: options and helpers.
+"""The options and helpers the commands share, and the one error handler.
 
 A command parses its options, calls the domain and hands the result to a renderer; the commands
-themselves are in `cimsig.commands`, one module per group, loaded by `cimsig.cli` only when run.
-Every error a user can cause is a CimsigError; one handler (CimsigGroup.invoke) prints it on
-stderr and exits with its code. Only this module reads the clock.
+themselves are in `cimsig.commands`, loaded by `cimsig.cli` only when run. Every error a user can
+cause is a CimsigError; one handler (CimsigGroup.invoke) prints it on stderr and exits with its
+code.
 """
 
-import contextlib
 import datetime as dt
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,47 +15,63 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from cimsig import __version__, render
-from cimsig.errors import CimsigError, UsageError
-from cimsig.guide import load_guide
+from cimsig import environment, jsonout
+from cimsig.errors import EXIT_BUG, CimsigError
+from cimsig.records import Change
 from cimsig.schedule import ActivityStatus
-from cimsig.state import (
-    STATE_FILE_NAME,
-    Change,
-    State,
-)
-from cimsig.workspace import Workspace, check_belongs, open_workspace
+from cimsig.store import StateFile
+from cimsig.workspace import Workspace, check_belongs
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 `status --check` found overdue work; 2 bad command-line input "
-    "(unknown or ambiguous id, bad date); 3 a problem with the guide or the progress file."
+    "(unknown or ambiguous id, bad date); 3 a problem with the guide or the progress file; "
+    "4 cimsig itself failed (a bug: run again with CIMSIG_DEBUG=1 and report what it prints)."
 )
 
 
 class CimsigGroup(TyperGroup):
-    """The one error handler: a CimsigError becomes a message on stderr and its exit code."""
+    """The one error handler: a CimsigError becomes a message on stderr and its exit code; any
+    other exception is a bug of cimsig's, exit 4, with the traceback only under CIMSIG_DEBUG=1
+    (exit 1 is `status --check` finding overdue work, which a crash must never look like)."""
 
     def invoke(self, ctx: Any) -> Any:
+        from typer.exceptions import TyperException  # click's errors (usage, bad option ...)
+
         try:
             return super().invoke(ctx)
         except CimsigError as exc:
             typer.echo(f"Error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except (TyperException, typer.Exit, typer.Abort):
+            raise
+        except BrokenPipeError:
+            # The reader went away (`cimsig list | more`, quit early): not an error of ours.
+            silence_stdout()
+            raise typer.Exit(0) from None
+        except KeyboardInterrupt:
+            typer.echo("Stopped.", err=True)
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if os.environ.get("CIMSIG_DEBUG"):
+                raise
+            typer.echo(
+                f"Error: cimsig failed unexpectedly ({type(exc).__name__}: {exc}). This is a "
+                "bug in cimsig, not in your files; nothing was half-written. Run the same "
+                "command with CIMSIG_DEBUG=1 set to see the details, and report them.",
+                err=True,
+            )
+            raise typer.Exit(EXIT_BUG) from None
 
 
-app = typer.Typer(
-    cls=CimsigGroup,
-    name="cimsig",
-    help=(
-        "A checklist for the 2024 CIM for Sig Dis Plan for Improvement pacing guide: what is "
-        "overdue, what comes next, and a record of what your district has done."
-    ),
-    epilog=EXIT_CODES_HELP,
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+def silence_stdout() -> None:
+    """Point standard output at nothing, so that Python's last flush of a closed pipe is quiet."""
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 # -- options shared by the commands -------------------------------------------------------------
@@ -103,93 +117,51 @@ OwnerOption = Annotated[
 ]
 
 
-def _today(zone: str) -> dt.date:
-    from cimsig.dates import today_in
-
-    return today_in(zone, dt.datetime.now(dt.timezone.utc))
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now().astimezone()
-
-
-def user_date(text: str | None, option: str, zone: str) -> dt.date:
+def user_date(text: str | None, option: str, zone: str) -> "dt.date":
+    """A date typed by the user; None is today in the guide's time zone."""
     if text is None:
-        return _today(zone)
+        return environment.today_in(zone)
     from cimsig.dates import parse_user_date
 
-    return parse_user_date(text, lambda: _today(zone), option=option)
+    return parse_user_date(text, lambda: environment.today_in(zone), option=option)
 
 
 def state_path(state: Path | None) -> Path:
-    if state is not None:
-        return state
-    return Path(typer.get_app_dir("cimsig")) / STATE_FILE_NAME
-
-
-def cache_dir() -> Path:
-    return Path(typer.get_app_dir("cimsig")) / "cache"
-
-
-def _lock_timeout() -> float | None:
-    text = os.environ.get("CIMSIG_LOCK_TIMEOUT")
-    if not text:
-        return None
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise UsageError(
-            f"CIMSIG_LOCK_TIMEOUT must be a number of seconds, not '{text}'."
-        ) from None
-    if not 0 <= seconds <= 3600:
-        raise UsageError("CIMSIG_LOCK_TIMEOUT must be from 0 to 3600 seconds.")
-    return seconds
+    return state if state is not None else environment.default_state_path()
 
 
 def workspace(guide: Path | None, state: Path | None, as_of: str | None) -> Workspace:
-    loaded = load_guide(guide, cache_dir=cache_dir())
+    """The guide and the progress file, as of the date typed (or today)."""
+    from cimsig import loading
+
+    cache_dir = environment.cache_dir()
+    loaded = loading.load_guide(guide, cache_dir)
     as_of_date = user_date(as_of, "--as-of", loaded.time_zone)
-    return open_workspace(
-        loaded, state_path(state), as_of_date, _lock_timeout(), cache_dir=cache_dir()
-    )
-
-
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"cimsig {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _root(
-    version: Annotated[
-        bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
-    ] = False,
-) -> None:
-    # A Windows console that cannot show a dash or an accent must not crash the program.
-    for stream in (sys.stdout, sys.stderr):
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            with contextlib.suppress(ValueError, OSError):
-                reconfigure(errors="replace")
+    state_file = StateFile(state_path(state), environment.lock_timeout())
+    progress = loading.load_state(state_file, cache_dir)
+    check_belongs(progress, loaded, state_file.path)
+    return Workspace(loaded, state_file, progress, as_of_date)
 
 
 # -- helpers of the commands ---------------------------------------------------------------------
 
 
 def activity_rows(ws: Workspace, items: list[ActivityStatus]) -> list[dict[str, Any]]:
-    return [render.activity_json(ws.guide, i, ws.extras(i.activity.id)) for i in items]
+    return [jsonout.activity_json(ws.guide, i, ws.details(i.activity.id)) for i in items]
 
 
 def edit(
-    ws: Workspace, change: Callable[[State], dict[str, Change | None]]
+    ws: Workspace, change: Callable[[Workspace], dict[str, Change | None]]
 ) -> tuple[Workspace, dict[str, Change | None]]:
-    """Apply a change to the state file under its lock; the workspace as it is afterwards."""
+    """Apply a change to the progress file under its lock; the workspace as it is afterwards.
+
+    `change` gets the workspace over the file as it is now, read under the lock: ids are
+    resolved and new ids chosen there, so two cimsig running at once never lose a change.
+    """
     with ws.state_file.edit() as st:
         check_belongs(st, ws.guide, ws.state_file.path)
         st.guide = ws.guide.id
-        changes = change(st)
+        changes = change(ws.with_state(st))
     return ws.with_state(st), changes
 
 
@@ -201,7 +173,7 @@ def report(
 ) -> None:
     if json_out:
         known = {a.id for a in ws.activities}
-        render.print_json(
+        jsonout.print_json(
             [
                 {**activity_rows(ws, [ws.status(i)])[0], "changed": c is not None}
                 if i in known

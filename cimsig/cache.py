@@ -1,36 +1,37 @@
-"""Caches of the guide and of the progress file, so a command does not parse the same YAML twice.
+"""Copies of the checked guide and of the progress file's data as JSON, so a command does not
+parse the same YAML twice.
 
 Parsing YAML in Python is the slowest step of a command: about 10 ms for a district's progress
 file half-way through the guide, most of a second for a guide of thousands of activities, where
-reading the same data as JSON takes a fiftieth of that. The caches live in cimsig's settings
-folder and are only ever copies: one that cannot be read or written is ignored, and the YAML file
-is read instead.
+reading the same data as JSON takes a fiftieth of that. The copies live in cimsig's settings
+folder, private to the user (folder 0700, files 0600), and are only ever copies:
 
-- A checked guide is keyed by the guide file's full path, size and modification time and by the
-  cimsig version: any change to the file, or a new cimsig, makes a miss.
-- A progress file's cache holds the file's whole text next to its data, and is used only when
-  the file's text is exactly that text (a modification time can stay the same across an edit).
-  The data is checked again on every use, as the file's would be.
+- A copy is used only for the exact text it was made from: it holds that text, and the file's
+  text must be equal to it (a size and a modification time can stay the same across an edit).
+  It is keyed by the file's absolute path and by cimsig's version.
+- A copy carries a checksum of its contents; a damaged copy is discarded, never used.
+- Only reads use a copy. A change always reads the file itself, under the lock (`store`).
+
+This module is wired in at one place, `cimsig.loading`; the domain never imports it.
 """
-
-from __future__ import annotations
 
 import contextlib
 import datetime as dt
 import json
 import os
+import time
 import zlib
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from cimsig import __version__
+from cimsig import __version__, state_format
 from cimsig.guide import Activity, BudgetPeriod, Guide, Step
+from cimsig.state import State
 
-CACHE_FORMAT = 2
-
-
-def _key(path: Path, stat: os.stat_result) -> str:
-    return f"{CACHE_FORMAT}|{__version__}|{path}|{stat.st_size}|{stat.st_mtime_ns}"
+CACHE_FORMAT = 3
+# A temp file older than this was left by a write that was killed: removed at the next write.
+STALE_TEMP_SECONDS = 3600
 
 
 def _cache_file(cache_dir: Path, kind: str, path: Path) -> Path:
@@ -40,70 +41,96 @@ def _cache_file(cache_dir: Path, kind: str, path: Path) -> Path:
     return cache_dir / f"{kind}-{digest:08x}.json"
 
 
-def _read(cache_dir: Path, kind: str, path: Path) -> Any:
-    """The cache file's JSON, or None when there is none or it is not JSON."""
+def _key(path: Path) -> str:
+    return f"{CACHE_FORMAT}|{__version__}|{path}"
+
+
+def _read(cache_dir: Path, kind: str, path: Path, text: str) -> Any:
+    """The data kept for `path` when it was made from exactly `text`; else None."""
+    from cimsig.fileio import read_regular_file
+
     try:
-        return json.loads(_cache_file(cache_dir, kind, path).read_bytes())
-    except (OSError, ValueError):
+        raw = read_regular_file(_cache_file(cache_dir, kind, path), 64 * 1024 * 1024)
+        header, _, payload = raw.partition(b"\n")
+        meta = json.loads(header)
+        if meta.get("key") != _key(path) or meta.get("crc") != zlib.crc32(payload):
+            return None
+        body = json.loads(payload)
+    except (OSError, ValueError, AttributeError):
         return None
+    if not isinstance(body, dict) or body.get("text") != text:
+        return None
+    return body.get("data")
 
 
-def _write(cache_dir: Path, kind: str, path: Path, document: dict[str, Any]) -> None:
-    """Keep a cache file; never fails the command."""
-    from cimsig.fileio import atomic_write_text
+def _write(cache_dir: Path, kind: str, path: Path, text: str, data: Any) -> None:
+    """Keep a copy; never fails the command."""
+    from cimsig.fileio import atomic_write_bytes
 
+    payload = json.dumps({"text": text, "data": data}).encode("utf-8")
+    header = json.dumps({"key": _key(path), "crc": zlib.crc32(payload)}).encode("utf-8")
     with contextlib.suppress(OSError):
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(_cache_file(cache_dir, kind, path), json.dumps(document))
+        cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        atomic_write_bytes(_cache_file(cache_dir, kind, path), header + b"\n" + payload, mode=0o600)
+        remove_stale_temp_files(cache_dir)
+
+
+def stale_temp_files(cache_dir: Path, now: float | None = None) -> list[Path]:
+    """Temp files of copies whose write was killed half-way (each a copy of a file's text)."""
+    limit = (time.time() if now is None else now) - STALE_TEMP_SECONDS
+    found = []
+    with contextlib.suppress(OSError):
+        for temp in cache_dir.glob(".*.json.*.tmp"):
+            with contextlib.suppress(OSError):
+                if temp.stat().st_mtime < limit:
+                    found.append(temp)
+    return sorted(found)
+
+
+def remove_stale_temp_files(cache_dir: Path) -> None:
+    for temp in stale_temp_files(cache_dir):
+        with contextlib.suppress(OSError):
+            temp.unlink()
 
 
 # -- the guide ----------------------------------------------------------------------------------
 
 
-def load_guide(path: Path, stat: os.stat_result, cache_dir: Path) -> Guide | None:
-    """The cached guide for this exact file, or None."""
-    data = _read(cache_dir, "guide", path)
+def load_guide(path: Path, text: str, cache_dir: Path) -> Guide | None:
+    """The checked guide made from `text` (the file at `path`), or None when not kept."""
+    data = _read(cache_dir, "guide", path.absolute(), text)
     try:
-        if not isinstance(data, dict) or data.get("key") != _key(path, stat):
-            return None
-        return _guide_from(data["guide"], path)
-    except (ValueError, KeyError, TypeError):
+        return None if data is None else _guide_from(data, path)
+    except (ValueError, KeyError, TypeError, IndexError):
         return None
 
 
-def store_guide(guide: Guide, path: Path, stat: os.stat_result, cache_dir: Path) -> None:
-    """Keep a checked guide for next time; never fails the command."""
-    _write(cache_dir, "guide", path, {"key": _key(path, stat), "guide": _guide_to(guide)})
+def store_guide(guide: Guide, path: Path, text: str, cache_dir: Path) -> None:
+    _write(cache_dir, "guide", path.absolute(), text, _guide_to(guide))
 
 
 # -- the progress file --------------------------------------------------------------------------
 
 
-def _state_key(path: Path) -> str:
-    return f"{CACHE_FORMAT}|{__version__}|{path}"
+def load_state(path: Path, text: str, cache_dir: Path) -> State:
+    """The state the progress file's `text` holds: from its copy when there is a good one,
+    else parsed (and a copy kept for next time). Raises StateError as parsing does."""
+    from cimsig.errors import StateError
 
-
-def load_state(path: Path, text: str, cache_dir: Path) -> Any:
-    """The data of the progress file at `path` whose text is `text`, or None if not cached."""
-    data = _read(cache_dir, "state", path)
-    if not isinstance(data, dict) or data.get("key") != _state_key(path):
-        return None
-    if data.get("text") != text:
-        return None
-    return data.get("data")
-
-
-def store_state(path: Path, text: str, document: dict[str, Any], cache_dir: Path) -> None:
-    """Keep a progress file's data (plain data, as in the file) next to its text.
-
-    Data that JSON would change (a hand-written key that is a number, say) is not cached.
-    """
+    key_path = path.absolute()
+    document = _read(cache_dir, "state", key_path, text)
+    if document is not None:
+        with contextlib.suppress(StateError):  # a copy that does not check out: parse the file
+            return state_format.from_document(document, path)
+    state = state_format.parse_state(text, path)
+    document = state_format.to_document(state)
     try:
         same = json.loads(json.dumps(document)) == document
     except (TypeError, ValueError):
         same = False
-    if same:
-        _write(cache_dir, "state", path, {"key": _state_key(path), "text": text, "data": document})
+    if same:  # data that JSON would change (a hand-written numeric key, say) is not kept
+        _write(cache_dir, "state", key_path, text, document)
+    return state
 
 
 def _plain(value: Any) -> Any:
@@ -114,7 +141,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_ACTIVITY_FIELDS = [f.name for f in fields(Activity)]
+_DATES = [_ACTIVITY_FIELDS.index(name) for name in ("start", "due", "until")]
+_TUPLES = [_ACTIVITY_FIELDS.index(name) for name in ("resources", "submit_to")]
+
+
 def _guide_to(guide: Guide) -> dict[str, Any]:
+    budget = guide.budget_period
     return {
         "id": guide.id,
         "title": guide.title,
@@ -123,23 +156,21 @@ def _guide_to(guide: Guide) -> dict[str, Any]:
         "time_zone": guide.time_zone,
         "budget_period": (
             None
-            if guide.budget_period is None
+            if budget is None
             else {
-                "start": guide.budget_period.start.isoformat(),
-                "end": guide.budget_period.end.isoformat(),
-                "months": guide.budget_period.months,
+                "start": budget.start.isoformat(),
+                "end": budget.end.isoformat(),
+                "months": budget.months,
             }
         ),
         "steps": [[s.id, s.name, s.summary] for s in guide.steps],
         # Rows in the order of Activity's fields, named once: reading them back is twice as
         # fast as one mapping per activity.
-        "fields": list(Activity._fields),
-        "activities": [[_plain(value) for value in a._asdict().values()] for a in guide.activities],
+        "fields": _ACTIVITY_FIELDS,
+        "activities": [
+            [_plain(getattr(a, name)) for name in _ACTIVITY_FIELDS] for a in guide.activities
+        ],
     }
-
-
-_DATES = [Activity._fields.index(name) for name in ("start", "due", "until")]
-_TUPLES = [Activity._fields.index(name) for name in ("resources", "submit_to")]
 
 
 def _activity_from(row: list[Any]) -> Activity:
@@ -148,11 +179,11 @@ def _activity_from(row: list[Any]) -> Activity:
             row[index] = dt.date.fromisoformat(row[index])
     for index in _TUPLES:
         row[index] = tuple(row[index])
-    return Activity._make(row)
+    return Activity(*row)
 
 
 def _guide_from(raw: dict[str, Any], path: Path) -> Guide:
-    if raw["fields"] != list(Activity._fields):  # written by another version of the code
+    if raw["fields"] != _ACTIVITY_FIELDS:  # written by another version of the code
         raise KeyError("fields")
     budget = raw["budget_period"]
     return Guide(
@@ -174,3 +205,11 @@ def _guide_from(raw: dict[str, Any], path: Path) -> Guide:
         activities=tuple(_activity_from(a) for a in raw["activities"]),
         path=path,
     )
+
+
+def folder_mode_is_private(cache_dir: Path) -> bool:
+    """Whether the cache folder is closed to other users (for `cimsig doctor`)."""
+    try:
+        return os.stat(cache_dir).st_mode & 0o077 == 0
+    except OSError:
+        return True

@@ -1,109 +1,124 @@
-"""The `cimsig` command's entry point: load the command being run, and only that one.
+"""The `cimsig` command's entry point: the root group, which loads a command's module only when
+that command runs (click's lazy-group pattern, on Typer's TyperGroup).
 
-The commands live in `cimsig.commands`, one module per group of the help screen. A run imports
-the module of its own command, and Typer builds that command's parser alone: a command typed many
-times a week pays for itself only. The help screen, and a name that is not a command, load them
-all (then Typer's own message lists the commands).
+A run imports the module of its own command and builds that command's parser alone; the help
+screen lists every command and so loads them all.
 """
 
 import contextlib
 import importlib
-import os
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+import typer.main
 
-# Where each command is defined. The order of the modules is the order of the help screen.
+if TYPE_CHECKING:
+    from typer import _click as click  # Typer's own copy of click (see pyproject.toml)
+
+from cimsig import __version__
+from cimsig.app import EXIT_CODES_HELP, CimsigGroup, silence_stdout
+
+# Where each command is defined, in the order of the help screen.
 COMMAND_MODULES = {
-    "list": "guide",
-    "show": "guide",
-    "validate": "guide",
-    "where": "guide",
-    "doctor": "guide",
-    "done": "week",
-    "undo": "week",
-    "status": "week",
-    "next": "week",
-    "init": "plan",
-    "plan": "plan",
-    "assign": "plan",
-    "note": "plan",
-    "add": "plan",
-    "remove": "plan",
-    "export": "share",
-    "timeline": "share",
+    "status": "progress",
+    "next": "progress",
+    "done": "progress",
+    "undo": "progress",
+    "init": "district_plan",
+    "plan": "district_plan",
+    "assign": "district_plan",
+    "note": "district_plan",
+    "add": "district_plan",
+    "remove": "district_plan",
+    "export": "sharing",
+    "timeline": "sharing",
+    "list": "guide_info",
+    "show": "guide_info",
+    "validate": "guide_info",
+    "where": "guide_info",
+    "doctor": "guide_info",
 }
-_MODULE_ORDER = ("guide", "week", "plan", "share")
 
 
-def load_commands(name: str | None = None) -> typer.Typer:
-    """The app with the command `name` on it, or with every command when `name` is None or
-    is not a command."""
-    from cimsig.app import app
+class LazyGroup(CimsigGroup):
+    """The root group: knows its commands by name, imports a command's module when asked."""
 
-    module = COMMAND_MODULES.get(name or "")
-    for group in (module,) if module else _MODULE_ORDER:
-        importlib.import_module(f"cimsig.commands.{group}")
-    return app
+    def list_commands(self, ctx: "click.Context") -> list[str]:
+        return list(COMMAND_MODULES)
 
-
-def main(argv: list[str] | None = None) -> None:
-    """Entry point of the `cimsig` command and of `python -m cimsig`.
-
-    Run as the program (no `argv`), it ends the process itself once the command is over: see
-    `_exit_now`. Called with `argv` (from Python), it ends with SystemExit as Typer does.
-    """
-    args = sys.argv[1:] if argv is None else argv
-    name = _command_name(args)
-    app = load_commands(name)
-    _build_only(app, name)
-    if argv is not None:
-        app(args=args, prog_name="cimsig")
-        return
-    try:
-        app(args=args, prog_name="cimsig")
-    except SystemExit as exc:
-        _exit_now(exc.code)
-    _exit_now(0)
+    def get_command(self, ctx: "click.Context", cmd_name: str) -> "click.Command | None":
+        module_name = COMMAND_MODULES.get(cmd_name)
+        if module_name is None:
+            return None
+        commands = importlib.import_module(f"cimsig.commands.{module_name}").commands
+        return build_command(commands, cmd_name)
 
 
-def _exit_now(code: object) -> NoReturn:
-    """End the process without taking the interpreter apart.
+def build_command(commands: typer.Typer, name: str) -> "click.Command":
+    """The click command `name` of a module's Typer app, without building its neighbours."""
+    short, markup = commands.pretty_exceptions_short, commands.rich_markup_mode
+    for info in commands.registered_commands:
+        if info.name == name:
+            return typer.main.get_command_from_info(
+                info, pretty_exceptions_short=short, rich_markup_mode=markup
+            )
+    for group in commands.registered_groups:
+        if group.name == name:
+            return typer.main.get_group_from_info(
+                group,
+                pretty_exceptions_short=short,
+                suggest_commands=commands.suggest_commands,
+                rich_markup_mode=markup,
+            )
+    raise LookupError(f"cimsig.commands has no command '{name}'")
 
-    A normal exit frees every object and module one by one: about 35M instructions, a tenth of
-    a command, for memory the system takes back at once anyway. By the time a command is over,
-    everything cimsig writes is written, synced, renamed and closed (files are only written in
-    `with` blocks, locks are released in `finally`), so the standard streams are all that is
-    left to flush. mypy ends its runs the same way. An error that escapes a command is not
-    caught here: it ends the process the usual way.
-    """
-    if code is None:
-        status = 0
-    elif isinstance(code, int):
-        status = code
-    else:  # SystemExit("message"), as sys.exit does it
-        print(code, file=sys.stderr)
-        status = 1
+
+app = typer.Typer(
+    cls=LazyGroup,
+    name="cimsig",
+    help=(
+        "A checklist for the CIM for Sig Dis Plan for Improvement pacing guide: what is "
+        "overdue, what comes next, and a record of what your district has done."
+    ),
+    epilog=EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cimsig {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    # A Windows console that cannot show a dash or an accent must not crash the program.
     for stream in (sys.stdout, sys.stderr):
-        # A reader that went away (`cimsig list | more`, quit early) is not an error of ours.
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    os._exit(status)
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="replace")
 
 
-def _command_name(args: list[str]) -> str | None:
-    return next((a for a in args if not a.startswith("-")), None)
-
-
-def _build_only(app: typer.Typer, name: str | None) -> None:
-    """Keep just the command being run.
-
-    Typer builds the parser of every command it has before it runs one (about 1.5 ms each).
-    Help and unknown names keep them all.
-    """
-    commands = [c for c in app.registered_commands if c.name == name]
-    groups = [g for g in app.registered_groups if g.name == name]
-    if commands or groups:
-        app.registered_commands[:] = commands
-        app.registered_groups[:] = groups
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point of the `cimsig` command and of `python -m cimsig`; may be called again in the
+    same process (each call builds the command it runs)."""
+    try:
+        return app(args=sys.argv[1:] if argv is None else argv, prog_name="cimsig")
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:  # the reader went away after the last write
+            silence_stdout()
+        except (OSError, ValueError):
+            pass

@@ -23,32 +23,6 @@ _US = r"^(\d{1,2})/(\d{1,2})/(\d{4})$"
 _MONTH_WORD = r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?=[\s,\d]|$)"
 _YEAR = r"\b\d{4}\b"
 
-# The UTC offsets, in hours, a zone has used in living memory: standard time and daylight time.
-# When every one of them gives the same date, that is the date in the zone, whatever the clocks
-# say; only in the hour where they disagree (07:00-08:00 UTC for California) must the zone's
-# rules be read, which costs more than the rest of a command (zoneinfo reads sysconfig).
-_KNOWN_OFFSETS = {"America/Los_Angeles": (-8, -7)}
-
-
-def today_in(zone: str, now: dt.datetime) -> dt.date:
-    """The date it is in `zone` at the moment `now` (an aware datetime).
-
-    The guide's deadlines are California dates: at 5 p.m. in Los Angeles it is already tomorrow
-    in UTC, and a reminder sent from a server keeping UTC must not call today's deadline late.
-    """
-    offsets = _KNOWN_OFFSETS.get(zone)
-    if offsets is not None:
-        utc = now.astimezone(dt.timezone.utc)
-        days = {(utc + dt.timedelta(hours=hours)).date() for hours in offsets}
-        if len(days) == 1:
-            return days.pop()
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        return now.astimezone(ZoneInfo(zone)).date()
-    except (ZoneInfoNotFoundError, ValueError):  # guides are checked; this is a last resort
-        return now.astimezone().date()
-
 
 def parse_user_date(
     text: str, today: dt.date | Callable[[], dt.date], *, option: str = "date"

@@ -10,18 +10,19 @@ import datetime as dt
 import os
 import stat
 import sys
+from dataclasses import dataclass
 
 from cimsig import schedule
 from cimsig.errors import StateError
 from cimsig.guide import Guide
-from cimsig.record import Record
-from cimsig.state import StateFile
+from cimsig.store import StateFile
 from cimsig.workspace import Workspace
 
 OK, NOTE, WARNING, PROBLEM = "ok", "note", "warning", "problem"
 
 
-class Finding(Record):
+@dataclass(frozen=True, slots=True)
+class Finding:
     level: str
     topic: str
     message: str
@@ -131,15 +132,15 @@ def _plan_checks(ws: Workspace) -> list[Finding]:
             )
         )
     for activity_id in sorted(ws.state.plans):
-        extras = ws.extras(activity_id)
+        details = ws.details(activity_id)
         planned = ws.state.plans[activity_id].due
-        if extras.guide_due is not None and planned > extras.guide_due:
+        if details.guide_due is not None and planned > details.guide_due:
             found.append(
                 Finding(
                     WARNING,
                     "plan",
                     f"your date for {activity_id} ({planned}) is after the guide's "
-                    f"deadline ({extras.guide_due}).",
+                    f"deadline ({details.guide_due}).",
                 )
             )
     step_ids = {s.id for s in ws.guide.steps}

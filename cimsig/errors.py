@@ -10,7 +10,8 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_OVERDUE = 1  # `status --check` found overdue work
 EXIT_USAGE = 2  # bad command-line input: unknown or ambiguous id, bad date, bad option
-EXIT_DATA = 3  # a guide or state file problem
+EXIT_DATA = 3  # a guide or progress file problem
+EXIT_BUG = 4  # an unexpected error: a bug of cimsig's (CIMSIG_DEBUG=1 shows the traceback)
 
 
 class CimsigError(Exception):

@@ -16,8 +16,8 @@ from typing import Any
 
 from cimsig import schedule
 from cimsig.errors import ExportError, UsageError
+from cimsig.formatting import fmt_date, fmt_time, fmt_window
 from cimsig.guide import Activity, Guide
-from cimsig.render import fmt_date, fmt_time, fmt_window
 from cimsig.schedule import ActivityStatus
 
 _REMIND = re.compile(r"^\s*(\d{1,3})\s*([dw])\s*$", re.I)

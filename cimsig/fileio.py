@@ -9,16 +9,18 @@ import time
 from pathlib import Path
 
 
-def atomic_write_text(path: Path, text: str, *, encoding: str = "utf-8") -> None:
+def atomic_write_text(
+    path: Path, text: str, *, encoding: str = "utf-8", mode: int | None = None
+) -> None:
     """Write a whole file or nothing: temp file in the same folder, fsync, then rename."""
-    atomic_write_bytes(path, text.encode(encoding))
+    atomic_write_bytes(path, text.encode(encoding), mode=mode)
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Write a whole file or nothing: temp file in the same folder, fsync, then rename.
 
-    The old file, if any, keeps its permissions; on any error the temp file is removed and the
-    old file is untouched.
+    The old file, if any, keeps its permissions (`mode` sets them instead); on any error the
+    temp file is removed and the old file is untouched.
     """
     import tempfile
 
@@ -32,7 +34,9 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             # The new file gets the old one's permissions, or what the user's umask gives a new
             # file (mkstemp makes it private to its owner).
-            os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
+            if mode is None:
+                mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+            os.chmod(tmp, mode)
         _replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -64,3 +68,31 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+class NotARegularFile(OSError):
+    """A folder, a device, a FIFO or a socket where a file was expected."""
+
+
+class FileTooLarge(OSError):
+    """More bytes than the caller's limit."""
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file, at most `limit` of them.
+
+    A FIFO, a device (/dev/zero) or a folder is refused before anything is read, and without
+    waiting for a writer; the limit is enforced while reading, so a file that grows, or claims a
+    wrong size, can never fill the memory. FileNotFoundError passes through.
+    """
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotARegularFile(f"{path} is not a regular file")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(f"{path} is larger than {limit} bytes")
+    return data

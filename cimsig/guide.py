@@ -6,14 +6,13 @@ and the activity, so a person editing next year's guide can fix them in one pass
 """
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cimsig.errors import AmbiguousIdError, GuideError, UnknownIdError
-from cimsig.record import Record
 from cimsig.yamlio import Mapping, YamlProblem, load_yaml, parse_iso_date
 
 GUIDE_FORMAT = 1
@@ -54,19 +53,22 @@ _ACTIVITY_KEYS = {
 # as a frozen dataclass is, but made without compiling code at every start (see record.py).
 
 
-class Step(Record):
+@dataclass(frozen=True, slots=True)
+class Step:
     id: str
     name: str
     summary: str = ""
 
 
-class BudgetPeriod(Record):
+@dataclass(frozen=True, slots=True)
+class BudgetPeriod:
     start: dt.date
     end: dt.date
     months: int | None = None
 
 
-class Activity(Record):
+@dataclass(frozen=True, slots=True)
+class Activity:
     """One line of the pacing guide (or, for a yearly item, one year's occurrence of it)."""
 
     id: str
@@ -96,7 +98,8 @@ class Activity(Record):
         return self.due is not None and self.due.weekday() >= 5
 
 
-class Guide(Record):
+@dataclass(frozen=True, slots=True)
+class Guide:
     id: str
     title: str
     steps: tuple[Step, ...]
@@ -129,20 +132,15 @@ def bundled_guide_path() -> Path:
     return here.parent / "data" / BUNDLED_GUIDE_NAME
 
 
-def load_guide(path: Path | None = None, *, cache_dir: Path | None = None) -> Guide:
-    """Load and check a guide file (the bundled one when `path` is None).
-
-    With `cache_dir`, a guide checked before and not changed since is read from the cache.
-    """
+def load_guide(path: Path | None = None) -> Guide:
+    """Load and check a guide file (the bundled one when `path` is None)."""
     path = path if path is not None else bundled_guide_path()
-    stat = _stat(path)
-    if cache_dir is not None:
-        from cimsig import cache
+    return parse_guide(read_guide_text(path), path)
 
-        cached = cache.load_guide(path, stat, cache_dir)
-        if cached is not None:
-            return cached
-    text = _read_text(path)
+
+def parse_guide(text: str, path: Path) -> Guide:
+    """Check the text of a guide file and make the guide, or raise GuideError listing every
+    problem, each with its line."""
     try:
         data = load_yaml(text)
     except YamlProblem as exc:
@@ -156,37 +154,26 @@ def load_guide(path: Path | None = None, *, cache_dir: Path | None = None) -> Gu
             f"The guide file {path} has {count} problem{'s' if count != 1 else ''}:",
             problems=problems,
         )
-    if cache_dir is not None:
-        cache.store_guide(guide, path, stat, cache_dir)
     return guide
 
 
-def _stat(path: Path) -> os.stat_result:
+def read_guide_text(path: Path) -> str:
+    """The text of a guide file: a regular file of at most MAX_GUIDE_BYTES, in UTF-8."""
+    from cimsig.fileio import FileTooLarge, NotARegularFile, read_regular_file
+
     try:
-        stat = path.stat()
+        raw = read_regular_file(path, MAX_GUIDE_BYTES)
     except FileNotFoundError:
         raise GuideError(f"There is no guide file at {path}.") from None
-    except OSError as exc:
-        raise GuideError(f"The guide file {path} cannot be read: {exc.strerror or exc}.") from None
-    if stat.st_size > MAX_GUIDE_BYTES:
+    except (IsADirectoryError, NotARegularFile):
+        raise GuideError(f"{path} is not a guide file: it is a folder or a device.") from None
+    except FileTooLarge:
         raise GuideError(
-            f"The guide file {path} is {stat.st_size / 1024 / 1024:.1f} MB; a guide can be at "
-            f"most {MAX_GUIDE_BYTES // 1024 // 1024} MB. Is this the right file?"
-        )
-    return stat
-
-
-def _read_text(path: Path) -> str:
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise GuideError(f"There is no guide file at {path}.") from None
-    except IsADirectoryError:
-        raise GuideError(f"{path} is a folder, not a guide file.") from None
+            f"The guide file {path} is larger than {MAX_GUIDE_BYTES // 1024 // 1024} MB, the "
+            "most a guide can be. Is this the right file?"
+        ) from None
     except OSError as exc:
         raise GuideError(f"The guide file {path} cannot be read: {exc.strerror or exc}.") from None
-    if len(raw) > MAX_GUIDE_BYTES:  # it grew since it was measured
-        raise GuideError(f"The guide file {path} is larger than a guide can be.")
     if b"\x00" in raw:
         raise GuideError(f"The guide file {path} is not a text file (is it the right file?).")
     try:

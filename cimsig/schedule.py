@@ -6,14 +6,14 @@ A due date is inclusive: an activity due on `as_of` is not overdue; it is overdu
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from cimsig.guide import Activity, Step
-from cimsig.record import Record
 
 if TYPE_CHECKING:
     # What the schedule needs of a recorded completion: its date and its note.
-    from cimsig.state import DoneRecord as DoneLike
+    from cimsig.records import DoneRecord as DoneLike
 
 DONE, OVERDUE, OPEN, UPCOMING, ONGOING = "done", "overdue", "open", "upcoming", "ongoing"
 # Not done, and only recommended for the district's track (say, the Step 2 workshop for a
@@ -25,7 +25,8 @@ STATUSES = (DONE, OVERDUE, OPEN, UPCOMING, ONGOING, RECOMMENDED)
 _MAX_YEARS = 100
 
 
-class ActivityStatus(Record):
+@dataclass(frozen=True, slots=True)
+class ActivityStatus:
     activity: Activity
     status: str
     days_left: int | None  # negative when late, None when there is no due date
@@ -33,7 +34,8 @@ class ActivityStatus(Record):
     note: str | None = None
 
 
-class StepProgress(Record):
+@dataclass(frozen=True, slots=True)
+class StepProgress:
     step: Step
     done: int
     total: int
@@ -74,7 +76,8 @@ def occurrences(activity: Activity, as_of: dt.date) -> list[Activity]:
         if activity.start is not None:
             start = _same_day_in(activity.start.year + year - first.year, activity.start)
         result.append(
-            activity._replace(
+            replace(
+                activity,
                 id=f"{activity.id}-{year}",
                 start=start,
                 due=due,
@@ -130,7 +133,7 @@ def with_plan(activity: Activity, due: dt.date, start: dt.date | None = None) ->
         start = activity.start
     # A meeting's time belongs to the meeting's day; a district date elsewhere has no time.
     time = activity.time if due == activity.due and start in (None, due) else None
-    return activity._replace(due=due, start=start, ongoing=False, time=time)
+    return replace(activity, due=due, start=start, ongoing=False, time=time)
 
 
 def status_of(

@@ -8,22 +8,25 @@ and the status of each, and checks that the state belongs to the guide.
 import datetime as dt
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from cimsig import schedule
 from cimsig.errors import StateError, UsageError
 from cimsig.guide import ID_PATTERN, Activity, Guide, resolve_id
-from cimsig.record import Record
+from cimsig.records import CustomActivity, Note
 from cimsig.schedule import ActivityStatus
-from cimsig.state import LOCK_TIMEOUT_SECONDS, CustomActivity, Note, State, StateFile
+from cimsig.state import State
+from cimsig.store import StateFile
 
 # The longest id cimsig makes from a title (the guide's own ids are up to 29 characters).
 MAX_MADE_ID = 30
 _SMALL_WORDS = {"a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"}
 
 
-class Extras(Record):
+@dataclass(frozen=True, slots=True)
+class PlanDetails:
     """What the district's plan adds to an activity, for tables, JSON and exports."""
 
     owner: str | None
@@ -106,9 +109,9 @@ class Workspace:
     def _unplanned_by_id(self) -> dict[str, Activity]:
         return {a.id: a for a in self.unplanned}
 
-    def extras(self, activity_id: str) -> Extras:
+    def details(self, activity_id: str) -> PlanDetails:
         original = self._unplanned_by_id.get(activity_id)
-        return Extras(
+        return PlanDetails(
             owner=self.state.owners.get(activity_id),
             notes=self.state.notes.get(activity_id, ()),
             guide_start=original.start if original and original.origin == "guide" else None,
@@ -165,22 +168,6 @@ class Workspace:
         while clashes(candidate):
             candidate, number = f"{base}-{number}", number + 1
         return candidate
-
-
-def open_workspace(
-    guide: Guide,
-    state_path: Path,
-    as_of: dt.date,
-    lock_timeout: float | None = None,
-    cache_dir: Path | None = None,
-) -> Workspace:
-    """The guide with the progress file at `state_path`; with `cache_dir`, the progress file's
-    data is read from its cache when the file has not changed."""
-    timeout = LOCK_TIMEOUT_SECONDS if lock_timeout is None else lock_timeout
-    state_file = StateFile(state_path, timeout, cache_dir=cache_dir)
-    state = state_file.read()
-    check_belongs(state, guide, state_path)
-    return Workspace(guide, state_file, state, as_of)
 
 
 def check_belongs(state: State, guide: Guide, state_path: Path) -> None:

@@ -14,13 +14,6 @@ import datetime as dt
 import re
 from typing import Any
 
-import yaml
-
-try:  # the C loader is several times faster; it is absent on some builds of PyYAML
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
 _MAP_TAG = "tag:yaml.org,2002:map"
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 
@@ -36,39 +29,51 @@ class Mapping(dict):  # type: ignore[type-arg]
         return self.key_lines.get(key, self.line)
 
 
-class _Loader(_BaseLoader):
-    """The safe loader, with line-aware mappings and without implicit timestamps."""
+_LOADER: Any = None
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
+def _loader() -> Any:
+    """The safe loader (the C one when PyYAML has it), with line-aware mappings and without
+    implicit timestamps; made on first use, so a command that parses no YAML imports no yaml."""
+    global _LOADER
+    if _LOADER is not None:
+        return _LOADER
+    import yaml
 
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Any:
-    data = Mapping()
-    data.line = node.start_mark.line + 1
-    data.key_lines = {}
-    data.duplicate_keys = []
-    yield data
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        try:
-            hash(key)
-        except TypeError:
-            raise yaml.constructor.ConstructorError(
-                None, None, "a key here is a list or a mapping, not a name", key_node.start_mark
-            ) from None
-        if key in data:
-            data.duplicate_keys.append(str(key))
-        data[key] = loader.construct_object(value_node, deep=True)
-        if isinstance(key, str):
-            data.key_lines[key] = key_node.start_mark.line + 1
+    class Loader(base):  # type: ignore[valid-type,misc]
+        pass
 
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP_TAG]
+        for first, resolvers in base.yaml_implicit_resolvers.items()
+    }
 
-_Loader.add_constructor(_MAP_TAG, _construct_mapping)
+    def construct_mapping(loader: Any, node: Any) -> Any:
+        data = Mapping()
+        data.line = node.start_mark.line + 1
+        data.key_lines = {}
+        data.duplicate_keys = []
+        yield data
+        loader.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key here is a list or a mapping, not a name", key_node.start_mark
+                ) from None
+            if key in data:
+                data.duplicate_keys.append(str(key))
+            data[key] = loader.construct_object(value_node, deep=True)
+            if isinstance(key, str):
+                data.key_lines[key] = key_node.start_mark.line + 1
+
+    Loader.add_constructor(_MAP_TAG, construct_mapping)
+    _LOADER = Loader
+    return Loader
 
 
 class YamlProblem(Exception):
@@ -82,8 +87,10 @@ class YamlProblem(Exception):
 
 def load_yaml(text: str) -> Any:
     """Parse one YAML document safely, or raise YamlProblem with the line that is wrong."""
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a safe loader
+        return yaml.load(text, Loader=_loader())  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -115,12 +122,3 @@ def parse_iso_date(value: Any) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise ValueError(f"'{value}' is not a real calendar date") from None
-
-
-def plain(value: Any) -> Any:
-    """The same data with line-aware mappings turned back into plain dicts (for writing)."""
-    if isinstance(value, dict):
-        return {key: plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [plain(item) for item in value]
-    return value

@@ -12,9 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from cimsig.cli import load_commands
-
-app = load_commands()
+from cimsig.cli import app
 
 SEED = Path(__file__).parent / "data" / "pacing-guide-2024.txt"
 

@@ -16,9 +16,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cimsig import state as state_module
+from cimsig import loading, state_format, yamlio
 from cimsig.errors import StateError
-from cimsig.state import StateFile, parse_state
+from cimsig.state_format import parse_state
+from cimsig.store import StateFile
 
 NOW = dt.datetime(2024, 4, 20, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=-7)))
 D = dt.date
@@ -28,10 +29,29 @@ def _yaml_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(text: str) -> None:
         raise AssertionError("the progress file was parsed as YAML")
 
-    monkeypatch.setattr(state_module, "load_yaml", refuse)
+    monkeypatch.setattr(yamlio, "load_yaml", refuse)
 
 
-def _write_some_progress(store: StateFile) -> None:
+class Cached:
+    """A progress file read as the commands read it: through its cache."""
+
+    def __init__(self, path: Path, cache_dir: Path) -> None:
+        self.store = StateFile(path)
+        self.path = path
+        self.cache_dir = cache_dir
+
+    def read(self):
+        return loading.load_state(self.store, self.cache_dir)
+
+    def edit(self):
+        return self.store.edit()
+
+
+def _text(state) -> str:
+    return state_format.to_text(state)
+
+
+def _write_some_progress(store: Cached) -> None:
     with store.edit() as st:
         st.mark_done("prep-assurance", D(2024, 4, 5), NOW, note="signed")
         st.mark_done("step1-case-study", D(2024, 5, 1), NOW)
@@ -40,8 +60,9 @@ def _write_some_progress(store: StateFile) -> None:
 def test_after_a_change_the_next_read_comes_from_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = StateFile(tmp_path / "state.yaml", cache_dir=tmp_path / "cache")
+    store = Cached(tmp_path / "state.yaml", tmp_path / "cache")
     _write_some_progress(store)
+    store.read()  # the first read after a change parses the file and keeps a copy
     _yaml_is_not_read(monkeypatch)
     again = store.read()
     assert sorted(again.done) == ["prep-assurance", "step1-case-study"]
@@ -50,7 +71,7 @@ def test_after_a_change_the_next_read_comes_from_the_cache(
 
 def test_a_hand_edit_is_seen_even_with_the_same_size_and_time(tmp_path: Path) -> None:
     path = tmp_path / "state.yaml"
-    store = StateFile(path, cache_dir=tmp_path / "cache")
+    store = Cached(path, tmp_path / "cache")
     _write_some_progress(store)
     store.read()
     stat = path.stat()
@@ -73,13 +94,12 @@ def test_a_hand_edit_is_seen_even_with_the_same_size_and_time(tmp_path: Path) ->
 )
 def test_a_damaged_cache_is_ignored(tmp_path: Path, damage: str) -> None:
     path = tmp_path / "state.yaml"
-    store = StateFile(path, cache_dir=tmp_path / "cache")
+    store = Cached(path, tmp_path / "cache")
     _write_some_progress(store)
+    store.read()
     (cache_file,) = (tmp_path / "cache").glob("state-*.json")
-    if damage == "BAD-DATA":
-        cached = json.loads(cache_file.read_text(encoding="utf-8"))
-        cached["data"] = {"version": 2, "done": {"prep-assurance": {"date": "2024-02-30"}}}
-        damage = json.dumps(cached)
+    if damage == "BAD-DATA":  # the checksum no longer matches
+        damage = cache_file.read_text(encoding="utf-8").replace("2024-04-05", "2024-02-30")
     cache_file.write_text(damage, encoding="utf-8")
     assert sorted(store.read().done) == ["prep-assurance", "step1-case-study"]
 
@@ -87,7 +107,7 @@ def test_a_damaged_cache_is_ignored(tmp_path: Path, damage: str) -> None:
 def test_data_json_would_change_is_not_cached(tmp_path: Path) -> None:
     path = tmp_path / "state.yaml"
     path.write_text("version: 2\ncounts: {1: one, 2: two}\n", encoding="utf-8")
-    store = StateFile(path, cache_dir=tmp_path / "cache")
+    store = Cached(path, tmp_path / "cache")
     assert store.read().extra == {"counts": {1: "one", 2: "two"}}
     assert not list((tmp_path / "cache").glob("state-*.json"))
     with store.edit() as st:
@@ -99,7 +119,7 @@ def test_data_json_would_change_is_not_cached(tmp_path: Path) -> None:
 def test_a_cache_folder_that_cannot_be_written_changes_nothing(tmp_path: Path) -> None:
     blocked = tmp_path / "cache"
     blocked.write_text("a file where the folder should be", encoding="utf-8")
-    store = StateFile(tmp_path / "state.yaml", cache_dir=blocked)
+    store = Cached(tmp_path / "state.yaml", blocked)
     _write_some_progress(store)
     assert sorted(store.read().done) == ["prep-assurance", "step1-case-study"]
 
@@ -114,11 +134,11 @@ def test_a_cached_old_format_file_reads_as_it_did(
         " after: {date: '2024-04-05', recorded: x}}\n",
         encoding="utf-8",
     )
-    store = StateFile(path, cache_dir=tmp_path / "cache")
+    store = Cached(path, tmp_path / "cache")
     first = store.read()
     _yaml_is_not_read(monkeypatch)
     second = store.read()
-    assert second.to_yaml() == first.to_yaml()
+    assert _text(second) == _text(first)
     assert second.history[0]["changes"][0]["field"] == "done"
 
 
@@ -127,8 +147,8 @@ def test_the_cli_keeps_the_cache_in_its_settings_folder(cli, state_path: Path) -
         cli("done", "prep-assurance", "--on", "2024-04-05", "--as-of", "2024-04-20").exit_code == 0
     )
     cache = Path(json.loads(cli("where", "--json").stdout)["cache"])
-    assert list(cache.glob("state-*.json"))
     assert "prep-assurance" in cli("status", "--json", "--as-of", "2024-04-20").stdout
+    assert list(cache.glob("state-*.json"))
 
 
 _keys = st.sampled_from(["version", "done", "notes", "owners", "history", "x", "date", "id"])
@@ -149,10 +169,63 @@ def test_any_file_reads_the_same_from_the_cache_as_from_itself(
     text = yaml.safe_dump(document)
     path = folder / "state.yaml"
     path.write_text(text, encoding="utf-8")
-    store = StateFile(path, cache_dir=folder / "cache")
+    store = Cached(path, folder / "cache")
     try:
-        expected = parse_state(text, path).to_yaml()
+        expected = _text(parse_state(text, path))
     except StateError:
         return  # a file cimsig refuses; test_bad_input covers those
-    assert store.read().to_yaml() == expected  # the first read fills the cache
-    assert store.read().to_yaml() == expected  # the second one uses it
+    assert _text(store.read()) == expected  # the first read fills the cache
+    assert _text(store.read()) == expected  # the second one uses it
+
+
+def _forge(cache_file: Path, change) -> None:
+    """Rewrite a copy's data with a checksum that matches, as a deliberate edit would."""
+    import zlib
+
+    header, _, payload = cache_file.read_bytes().partition(b"\n")
+    body = json.loads(payload)
+    change(body["data"])
+    payload = json.dumps(body).encode()
+    meta = json.loads(header)
+    meta["crc"] = zlib.crc32(payload)
+    cache_file.write_bytes(json.dumps(meta).encode() + b"\n" + payload)
+
+
+def test_a_change_never_writes_back_what_the_cache_says(tmp_path: Path) -> None:
+    store = Cached(tmp_path / "state.yaml", tmp_path / "cache")
+    _write_some_progress(store)
+    store.read()
+    (cache_file,) = (tmp_path / "cache").glob("state-*.json")
+    _forge(cache_file, lambda data: data.update(done={}))
+    with store.edit() as st:  # as `cimsig note` does
+        st.add_note("prep-assurance", "checked", NOW)
+    kept = StateFile(store.path).read()
+    assert sorted(kept.done) == ["prep-assurance", "step1-case-study"]
+
+
+def test_a_copy_with_a_damaged_history_is_discarded(tmp_path: Path) -> None:
+    store = Cached(tmp_path / "state.yaml", tmp_path / "cache")
+    _write_some_progress(store)
+    store.read()
+    (cache_file,) = (tmp_path / "cache").glob("state-*.json")
+    _forge(cache_file, lambda data: data["history"][0].update(seq="abc"))
+    assert sorted(store.read().done) == ["prep-assurance", "step1-case-study"]
+    with store.edit() as st:
+        assert st.reopen("prep-assurance", NOW) is not None
+
+
+def test_copies_are_private_and_stale_temp_files_go(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    store = Cached(tmp_path / "state.yaml", cache)
+    _write_some_progress(store)
+    store.read()
+    with store.edit() as st:
+        st.add_note("prep-assurance", "checked", NOW)
+    stale = cache / ".state-0000.json.abc.tmp"
+    stale.write_text("a copy of a progress file", encoding="utf-8")
+    os.utime(stale, (1, 1))
+    store.read()
+    (cache_file,) = cache.glob("state-*.json")
+    assert cache_file.stat().st_mode & 0o777 == 0o600
+    assert cache.stat().st_mode & 0o777 == 0o700
+    assert not stale.exists()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import sys
 
 import pytest
 from hypothesis import given
@@ -66,7 +65,7 @@ def test_any_text_is_a_date_or_our_error(text: str) -> None:
 
 
 def test_today_is_the_date_in_california() -> None:
-    from cimsig.dates import today_in
+    from cimsig.environment import today_in
 
     evening_in_los_angeles = dt.datetime(2024, 4, 20, 1, 30, tzinfo=dt.timezone.utc)
     assert today_in("America/Los_Angeles", evening_in_los_angeles) == dt.date(2024, 4, 19)
@@ -76,7 +75,7 @@ def test_today_is_the_date_in_california() -> None:
 
 
 def test_today_in_california_on_the_nights_the_clocks_change() -> None:
-    from cimsig.dates import today_in
+    from cimsig.environment import today_in
 
     la = "America/Los_Angeles"
     # 07:30 UTC is 23:30 the day before in winter (UTC-8) but 00:30 the same day in summer.
@@ -84,34 +83,6 @@ def test_today_in_california_on_the_nights_the_clocks_change() -> None:
     assert today_in(la, dt.datetime(2024, 3, 11, 7, 30, tzinfo=dt.timezone.utc)) == D(2024, 3, 11)
     assert today_in(la, dt.datetime(2024, 11, 3, 7, 30, tzinfo=dt.timezone.utc)) == D(2024, 11, 3)
     assert today_in(la, dt.datetime(2024, 11, 4, 7, 30, tzinfo=dt.timezone.utc)) == D(2024, 11, 3)
-
-
-def test_today_in_california_needs_no_time_zone_rules_outside_that_hour(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from cimsig.dates import today_in
-
-    monkeypatch.setitem(sys.modules, "zoneinfo", None)  # importing it now fails
-    utc = dt.timezone.utc
-    assert today_in("America/Los_Angeles", dt.datetime(2024, 3, 10, 9, 0, tzinfo=utc)) == D(
-        2024, 3, 10
-    )
-    assert today_in("America/Los_Angeles", dt.datetime(2024, 3, 10, 6, 59, tzinfo=utc)) == D(
-        2024, 3, 9
-    )
-    with pytest.raises(ImportError):  # the one hour that needs them
-        today_in("America/Los_Angeles", dt.datetime(2024, 3, 10, 7, 0, tzinfo=utc))
-
-
-@given(st.datetimes(min_value=dt.datetime(1970, 1, 1), max_value=dt.datetime(2100, 1, 1)))
-def test_today_in_california_agrees_with_the_time_zone_rules(moment: dt.datetime) -> None:
-    from zoneinfo import ZoneInfo
-
-    from cimsig.dates import today_in
-
-    now = moment.replace(tzinfo=dt.timezone.utc)
-    expected = now.astimezone(ZoneInfo("America/Los_Angeles")).date()
-    assert today_in("America/Los_Angeles", now) == expected
 
 
 def test_today_is_worked_out_only_for_the_relative_words() -> None:

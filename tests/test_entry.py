@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from cimsig.state import StateFile
+from cimsig.store import StateFile
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from cimsig.errors import AmbiguousIdError, GuideError, UnknownIdError
 from cimsig.guide import MAX_GUIDE_BYTES, bundled_guide_path, load_guide, resolve_id
+from cimsig.loading import load_guide as cached_guide
 
 from .conftest import SEED
 
@@ -263,7 +264,7 @@ def test_files_that_are_not_guides(tmp_path: Path) -> None:
     huge = tmp_path / "huge.yaml"
     with huge.open("wb") as handle:
         handle.truncate(MAX_GUIDE_BYTES + 1)
-    with pytest.raises(GuideError, match="a guide can be at most 10 MB"):
+    with pytest.raises(GuideError, match="larger than 10 MB, the most a guide can be"):
         load_guide(huge)
     with pytest.raises(GuideError, match="must be a mapping"):
         load_guide(write(tmp_path, "- just\n- a list\n"))
@@ -368,28 +369,28 @@ def test_any_text_loads_or_raises_our_error(tmp_path: Path, text: str) -> None:
 def test_the_cache_gives_the_same_guide_and_notices_changes(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     fresh = load_guide()
-    first = load_guide(cache_dir=cache)
+    first = cached_guide(None, cache)
     assert list(cache.glob("guide-*.json"))
-    cached = load_guide(cache_dir=cache)
+    cached = cached_guide(None, cache)
     assert cached == fresh == first
     assert [a.line for a in cached.activities] == [a.line for a in fresh.activities]
     path = write(tmp_path, GOOD)
-    assert load_guide(path, cache_dir=cache).activities[0].due == dt.date(2025, 5, 1)
+    assert cached_guide(path, cache).activities[0].due == dt.date(2025, 5, 1)
     changed = GOOD.replace("due: 2025-05-01", "due: 2025-05-02")
     path.write_text(changed, encoding="utf-8")
-    os.utime(path, ns=(1, 1))  # even a file whose time went back is read again: size or time differ
-    assert load_guide(path, cache_dir=cache).activities[0].due == dt.date(2025, 5, 2)
+    os.utime(path, ns=(1, 1))  # even a file whose time went back is read again
+    assert cached_guide(path, cache).activities[0].due == dt.date(2025, 5, 2)
 
 
 def test_a_broken_cache_is_ignored(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    load_guide(cache_dir=cache)
+    cached_guide(None, cache)
     for file in cache.glob("guide-*.json"):
         file.write_text("{not json", encoding="utf-8")
-    assert load_guide(cache_dir=cache) == load_guide()
+    assert cached_guide(None, cache) == load_guide()
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the cache folder should be")
-    assert load_guide(cache_dir=blocked) == load_guide()
+    assert cached_guide(None, blocked) == load_guide()
 
 
 def test_a_bad_guide_is_never_cached(tmp_path: Path) -> None:
@@ -397,4 +398,29 @@ def test_a_bad_guide_is_never_cached(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("step: prep", "step: nope"))
     for _ in range(2):
         with pytest.raises(GuideError):
-            load_guide(path, cache_dir=cache)
+            cached_guide(path, cache)
+
+
+def test_an_edit_that_keeps_size_and_time_is_seen(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    path = write(tmp_path, GOOD)
+    assert cached_guide(path, cache).activities[0].due == dt.date(2025, 5, 1)
+    stat = path.stat()
+    path.write_text(GOOD.replace("due: 2025-05-01", "due: 2025-05-09"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as `touch -r`, tar or `cp -p` do
+    assert cached_guide(path, cache).activities[0].due == dt.date(2025, 5, 9)
+
+
+def test_the_same_relative_name_in_two_folders_is_two_guides(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    for folder, due in (("a", "2025-05-01"), ("b", "2025-06-01")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "guide.yaml").write_text(
+            GOOD.replace("due: 2025-05-01", f"due: {due}"), encoding="utf-8"
+        )
+    monkeypatch.chdir(tmp_path / "a")
+    assert cached_guide(Path("guide.yaml"), cache).activities[0].due == dt.date(2025, 5, 1)
+    monkeypatch.chdir(tmp_path / "b")
+    assert cached_guide(Path("guide.yaml"), cache).activities[0].due == dt.date(2025, 6, 1)

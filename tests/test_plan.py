@@ -266,7 +266,7 @@ def test_a_newer_state_file_is_refused_untouched(cli, state_path: Path) -> None:
     text = "version: 3\nguide: cim-sigdis-2024\nsomething_new: {}\n"
     state_path.write_text(text, encoding="utf-8")
     result = cli("done", "prep-assurance", "--as-of", "2024-04-20")
-    assert result.exit_code == 3 and "written by a newer cimsig (state format 3" in result.stderr
+    assert result.exit_code == 3 and "written by a newer cimsig (format 3" in result.stderr
     assert state_path.read_text(encoding="utf-8") == text
 
 

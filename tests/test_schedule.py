@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -125,7 +126,7 @@ def test_unknown_ids_exclude_future_yearly_occurrences() -> None:
         "step4-unduplicated-count-2024",
         "step9-nothing",
     ]
-    bounded = guide.activities[-1]._replace(until=D(2026, 12, 31))
+    bounded = replace(guide.activities[-1], until=D(2026, 12, 31))
     assert schedule.unknown_ids(["step4-unduplicated-count-2027"], [bounded]) == [
         "step4-unduplicated-count-2027"
     ]

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from cimsig.errors import StateError
-from cimsig.state import State, StateFile, parse_state
+from cimsig.state import State
+from cimsig.state_format import parse_state
+from cimsig.store import StateFile
 
 NOW = dt.datetime(2024, 4, 20, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=-7)))
 D = dt.date
@@ -91,10 +93,10 @@ def test_an_error_inside_edit_writes_nothing(tmp_path: Path) -> None:
 
 BAD_STATES = {
     "empty": ("", "it is empty"),
-    "a list": ("- a\n- b\n", "not a cimsig state file"),
+    "a list": ("- a\n- b\n", "not a cimsig progress file"),
     "truncated": ("version: 1\ndone:\n  a: {date: '2024-04-0", "line 3"),
     "no version": ("done: {}\n", "no format 'version'"),
-    "newer": ("version: 99\n", "written by a newer cimsig (state format 99"),
+    "newer": ("version: 99\n", "written by a newer cimsig (format 99"),
     "bad date": ("version: 1\ndone:\n  a: {date: '2024-02-30'}\n", "not a real calendar date"),
     "wrong type": ("version: 1\ndone: [a, b]\n", "'done' must be a mapping"),
     "python tag": ("version: 1\nx: !!python/object/apply:os.system [ls]\n", "is not allowed"),
@@ -137,7 +139,7 @@ def test_parse_state_accepts_a_hand_written_file() -> None:
 _WORKER = """
 import datetime as dt, sys
 from pathlib import Path
-from cimsig.state import StateFile
+from cimsig.store import StateFile
 path, activity = Path(sys.argv[1]), sys.argv[2]
 with StateFile(path).edit() as state:
     state.mark_done(activity, dt.date(2024, 4, 1), dt.datetime(2024, 4, 1, 12))

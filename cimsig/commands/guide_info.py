@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cimsig import render
+from cimsig import jsonout, views
 from cimsig.app import (
     AsOfOption,
     GuideOption,
@@ -14,18 +14,19 @@ from cimsig.app import (
     OwnerOption,
     StateOption,
     activity_rows,
-    app,
-    cache_dir,
     state_path,
     user_date,
     workspace,
 )
+from cimsig.environment import cache_dir
 from cimsig.errors import UsageError
 from cimsig.guide import bundled_guide_path, load_guide
-from cimsig.state import StateFile
+from cimsig.store import StateFile
+
+commands = typer.Typer()
 
 
-@app.command("list", rich_help_panel="The guide")
+@commands.command("list", rich_help_panel="The guide")
 def list_(
     step: Annotated[
         str | None, typer.Option("--step", help="Only this step: prep, step1 ... step4.")
@@ -45,12 +46,12 @@ def list_(
             raise UsageError(f"There is no step '{step}'. Steps: {', '.join(step_ids)}.")
         items = [i for i in items if i.activity.step == step]
     if json_out:
-        render.print_json(activity_rows(ws, items))
+        jsonout.print_json(activity_rows(ws, items))
     else:
-        render.render_list(ws.guide, items, ws.as_of, ws.state.owners, ws.lea)
+        views.render_list(ws.guide, items, ws.as_of, ws.state.owners, ws.lea)
 
 
-@app.command("show", rich_help_panel="The guide")
+@commands.command("show", rich_help_panel="The guide")
 def show(
     activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
     as_of: AsOfOption = None,
@@ -62,12 +63,12 @@ def show(
     ws = workspace(guide, state, as_of)
     item = ws.status(ws.resolve(activity_id).id)
     if json_out:
-        render.print_json(activity_rows(ws, [item])[0])
+        jsonout.print_json(activity_rows(ws, [item])[0])
     else:
-        render.render_show(ws.guide, item, ws.as_of, ws.extras(item.activity.id))
+        views.render_show(ws.guide, item, ws.as_of, ws.details(item.activity.id))
 
 
-@app.command("validate", rich_help_panel="The guide")
+@commands.command("validate", rich_help_panel="The guide")
 def validate(
     path: Annotated[
         Path | None,
@@ -90,7 +91,7 @@ def validate(
         typer.echo(f"Due on a weekend ({len(weekend)}): {', '.join(weekend)}")
 
 
-@app.command("where", rich_help_panel="The guide")
+@commands.command("where", rich_help_panel="The guide")
 def where(
     json_out: JsonOption = False, guide: GuideOption = None, state: StateOption = None
 ) -> None:
@@ -106,7 +107,7 @@ def where(
         "cache": str(cache_dir()),
     }
     if json_out:
-        render.print_json(info)
+        jsonout.print_json(info)
         return
     typer.echo(f"Guide:    {info['guide']} ({info['guide_source']})")
     exists = "" if info["state_exists"] else " (not created yet: `cimsig done` creates it)"
@@ -124,7 +125,7 @@ def _state_source(state: Path | None) -> str:
     return "--state"
 
 
-@app.command("doctor", rich_help_panel="The guide")
+@commands.command("doctor", rich_help_panel="The guide")
 def doctor(
     as_of: AsOfOption = None,
     json_out: JsonOption = False,
@@ -136,13 +137,16 @@ def doctor(
     Exit code 0 unless a file cannot be used (3).
     """
     from cimsig import doctor as checks
+    from cimsig import loading
 
-    loaded = load_guide(guide, cache_dir=cache_dir())
+    loaded = loading.load_guide(guide, cache_dir())
     state_file = StateFile(state_path(state))
     findings = checks.examine(loaded, state_file, user_date(as_of, "--as-of", loaded.time_zone))
     if json_out:
-        render.print_json([f._asdict() for f in findings])
+        from dataclasses import asdict
+
+        jsonout.print_json([asdict(f) for f in findings])
     else:
-        render.render_findings(findings)
+        views.render_findings(findings)
     if any(f.level == checks.PROBLEM for f in findings):
         raise typer.Exit(3)

@@ -1,20 +1,25 @@
-"""Everything cimsig shows: Rich tables for people, stable JSON for programs.
-
-This is the only module that imports rich, and it does so inside the functions that draw, so
-`--json` output and plain messages never pay for it. JSON is stable: sorted keys, ISO dates,
-`null` for missing; fields may be added, never renamed or removed.
+"""The views people read: Rich tables, the timeline, doctor's findings. Only this module
+imports rich, inside the functions that draw, so `--json` and plain messages never pay for it.
+Views take plain data (activities with their status, names, dates), not the workspace.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cimsig import schedule
-from cimsig.guide import Activity, Guide
+from cimsig.formatting import (
+    count_days,
+    fmt_date,
+    fmt_days,
+    fmt_due,
+    fmt_time,
+    fmt_window,
+    status_words,
+)
+from cimsig.guide import Guide
 from cimsig.schedule import ActivityStatus, StepProgress
 
 if TYPE_CHECKING:
@@ -23,7 +28,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from cimsig import timeline
-    from cimsig.workspace import Extras, Workspace
+    from cimsig.workspace import PlanDetails
 
 SOON_DAYS = 7  # due within this many days: shown in yellow
 STATUS_STYLE = {
@@ -36,140 +41,11 @@ STATUS_STYLE = {
 }
 
 
-# -- words and dates ----------------------------------------------------------------------------
-
-
-def fmt_date(day: dt.date | None, *, weekday: bool = True) -> str:
-    """`Fri Apr 19, 2024`: the weekday helps people plan, and flags weekend deadlines."""
-    if day is None:
-        return ""
-    text = f"{day:%b} {day.day}, {day.year}"
-    return f"{day:%a} {text}" if weekday else text
-
-
-def fmt_time(time: str | None) -> str:
-    """`12:00-13:30` -> `12:00-1:30 p.m.` as people in California write it."""
-    if not time:
-        return ""
-    start, end = time.split("-")
-
-    def twelve(hhmm: str) -> tuple[str, str]:
-        hour, minute = (int(x) for x in hhmm.split(":"))
-        half = "a.m." if hour < 12 else "p.m."
-        return f"{(hour - 1) % 12 + 1}:{minute:02d}", half
-
-    (s, s_half), (e, e_half) = twelve(start), twelve(end)
-    return f"{s}-{e} {e_half}" if s_half == e_half else f"{s} {s_half}-{e} {e_half}"
-
-
-def fmt_window(activity: Activity) -> str:
-    """The dates an activity spans, in words: a day, a window, or "from ... on"."""
-    start, due = activity.start, activity.due
-    if due is None:
-        return f"from {fmt_date(start, weekday=False)}, ongoing" if start else "ongoing"
-    if start is None or start == due:
-        text = fmt_date(due)
-        return f"{text}, {fmt_time(activity.time)} PT" if activity.time else text
-    if start.year == due.year:
-        return f"{start:%b} {start.day} - {fmt_date(due, weekday=False)}"
-    return f"{fmt_date(start, weekday=False)} - {fmt_date(due, weekday=False)}"
-
-
-def fmt_due(activity: Activity) -> str:
-    if activity.due is None:
-        return "ongoing"
-    text = fmt_date(activity.due)
-    return f"{text} (weekend)" if activity.weekend else text
-
-
-def fmt_days(days: int | None) -> str:
-    if days is None:
-        return ""
-    if days == 0:
-        return "today"
-    if days == 1:
-        return "tomorrow"
-    if days == -1:
-        return "1 day late"
-    return f"{days} days" if days > 0 else f"{-days} days late"
-
-
-def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
-
-
-def status_words(item: ActivityStatus) -> str:
-    if item.status == schedule.DONE:
-        return f"done {fmt_date(item.done_on, weekday=False)}"
-    return item.status
-
-
 def row_style(item: ActivityStatus) -> str:
     soon = item.days_left is not None and item.days_left <= SOON_DAYS
     if item.status in (schedule.OPEN, schedule.UPCOMING) and soon:
         return "yellow"
     return STATUS_STYLE[item.status]
-
-
-# -- JSON ---------------------------------------------------------------------------------------
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
-def activity_json(
-    guide: Guide, item: ActivityStatus, extras: Extras | None = None
-) -> dict[str, Any]:
-    """One activity with its status, as `--json` and the exports give it.
-
-    `extras` is what the district's plan adds (owner, notes, the guide's own dates when the
-    district planned others); without it the activity is taken as the guide has it.
-    """
-    a = item.activity
-    from_guide = a.origin == "guide"
-    return {
-        "id": a.id,
-        "step": a.step,
-        "step_name": guide.step(a.step).name,
-        "title": a.title,
-        "details": a.details,
-        "target": a.target,
-        "start": _iso(a.start),
-        "due": _iso(a.due),
-        "time": a.time,
-        "ongoing": a.ongoing,
-        "repeat": a.repeat,
-        "series": a.series,
-        "weekend": a.weekend,
-        "resources": list(a.resources),
-        "submit_to": list(a.submit_to),
-        "required_for": a.required_for,
-        "status": item.status,
-        "done_on": _iso(item.done_on),
-        "days_left": item.days_left,
-        "note": item.note,
-        "origin": a.origin,
-        "owner": extras.owner if extras else None,
-        "notes": [{"at": n.at, "text": n.text} for n in extras.notes] if extras else [],
-        "planned": extras.planned if extras else False,
-        "guide_start": _iso(extras.guide_start if extras else (a.start if from_guide else None)),
-        "guide_due": _iso(extras.guide_due if extras else (a.due if from_guide else None)),
-    }
-
-
-def print_json(data: Any) -> None:
-    """Stable machine output: sorted keys, ISO dates, ASCII-safe on any console.
-
-    A list prints one item per line: readable and diffable, and written by the C encoder (an
-    indented dump goes through the pure-Python one, a second for thousands of activities).
-    """
-    if isinstance(data, list):
-        items = ",\n".join(json.dumps(item, sort_keys=True) for item in data)
-        text = f"[\n{items}\n]" if data else "[]"
-    else:
-        text = json.dumps(data, sort_keys=True, indent=2)
-    sys.stdout.write(text + "\n")
 
 
 # -- tables -------------------------------------------------------------------------------------
@@ -271,7 +147,7 @@ def render_list(
 
 
 def render_show(
-    guide: Guide, item: ActivityStatus, as_of: dt.date, extras: Extras | None = None
+    guide: Guide, item: ActivityStatus, as_of: dt.date, details: PlanDetails | None = None
 ) -> None:
     from rich.markup import escape
     from rich.table import Table
@@ -288,10 +164,10 @@ def render_show(
     grid.add_row("Target (guide)" if a.origin == "guide" else "Target", escape(a.target))
     if a.start is not None and a.start != a.due:
         grid.add_row("Starts", fmt_date(a.start))
-    if extras is not None and extras.planned:
+    if details is not None and details.planned:
         grid.add_row("Due", f"{fmt_due(a)} (your district's date)")
-        if extras.guide_due is not None:
-            grid.add_row("Guide's due", fmt_date(extras.guide_due))
+        if details.guide_due is not None:
+            grid.add_row("Guide's due", fmt_date(details.guide_due))
     else:
         grid.add_row("Due", fmt_due(a))
     if a.time:
@@ -313,12 +189,12 @@ def render_show(
     grid.add_row("Status", f"[{style}]{escape(status)}[/] as of {fmt_date(as_of)}")
     if item.note:
         grid.add_row("Done note", escape(item.note))
-    if extras is not None and extras.owner:
-        grid.add_row("Owner", escape(extras.owner))
+    if details is not None and details.owner:
+        grid.add_row("Owner", escape(details.owner))
     if a.origin == "district":
         grid.add_row("Added by", "your district (cimsig remove can take it out)")
-    if extras is not None and extras.notes:
-        grid.add_row("Notes", "\n".join(f"{n.at[:10]}  {escape(n.text)}" for n in extras.notes))
+    if details is not None and details.notes:
+        grid.add_row("Notes", "\n".join(f"{n.at[:10]}  {escape(n.text)}" for n in details.notes))
     out.print(grid)
     if a.weekend:
         out.print(
@@ -346,23 +222,28 @@ def _progress_bar(progress: StepProgress, width: int = 20) -> str:
 
 
 def render_status(
-    ws: Workspace,
+    guide: Guide,
+    as_of: dt.date,
     items: Sequence[ActivityStatus],
     overdue: Sequence[ActivityStatus],
     soon: Sequence[ActivityStatus],
     soon_days: int,
     unknown: Sequence[str],
     owner: str | None,
+    *,
+    lea: str | None,
+    track: str | None,
+    progress_file: str,
+    owners: dict[str, str],
 ) -> None:
     out = console()
-    guide = ws.guide
-    _header(out, guide, ws.lea)
-    out.print(f"As of {fmt_date(ws.as_of)}", style="dim")
+    _header(out, guide, lea)
+    out.print(f"As of {fmt_date(as_of)}", style="dim")
     if owner:
         out.print(f"Only the activities assigned to {escape_markup(owner)}", style="dim")
-    if ws.track:
-        out.print(f"Track: {_TRACK_HEADER[ws.track]}", style="dim")
-    out.print(f"Progress file: {escape_markup(str(ws.state_file.path))}", style="dim")
+    if track:
+        out.print(f"Track: {_TRACK_HEADER[track]}", style="dim")
+    out.print(f"Progress file: {escape_markup(progress_file)}", style="dim")
     out.print()
     progress = schedule.progress_by_step(guide.steps, items)
     name_width = max(len(p.step.name) for p in progress)
@@ -381,19 +262,19 @@ def render_status(
         table.columns[1].ratio = 1
         table.expand = True
         for item in overdue:
-            cell = _activity_cell(item, ws.state.owners.get(item.activity.id))
+            cell = _activity_cell(item, owners.get(item.activity.id))
             table.add_row(
                 item.activity.id,
                 cell,
                 fmt_date(item.activity.due),  # past: whether it was a weekend no longer matters
-                _days(-(item.days_left or 0)),
+                count_days(-(item.days_left or 0)),
                 style="red",
             )
         out.print(table)
     else:
         out.print("[green]Nothing is overdue.[/]")
     out.print()
-    last = ws.as_of + dt.timedelta(days=soon_days)
+    last = as_of + dt.timedelta(days=soon_days)
     if soon:
         what = "activity falls" if len(soon) == 1 else "activities fall"
         out.print(

@@ -5,27 +5,28 @@ from typing import Annotated
 
 import typer
 
-from cimsig import render
+from cimsig import views
 from cimsig.app import (
     AsOfOption,
     CimsigGroup,
     GuideOption,
     StateOption,
     activity_rows,
-    app,
-    now,
     profile_json,
     user_date,
     workspace,
 )
+from cimsig.environment import now
 from cimsig.errors import UsageError
+
+commands = typer.Typer()
 
 export_app = typer.Typer(
     cls=CimsigGroup,
     help="Write the plan as a calendar, a spreadsheet, a printable checklist or JSON.",
     no_args_is_help=True,
 )
-app.add_typer(export_app, name="export", rich_help_panel="Sharing")
+commands.add_typer(export_app, name="export", rich_help_panel="Sharing")
 
 OutputOption = Annotated[
     Path | None,
@@ -128,7 +129,7 @@ def export_json(
     _write(text.encode("utf-8"), output)
 
 
-@app.command("timeline", rich_help_panel="Sharing")
+@commands.command("timeline", rich_help_panel="Sharing")
 def timeline_(
     by_step: Annotated[bool, typer.Option("--by-step", help="One row per step.")] = False,
     from_: Annotated[
@@ -158,11 +159,11 @@ def timeline_(
     last = user_date(to, "--to", ws.guide.time_zone) if to else last
     if first > last:
         raise UsageError(f"--from {first} is after --to {last}.")
-    _, columns = render.timeline_width(width)
+    _, columns = views.timeline_width(width)
     chart = timeline.layout(
         ws.guide, ws.statuses, ws.as_of, columns=columns, first=first, last=last, by_step=by_step
     )
-    picture = render.render_timeline(
+    picture = views.render_timeline(
         ws.guide, chart, ws.as_of, width=width, svg=str(svg) if svg else None, lea=ws.lea
     )
     if svg is not None and picture is not None:

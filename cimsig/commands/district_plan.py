@@ -4,16 +4,14 @@ from typing import Annotated
 
 import typer
 
-from cimsig import render
+from cimsig import formatting, jsonout
 from cimsig.app import (
     TRACK_WORDS,
     AsOfOption,
     GuideOption,
     JsonOption,
     StateOption,
-    app,
     edit,
-    now,
     profile_json,
     profile_words,
     report,
@@ -21,11 +19,15 @@ from cimsig.app import (
     user_date,
     workspace,
 )
+from cimsig.environment import now
 from cimsig.errors import UsageError
-from cimsig.state import Change, CustomActivity, Plan, Profile
+from cimsig.records import Change, CustomActivity, Plan, Profile
+from cimsig.workspace import Workspace
+
+commands = typer.Typer()
 
 
-@app.command("init", rich_help_panel="Your district's plan")
+@commands.command("init", rich_help_panel="Your district's plan")
 def init(
     lea: Annotated[
         str | None, typer.Option("--lea", metavar="NAME", help="Your district's name.")
@@ -45,15 +47,20 @@ def init(
     if lea is not None and not lea.strip():
         raise UsageError("--lea needs the district's name.")
     ws = workspace(guide, state, None)
-    current = ws.state.profile or Profile()
-    profile = Profile(
-        lea=lea.strip() if lea is not None else current.lea,
-        track=track if track is not None else current.track,
-    )
     existed = ws.state_file.exists()
-    ws, changes = edit(ws, lambda st: {"": st.change("init", "", {"profile": profile}, now())})
+
+    def set_profile(now_ws: Workspace) -> dict[str, Change | None]:
+        current = now_ws.state.profile or Profile()
+        profile = Profile(
+            lea=lea.strip() if lea is not None else current.lea,
+            track=track if track is not None else current.track,
+        )
+        return {"": now_ws.state.set_profile(profile, now())}
+
+    ws, changes = edit(ws, set_profile)
+    profile = ws.state.profile or Profile()
     if json_out:
-        render.print_json({**(profile_json(ws) or {}), "changed": changes[""] is not None})
+        jsonout.print_json({**(profile_json(ws) or {}), "changed": changes[""] is not None})
         return
     if changes[""] is None:
         typer.echo(f"The district profile is already {profile_words(ws)}; nothing changed.")
@@ -66,7 +73,7 @@ def init(
                    "the guide requires of your district.")  # fmt: skip
 
 
-@app.command("plan", rich_help_panel="Your district's plan")
+@commands.command("plan", rich_help_panel="Your district's plan")
 def plan(
     activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
     due: Annotated[
@@ -94,15 +101,15 @@ def plan(
         )
         if new_plan.start is not None and new_plan.start > new_plan.due:
             raise UsageError(f"--start {new_plan.start} is after --due {new_plan.due}.")
-    original = ws.extras(activity.id)
+    original = ws.details(activity.id)
     ws, changes = edit(
-        ws, lambda st: {activity.id: st.change("plan", activity.id, {"plans": new_plan}, now())}
+        ws, lambda w: {activity.id: w.state.set_plan(w.resolve(activity.id).id, new_plan, now())}
     )
     guide_due = original.guide_due
     if new_plan is not None and guide_due is not None and new_plan.due > guide_due:
         typer.echo(
-            f"Warning: {render.fmt_date(new_plan.due)} is after the guide's deadline for "
-            f"{activity.id} ({render.fmt_date(guide_due)}).",
+            f"Warning: {formatting.fmt_date(new_plan.due)} is after the guide's deadline for "
+            f"{activity.id} ({formatting.fmt_date(guide_due)}).",
             err=True,
         )
 
@@ -110,19 +117,21 @@ def plan(
         if new_plan is None:
             if change is None:
                 return f"{i} had no date of your own; nothing changed."
-            back = render.fmt_date(guide_due) if guide_due else "ongoing"
+            back = formatting.fmt_date(guide_due) if guide_due else "ongoing"
             return f"Cleared your date for {i}: it follows the guide again ({back})."
         if change is None:
-            return f"{i} is already planned for {render.fmt_date(new_plan.due)}; nothing changed."
-        said = f"Planned: {i} ({title_of(ws, i)}) due {render.fmt_date(new_plan.due)}"
+            return (
+                f"{i} is already planned for {formatting.fmt_date(new_plan.due)}; nothing changed."
+            )
+        said = f"Planned: {i} ({title_of(ws, i)}) due {formatting.fmt_date(new_plan.due)}"
         if new_plan.start:
-            said += f", starting {render.fmt_date(new_plan.start)}"
-        return said + (f" (the guide: {render.fmt_date(guide_due)})." if guide_due else ".")
+            said += f", starting {formatting.fmt_date(new_plan.start)}"
+        return said + (f" (the guide: {formatting.fmt_date(guide_due)})." if guide_due else ".")
 
     report(ws, changes, json_out, say)
 
 
-@app.command("assign", rich_help_panel="Your district's plan")
+@commands.command("assign", rich_help_panel="Your district's plan")
 def assign(
     activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
     name: Annotated[str | None, typer.Argument(metavar="[NAME]", help="Who owns it.")] = None,
@@ -135,11 +144,13 @@ def assign(
     if clear == (name is not None) or (name is not None and not name.strip()):
         raise UsageError('Give a NAME, or --clear: cimsig assign step1-case-study "Ana Ruiz".')
     ws = workspace(guide, state, None)
-    activity = ws.resolve(activity_id)
     owner = name.strip() if name is not None else None
-    ws, changes = edit(
-        ws, lambda st: {activity.id: st.change("assign", activity.id, {"owners": owner}, now())}
-    )
+
+    def set_owner(now_ws: Workspace) -> dict[str, Change | None]:
+        target = now_ws.resolve(activity_id).id
+        return {target: now_ws.state.assign(target, owner, now())}
+
+    ws, changes = edit(ws, set_owner)
 
     def say(i: str, change: Change | None) -> str:
         if change is None:
@@ -149,7 +160,7 @@ def assign(
     report(ws, changes, json_out, say)
 
 
-@app.command("note", rich_help_panel="Your district's plan")
+@commands.command("note", rich_help_panel="Your district's plan")
 def note_(
     activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
     text: Annotated[str, typer.Argument(metavar="TEXT", help="The note (in quotes).")],
@@ -162,12 +173,15 @@ def note_(
         raise UsageError("The note is empty.")
     ws = workspace(guide, state, None)
     activity = ws.resolve(activity_id)
-    ws, changes = edit(ws, lambda st: {activity.id: st.add_note(activity.id, text.strip(), now())})
+    ws, changes = edit(
+        ws,
+        lambda w: {activity.id: w.state.add_note(w.resolve(activity.id).id, text.strip(), now())},
+    )
     count = len(ws.state.notes.get(activity.id, ()))
     report(ws, changes, json_out, lambda i, c: f"Added a note to {i} ({count} in all).")
 
 
-@app.command("add", rich_help_panel="Your district's plan")
+@commands.command("add", rich_help_panel="Your district's plan")
 def add(
     title: Annotated[str, typer.Argument(metavar="TITLE", help="What is to be done (in quotes).")],
     step: Annotated[str, typer.Option("--step", help="The step it belongs to: prep, step1 ...")],
@@ -194,20 +208,24 @@ def add(
     start_date = user_date(start, "--start", ws.guide.time_zone) if start else None
     if start_date is not None and start_date > due_date:
         raise UsageError(f"--start {start_date} is after --due {due_date}.")
-    activity_id = ws.new_activity_id(title, new_id)
-    custom = CustomActivity(activity_id, step, " ".join(title.split()), due_date, start_date)
-    ws, changes = edit(
-        ws, lambda st: {activity_id: st.change("add", activity_id, {"custom": custom}, now())}
-    )
+    ws.new_activity_id(title, new_id)  # a bad --id is refused before the file is locked
+    clean_title = " ".join(title.split())
+
+    def add_one(now_ws: Workspace) -> dict[str, Change | None]:
+        made_id = now_ws.new_activity_id(title, new_id)
+        custom = CustomActivity(made_id, step, clean_title, due_date, start_date)
+        return {made_id: now_ws.state.add_activity(custom, now())}
+
+    ws, changes = edit(ws, add_one)
     step_name = ws.guide.step(step).name
 
     def say(i: str, change: Change | None) -> str:
-        return f"Added {i}: {custom.title}, due {render.fmt_date(due_date)} ({step_name})."
+        return f"Added {i}: {clean_title}, due {formatting.fmt_date(due_date)} ({step_name})."
 
     report(ws, changes, json_out, say)
 
 
-@app.command("remove", rich_help_panel="Your district's plan")
+@commands.command("remove", rich_help_panel="Your district's plan")
 def remove(
     activity_id: Annotated[str, typer.Argument(metavar="ID", help="The id of an added activity.")],
     json_out: JsonOption = False,
@@ -222,9 +240,8 @@ def remove(
             f"{activity.id} is part of the pacing guide and cannot be removed. You can plan "
             f"your own date for it (cimsig plan {activity.id} --due DATE) or mark it done."
         )
-    # Its done record, date, owner and notes go with it, in one change that `undo` restores.
-    fields = {"custom": None, "done": None, "plans": None, "owners": None, "notes": None}
     ws, changes = edit(
-        ws, lambda st: {activity.id: st.change("remove", activity.id, fields, now())}
+        ws,
+        lambda w: {activity.id: w.state.remove_activity(w.resolve(activity.id).id, now())},
     )
     report(ws, changes, json_out, lambda i, c: f"Removed {i} ({activity.title}) from your plan.")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from cimsig import render, schedule
+from cimsig import formatting, jsonout, schedule, views
 from cimsig.app import (
     AsOfOption,
     GuideOption,
@@ -13,9 +13,7 @@ from cimsig.app import (
     OwnerOption,
     StateOption,
     activity_rows,
-    app,
     edit,
-    now,
     profile_json,
     profile_words,
     report,
@@ -23,12 +21,15 @@ from cimsig.app import (
     user_date,
     workspace,
 )
+from cimsig.environment import now
 from cimsig.errors import EXIT_OVERDUE, UsageError
-from cimsig.state import Change
+from cimsig.records import Change
 from cimsig.workspace import Workspace
 
+commands = typer.Typer()
 
-@app.command("done", rich_help_panel="Every week")
+
+@commands.command("done", rich_help_panel="Every week")
 def done(
     activity_ids: Annotated[
         list[str], typer.Argument(metavar="ID...", help="One or more ids, or parts of ids.")
@@ -52,18 +53,24 @@ def done(
             f"--on {done_on} is after {ws.as_of}: cimsig records work that is done. "
             "Use --on with today's date or an earlier one."
         )
-    targets = dict.fromkeys(ws.resolve(text).id for text in activity_ids)
-    ws, changes = edit(ws, lambda st: {i: st.mark_done(i, done_on, now(), note) for i in targets})
+    for text in activity_ids:
+        ws.resolve(text)  # an unknown id is refused before the file is locked
+
+    def mark(now_ws: Workspace) -> dict[str, Change | None]:
+        targets = dict.fromkeys(now_ws.resolve(text).id for text in activity_ids)
+        return {i: now_ws.state.mark_done(i, done_on, now(), note) for i in targets}
+
+    ws, changes = edit(ws, mark)
 
     def say(i: str, change: Change | None) -> str:
         if change is None:
             return f"{i} was already done; nothing changed."
-        return f"Marked done: {i} ({title_of(ws, i)}), done on {render.fmt_date(done_on)}."
+        return f"Marked done: {i} ({title_of(ws, i)}), done on {formatting.fmt_date(done_on)}."
 
     report(ws, changes, json_out, say)
 
 
-@app.command("undo", rich_help_panel="Every week")
+@commands.command("undo", rich_help_panel="Every week")
 def undo(
     activity_ids: Annotated[
         list[str] | None,
@@ -78,8 +85,15 @@ def undo(
     """Reopen activities, or (with no id) undo the most recent change of any kind."""
     ws = workspace(guide, state, as_of)
     if activity_ids:
-        targets = dict.fromkeys(ws.resolve(text).id for text in activity_ids)
-        ws, changes = edit(ws, lambda st: {i: st.reopen(i, now()) for i in targets})
+        ids = activity_ids
+        for text in ids:
+            ws.resolve(text)
+
+        def reopen(now_ws: Workspace) -> dict[str, Change | None]:
+            targets = dict.fromkeys(now_ws.resolve(text).id for text in ids)
+            return {i: now_ws.state.reopen(i, now()) for i in targets}
+
+        ws, changes = edit(ws, reopen)
 
         def say(i: str, change: Change | None) -> str:
             if change is None:
@@ -88,11 +102,11 @@ def undo(
 
         report(ws, changes, json_out, say)
         return
-    ws, changes = edit(ws, lambda st: {"": st.revert_last(now())})
+    ws, changes = edit(ws, lambda w: {"": w.state.revert_last(now())})
     change = changes[""]
     if change is None:
         if json_out:
-            render.print_json([])
+            jsonout.print_json([])
         else:
             typer.echo("There is nothing to undo: every recorded change has been undone already.")
         return
@@ -103,7 +117,7 @@ def undo(
         return f"Undid change {reverted.get('seq')} ({label}). {_now_state(ws, i)}"
 
     if json_out and not change.activity_id:  # the district profile, not an activity
-        render.print_json([{"id": None, "changed": True, "profile": profile_json(ws)}])
+        jsonout.print_json([{"id": None, "changed": True, "profile": profile_json(ws)}])
         return
     report(ws, {change.activity_id: change}, json_out, said)
 
@@ -114,16 +128,16 @@ def _now_state(ws: Workspace, activity_id: str) -> str:
     if activity_id not in {a.id for a in ws.activities}:
         return f"{activity_id} is not in your plan now."
     item = ws.status(activity_id)
-    extras = ws.extras(activity_id)
-    words = [f"{activity_id} is {render.status_words(item)}"]
+    details = ws.details(activity_id)
+    words = [f"{activity_id} is {formatting.status_words(item)}"]
     if item.activity.due is not None:
-        words.append(f"due {render.fmt_date(item.activity.due)}")
-    if extras.owner:
-        words.append(f"owner {extras.owner}")
+        words.append(f"due {formatting.fmt_date(item.activity.due)}")
+    if details.owner:
+        words.append(f"owner {details.owner}")
     return ", ".join(words) + "."
 
 
-@app.command("status", rich_help_panel="Every week")
+@commands.command("status", rich_help_panel="Every week")
 def status(
     check: Annotated[
         bool, typer.Option("--check", help="Exit with code 1 when anything is overdue.")
@@ -141,14 +155,18 @@ def status(
     soon_days = 14
     soon = schedule.due_between(items, ws.as_of, ws.as_of + dt.timedelta(days=soon_days))
     if json_out:
-        render.print_json(activity_rows(ws, items))
+        jsonout.print_json(activity_rows(ws, items))
     else:
-        render.render_status(ws, items, late, soon, soon_days, ws.unknown_ids(), owner)
+        views.render_status(
+            ws.guide, ws.as_of, items, late, soon, soon_days, ws.unknown_ids(), owner,
+            lea=ws.lea, track=ws.track, progress_file=str(ws.state_file.path),
+            owners=ws.state.owners,
+        )  # fmt: skip
     if check and late:
         raise typer.Exit(EXIT_OVERDUE)
 
 
-@app.command("next", rich_help_panel="Every week")
+@commands.command("next", rich_help_panel="Every week")
 def next_(
     days: Annotated[int, typer.Option("--days", min=0, help="How many days ahead to look.")] = 30,
     all_: Annotated[
@@ -174,7 +192,7 @@ def next_(
             and i.status in (schedule.OVERDUE, schedule.OPEN, schedule.ONGOING)
         ]  # fmt: skip
     if json_out:
-        render.print_json(activity_rows(ws, [*hits, *extra]))
+        jsonout.print_json(activity_rows(ws, [*hits, *extra]))
     else:
         following = schedule.first_due_after(items, last) if not hits else None
-        render.render_next(ws.as_of, last, hits, following, extra, ws.state.owners, ws.lea)
+        views.render_next(ws.as_of, last, hits, following, extra, ws.state.owners, ws.lea)

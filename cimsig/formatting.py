@@ -1,0 +1,76 @@
+"""Dates, times and statuses in words, as every view and export writes them. Pure text."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from cimsig import schedule
+from cimsig.guide import Activity
+from cimsig.schedule import ActivityStatus
+
+# -- words and dates ----------------------------------------------------------------------------
+
+
+def fmt_date(day: dt.date | None, *, weekday: bool = True) -> str:
+    """`Fri Apr 19, 2024`: the weekday helps people plan, and flags weekend deadlines."""
+    if day is None:
+        return ""
+    text = f"{day:%b} {day.day}, {day.year}"
+    return f"{day:%a} {text}" if weekday else text
+
+
+def fmt_time(time: str | None) -> str:
+    """`12:00-13:30` -> `12:00-1:30 p.m.` as people in California write it."""
+    if not time:
+        return ""
+    start, end = time.split("-")
+
+    def twelve(hhmm: str) -> tuple[str, str]:
+        hour, minute = (int(x) for x in hhmm.split(":"))
+        half = "a.m." if hour < 12 else "p.m."
+        return f"{(hour - 1) % 12 + 1}:{minute:02d}", half
+
+    (s, s_half), (e, e_half) = twelve(start), twelve(end)
+    return f"{s}-{e} {e_half}" if s_half == e_half else f"{s} {s_half}-{e} {e_half}"
+
+
+def fmt_window(activity: Activity) -> str:
+    """The dates an activity spans, in words: a day, a window, or "from ... on"."""
+    start, due = activity.start, activity.due
+    if due is None:
+        return f"from {fmt_date(start, weekday=False)}, ongoing" if start else "ongoing"
+    if start is None or start == due:
+        text = fmt_date(due)
+        return f"{text}, {fmt_time(activity.time)} PT" if activity.time else text
+    if start.year == due.year:
+        return f"{start:%b} {start.day} - {fmt_date(due, weekday=False)}"
+    return f"{fmt_date(start, weekday=False)} - {fmt_date(due, weekday=False)}"
+
+
+def fmt_due(activity: Activity) -> str:
+    if activity.due is None:
+        return "ongoing"
+    text = fmt_date(activity.due)
+    return f"{text} (weekend)" if activity.weekend else text
+
+
+def fmt_days(days: int | None) -> str:
+    if days is None:
+        return ""
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "1 day late"
+    return f"{days} days" if days > 0 else f"{-days} days late"
+
+
+def count_days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+def status_words(item: ActivityStatus) -> str:
+    if item.status == schedule.DONE:
+        return f"done {fmt_date(item.done_on, weekday=False)}"
+    return item.status

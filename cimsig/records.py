@@ -1,0 +1,70 @@
+"""The records of a district's progress: immutable values, compared by value.
+
+What a district did (`DoneRecord`), planned (`Plan`), noted (`Note`), added (`CustomActivity`)
+and who it is (`Profile`); and what one command changed (`Change`, made of `FieldChange`s), for
+its message and for `undo`.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+# The parts of a progress file a change can touch: one mapping per activity id, and the profile.
+Section = Literal["done", "plans", "owners", "notes", "custom", "profile"]
+ACTIVITY_SECTIONS: tuple[Section, ...] = ("done", "plans", "owners", "notes", "custom")
+TRACKS = ("new", "continuing")
+
+
+@dataclass(frozen=True, slots=True)
+class DoneRecord:
+    on: dt.date
+    recorded: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The district's own dates for an activity (the guide's stay in the guide)."""
+
+    due: dt.date
+    start: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    at: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CustomActivity:
+    """An activity the district added to its own plan."""
+
+    id: str
+    step: str
+    title: str
+    due: dt.date
+    start: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    lea: str | None = None
+    track: str | None = None  # new | continuing
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    section: Section
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What one command changed, for its message and for `undo`."""
+
+    action: str  # done, undo, plan, assign, note, add, remove, init, revert
+    activity_id: str
+    changes: tuple[FieldChange, ...]
+    reverted: dict[str, Any] | None = None  # for a revert: the history entry it reverted

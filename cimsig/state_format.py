@@ -1,0 +1,185 @@
+"""The progress file's format: a `State` to and from the YAML text of the file, checked.
+
+A file of an older format is read and brought up to date (written in the new format at the next
+change); a file of a newer format is refused and left alone. Every problem names the file and,
+where it can, the line.
+"""
+
+from pathlib import Path
+from typing import Any
+
+from cimsig import codec
+from cimsig.errors import StateError
+from cimsig.records import ACTIVITY_SECTIONS
+from cimsig.state import State
+
+STATE_FORMAT = 2
+# Format history: 1 had version, guide, done, history (changes of `done` only). 2 adds profile,
+# plans, owners, notes and custom activities; a history entry lists the fields it changed.
+_ROOT_KEYS = ("version", "guide", "profile", *ACTIVITY_SECTIONS, "history")
+HEADER = (
+    "# cimsig progress record: what is done, the district's own plan, and a history of every\n"
+    "# change. Written by cimsig. Keep a copy with your compliance records; edit by hand only\n"
+    "# with care.\n"
+)
+
+
+def to_document(state: State) -> dict[str, Any]:
+    """The state as plain data, as the file holds it."""
+    document: dict[str, Any] = {
+        "version": STATE_FORMAT,
+        "guide": state.guide,
+        "profile": codec.encode("profile", state.profile),
+    }
+    for section in ACTIVITY_SECTIONS:
+        records: dict[str, Any] = getattr(state, section)
+        keys = list(records) if section == "custom" else sorted(records)
+        document[section] = {key: codec.encode(section, records[key]) for key in keys}
+    document.update(state.extra)
+    document["history"] = state.history
+    return document
+
+
+def dump(document: dict[str, Any]) -> str:
+    """The text of a progress file holding `document`."""
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    body = yaml.dump(
+        document,
+        Dumper=dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
+    )
+    return HEADER + body
+
+
+def to_text(state: State) -> str:
+    return dump(to_document(state))
+
+
+def failure(path: Path, message: str, line: int | None = None) -> StateError:
+    where = f"{path}, line {line}" if line else str(path)
+    return StateError(
+        f"The progress file {where} cannot be used: {message}. cimsig has not changed it; "
+        "fix it, or move it aside and restore your backup."
+    )
+
+
+def parse_state(text: str, path: Path) -> State:
+    """Read the text of a progress file, or raise StateError saying what is wrong and where."""
+    from cimsig.yamlio import YamlProblem, load_yaml
+
+    if not text.strip():
+        raise failure(path, "it is empty")
+    try:
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        raise failure(path, exc.message, exc.line) from None
+    return from_document(data, path)
+
+
+def _line_of(data: Any, key: str | None = None) -> int | None:
+    """The line of a key (or of the mapping) in the file; None for data not read from YAML."""
+    line_of = getattr(data, "line_of", None)
+    if line_of is None:
+        return None
+    return data.line if key is None else int(line_of(key))
+
+
+def from_document(data: Any, path: Path) -> State:
+    """The state from a progress file's data (as YAML reads it, or from the cache), checked."""
+
+    def fail(message: str, line: int | None = None) -> StateError:
+        return failure(path, message, line)
+
+    if not isinstance(data, dict):
+        raise fail("it is not a cimsig progress file (expected a mapping with 'version')")
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise fail("it has no format 'version' (is it a cimsig progress file?)", _line_of(data))
+    if version > STATE_FORMAT:
+        raise fail(
+            f"it was written by a newer cimsig (format {version}; this cimsig reads up to "
+            f"{STATE_FORMAT}). Update cimsig to use it",
+            _line_of(data, "version"),
+        )
+    if version < 1:
+        raise fail(f"format {version} does not exist", _line_of(data, "version"))
+    guide = data.get("guide")
+    if guide is not None and not isinstance(guide, str):
+        raise fail("'guide' must be the id of a guide", _line_of(data, "guide"))
+    state = State(guide=guide)
+    try:
+        state.profile = codec.decode("profile", data.get("profile"))
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise fail(f"the district profile is damaged ({exc})", _line_of(data, "profile")) from None
+    for section in ACTIVITY_SECTIONS:
+        raw_section = data.get(section)
+        if raw_section is None:
+            continue
+        if not isinstance(raw_section, dict):
+            raise fail(f"'{section}' must be a mapping of activity ids", _line_of(data, section))
+        records: dict[str, Any] = getattr(state, section)
+        for key, raw in raw_section.items():
+            line = _line_of(raw_section, str(key))
+            try:
+                records[str(key)] = codec.decode(section, raw, str(key))
+            except KeyError as exc:
+                raise fail(f"the {section} record for '{key}' needs {exc}", line) from None
+            except (TypeError, ValueError, AttributeError) as exc:
+                raise fail(f"the {section} record for '{key}': {exc}", line) from None
+    history = data.get("history")
+    if history is None:
+        history = []
+    if not isinstance(history, list):
+        raise fail("'history' must be a list of changes", _line_of(data, "history"))
+    history = _migrate_history(history, version)
+    for entry in history:
+        problem = _entry_problem(entry)
+        if problem:
+            raise fail(f"a change in the history {problem}", _line_of(entry) or _line_of(data))
+    extra = {k: v for k, v in data.items() if k not in _ROOT_KEYS}
+    state.history = _plain(history)
+    state.extra = _plain(extra)
+    return state
+
+
+def _entry_problem(entry: Any) -> str | None:
+    """What is wrong with one history entry, or None."""
+    if not isinstance(entry, dict):
+        return "is not a mapping"
+    if not isinstance(entry.get("id"), str):
+        return "has no activity 'id'"
+    seq = entry.get("seq")
+    if isinstance(seq, bool) or not isinstance(seq, int) or not 0 < seq < 10**12:
+        return "has no whole number 'seq'"
+    changes = entry.get("changes")
+    if not isinstance(changes, list) or not all(isinstance(c, dict) for c in changes):
+        return "has no list of 'changes'"
+    return None
+
+
+def _migrate_history(history: list[Any], version: int) -> list[Any]:
+    """Format 1 history entries changed `done` only, with their before/after at the top."""
+    if version >= 2:
+        return history
+    migrated = []
+    for entry in history:
+        if isinstance(entry, dict) and "changes" not in entry:
+            entry = dict(entry)
+            before, after = entry.pop("before", None), entry.pop("after", None)
+            entry["changes"] = [{"field": "done", "before": before, "after": after}]
+        migrated.append(entry)
+    return migrated
+
+
+def _plain(value: Any) -> Any:
+    """The same data with line-aware mappings turned back into plain dicts (for writing)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return value

@@ -1,0 +1,150 @@
+"""The progress file on disk: read it, or change it under a lock, never leaving half a file.
+
+Writes happen under a cross-platform lock held for the whole read-modify-write, so two `cimsig
+done` at the same moment both land; the new text goes to a temp file in the same folder, is
+flushed and fsynced, then renamed over the old one, so a crash never leaves half a file. A
+progress file that cannot be read is never overwritten: the user gets a message naming the file
+and what is wrong, and the file stays byte for byte as it was.
+"""
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from cimsig import state_format
+from cimsig.errors import StateError
+from cimsig.fileio import FileTooLarge, NotARegularFile, atomic_write_text, read_regular_file
+from cimsig.state import State
+
+STATE_FILE_NAME = "state.yaml"
+# A progress file holds a few hundred lines; anything far larger is not one of ours.
+MAX_STATE_BYTES = 20 * 1024 * 1024
+# How long a command waits for another cimsig that is writing the same progress file.
+LOCK_TIMEOUT_SECONDS = 15.0
+
+
+class StateFile:
+    """One progress file on disk: read it, or change it under the lock."""
+
+    def __init__(self, path: Path, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> None:
+        self.path = path
+        self.lock_timeout = lock_timeout
+        self.lock_path = path.with_name(path.name + ".lock")
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def lock_is_free(self) -> bool:
+        """Whether no cimsig is writing this progress file right now (for `cimsig doctor`)."""
+        from filelock import FileLock, Timeout
+
+        if not self.path.parent.is_dir():
+            return True
+        lock = FileLock(str(self.lock_path), timeout=0)
+        try:
+            lock.acquire()
+        except Timeout:
+            return False
+        except OSError:
+            return True  # a folder we cannot write to: doctor reports that on its own
+        lock.release()
+        return True
+
+    def stray_temp_files(self) -> list[Path]:
+        """Temp files left by a write that was interrupted; never read as progress."""
+        if not self.path.parent.is_dir():
+            return []
+        return sorted(self.path.parent.glob(f".{self.path.name}.*.tmp"))
+
+    def read_text(self) -> str | None:
+        """The file's text, or None when there is no file yet.
+
+        No lock is needed to read: writes replace the file in one step, so a reader sees the old
+        file or the new one, never half of one.
+        """
+        try:
+            raw = read_regular_file(self.path, MAX_STATE_BYTES)
+        except FileNotFoundError:
+            return None
+        except (IsADirectoryError, NotARegularFile):
+            raise StateError(
+                f"{self.path} is not a progress file: it is a folder or a device, not a file."
+            ) from None
+        except FileTooLarge:
+            raise StateError(
+                f"The progress file {self.path} is larger than "
+                f"{MAX_STATE_BYTES // 1024 // 1024} MB, far larger than a cimsig progress file. "
+                "Is it the right file? cimsig has not changed it."
+            ) from None
+        except OSError as exc:
+            raise StateError(
+                f"The progress file {self.path} cannot be read: {exc.strerror or exc}."
+            ) from None
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise StateError(
+                f"The progress file {self.path} cannot be used: it is not UTF-8 text. "
+                "cimsig has not changed it; move it aside and restore your backup."
+            ) from None
+
+    def read(self) -> State:
+        """The state as it is on disk (an empty state when there is no file yet)."""
+        text = self.read_text()
+        return State() if text is None else state_format.parse_state(text, self.path)
+
+    @contextlib.contextmanager
+    def edit(self) -> Iterator[State]:
+        """Read the file itself, let the caller change it, and write it back, under the lock.
+
+        If the caller raises, or changes nothing, nothing is written.
+        """
+        with self._locked():
+            text = self.read_text()
+            state = State() if text is None else state_format.parse_state(text, self.path)
+            before = state_format.to_text(state)
+            yield state
+            after = state_format.to_text(state)
+            if after != before or text is None:
+                self._write(after)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        from filelock import FileLock, Timeout
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StateError(
+                f"The folder for the progress file, {self.path.parent}, cannot be created: "
+                f"{exc.strerror or exc}."
+            ) from None
+        # An operating-system lock: it is released when the process holding it ends, however it
+        # ends, so a killed cimsig never leaves a lock that blocks the next one.
+        lock = FileLock(str(self.lock_path), timeout=self.lock_timeout)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise StateError(
+                f"Another cimsig command has been writing {self.path} for more than "
+                f"{self.lock_timeout:g} seconds. Wait for it to finish and try again. (A cimsig "
+                "that was stopped does not hold the lock: the system releases it.)"
+            ) from None
+        except OSError as exc:
+            raise StateError(
+                f"The progress file {self.path} cannot be locked for writing: "
+                f"{exc.strerror or exc}. Is its folder read-only?"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _write(self, text: str) -> None:
+        try:
+            atomic_write_text(self.path, text)
+        except OSError as exc:
+            raise StateError(
+                f"The progress file {self.path} could not be saved ({exc.strerror or exc}); "
+                "the previous version is unchanged."
+            ) from None
