@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from cimsig import environment, jsonout
-from cimsig.errors import EXIT_BUG, CimsigError
+from cimsig.errors import EXIT_BUG, CimsigError, UsageError
 from cimsig.records import Change
 from cimsig.schedule import ActivityStatus
 from cimsig.store import StateFile
@@ -117,13 +117,17 @@ OwnerOption = Annotated[
 ]
 
 
-def user_date(text: str | None, option: str, zone: str) -> "dt.date":
-    """A date typed by the user; None is today in the guide's time zone."""
+def user_date(
+    text: str | None, option: str, zone: str, as_of: "dt.date | None" = None
+) -> "dt.date":
+    """A date typed by the user; None is the as-of date (default: today in the guide's time
+    zone), which is also what today, yesterday and tomorrow count from."""
     if text is None:
-        return environment.today_in(zone)
+        return as_of if as_of is not None else environment.today_in(zone)
     from cimsig.dates import parse_user_date
 
-    return parse_user_date(text, lambda: environment.today_in(zone), option=option)
+    anchor = as_of if as_of is not None else (lambda: environment.today_in(zone))
+    return parse_user_date(text, anchor, option=option)
 
 
 def state_path(state: Path | None) -> Path:
@@ -131,7 +135,11 @@ def state_path(state: Path | None) -> Path:
 
 
 def workspace(guide: Path | None, state: Path | None, as_of: str | None) -> Workspace:
-    """The guide and the progress file, as of the date typed (or today)."""
+    """The guide and the progress file as they stood on the as-of date (default: today).
+
+    A progress file named with --state or CIMSIG_STATE that does not exist is a typo until
+    `cimsig init` starts it: reading says so (and shows the guide), changing refuses.
+    """
     from cimsig import loading
 
     cache_dir = environment.cache_dir()
@@ -140,7 +148,18 @@ def workspace(guide: Path | None, state: Path | None, as_of: str | None) -> Work
     state_file = StateFile(state_path(state), environment.lock_timeout())
     progress = loading.load_state(state_file, cache_dir)
     check_belongs(progress, loaded, state_file.path)
-    return Workspace(loaded, state_file, progress, as_of_date)
+    ws = Workspace(loaded, state_file, progress.as_it_stood(as_of_date), as_of_date)
+    ws.named_file = state is not None
+    if ws.named_file and not state_file.exists() and not state_file.path.is_symlink():
+        typer.echo(f"Note: {_no_file(state_file.path)}", err=True)
+    return ws
+
+
+def _no_file(path: Path) -> str:
+    return (
+        f"there is no progress file at {path}. Check the name; to start a new one there, run "
+        f'cimsig init --state "{path}".'
+    )
 
 
 # -- helpers of the commands ---------------------------------------------------------------------
@@ -151,17 +170,27 @@ def activity_rows(ws: Workspace, items: list[ActivityStatus]) -> list[dict[str, 
 
 
 def edit(
-    ws: Workspace, change: Callable[[Workspace], dict[str, Change | None]]
+    ws: Workspace,
+    change: Callable[[Workspace], dict[str, Change | None]],
+    *,
+    start_named_file: bool = False,
 ) -> tuple[Workspace, dict[str, Change | None]]:
     """Apply a change to the progress file under its lock; the workspace as it is afterwards.
 
     `change` gets the workspace over the file as it is now, read under the lock: ids are
     resolved and new ids chosen there, so two cimsig running at once never lose a change.
+    Only `init` (`start_named_file`) creates a progress file named with --state; the default
+    file is created by the first change, which says so.
     """
+    existed = ws.state_file.exists()
+    if not existed and ws.named_file and not start_named_file:
+        raise UsageError(f"Nothing was changed: {_no_file(ws.state_file.path)}")
     with ws.state_file.edit() as st:
         check_belongs(st, ws.guide, ws.state_file.path)
         st.guide = ws.guide.id
         changes = change(ws.with_state(st))
+    if not existed and ws.state_file.exists() and not start_named_file:
+        typer.echo(f"Started a new progress file: {ws.state_file.path}", err=True)
     return ws.with_state(st), changes
 
 

@@ -110,6 +110,12 @@ class Guide:
     budget_period: BudgetPeriod | None = None
     path: Path | None = None
 
+    @property
+    def first_date(self) -> dt.date | None:
+        """The earliest date the guide names (its first start or due date)."""
+        days = [d for a in self.activities for d in (a.start, a.due) if d is not None]
+        return min(days, default=None)
+
     def step(self, step_id: str) -> Step:
         """The step with this id; a step the guide lacks (a district activity filed under a
         step a newer guide dropped) gets a plain stand-in rather than an error."""
@@ -491,27 +497,45 @@ _ID_RULE = "must be lowercase letters, digits and dashes (like step1-data-drill-
 
 
 def resolve_id(text: str, ids: Iterable[str]) -> str:
-    """The id a user meant: an exact id, else a unique prefix, else a unique substring.
+    """The id a user meant: the full id, else the one id that has the typed words.
 
-    Ambiguous and unknown input raise errors that list the candidates or the closest ids.
+    Words are the parts of an id between dashes. `drill`, `data-drill` and `case-study` name
+    the activities whose ids have those whole words in that order; the last word may be cut
+    short to at least MIN_SHORT_WORD letters (`prep-assur`). A part of a word in the middle
+    (`the` in `theory`) never matches. Ambiguous and unknown input raise errors that list the
+    candidates or the closest ids.
     """
     known = list(ids)
     query = text.strip().lower()
     if query in known:
         return query
-    for matches in (
-        [i for i in known if i.startswith(query)],
-        [i for i in known if query in i],
-    ):
-        if len(matches) == 1 and query:
-            return matches[0]
-        if len(matches) > 1 and query:
-            raise AmbiguousIdError(
-                f"'{text}' matches {len(matches)} activities; type more of the id:",
-                problems=matches,
-            )
+    matches = [i for i in known if query and _has_words(i, query)]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise AmbiguousIdError(
+            f"'{text}' matches {len(matches)} activities; type more of the id:",
+            problems=matches,
+        )
     import difflib
 
     close = difflib.get_close_matches(query, known, n=3, cutoff=0.5)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
     raise UnknownIdError(f"No activity has the id '{text}'.{hint} `cimsig list` shows every id.")
+
+
+MIN_SHORT_WORD = 4
+
+
+def _has_words(activity_id: str, query: str) -> bool:
+    parts, typed = activity_id.split("-"), query.split("-")
+    *whole, last = typed
+    if not last:
+        return False
+    for start in range(len(parts) - len(typed) + 1):
+        window = parts[start : start + len(typed)]
+        if window[:-1] != whole:
+            continue
+        if window[-1] == last or (len(last) >= MIN_SHORT_WORD and window[-1].startswith(last)):
+            return True
+    return False

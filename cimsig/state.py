@@ -5,7 +5,10 @@ section was before and after), which is what `undo` walks back. Pure: no files, 
 is an argument), no YAML. The file format is `state_format`; the file on disk is `store`.
 """
 
+import contextlib
 import datetime as dt
+from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from cimsig import codec
@@ -41,6 +44,47 @@ class State:
         self.history: list[dict[str, Any]] = []
         # Top-level keys this cimsig does not know are kept as they are, never dropped.
         self.extra: dict[str, Any] = {}
+        # While a command changes several activities at once: the number its entries share.
+        self._batch: int | None = None
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Make the changes inside one change: one `undo` takes them all back."""
+        self._batch = self._next_seq()
+        try:
+            yield
+        finally:
+            self._batch = None
+
+    def as_it_stood(self, day: dt.date) -> "State":
+        """The progress as it stood at the end of `day`, for a look back (`--as-of`).
+
+        An activity counts as done from the day it was done (`--on`), whenever that was
+        recorded; a note from the day it was written; the district's own dates, owners, own
+        activities and profile from the day they were recorded (later changes are taken back
+        with their `before` values). The history stays whole.
+        """
+        last = day.isoformat()
+        past = State(self.guide, self.profile)
+        past.done, past.plans, past.owners = dict(self.done), dict(self.plans), dict(self.owners)
+        past.custom, past.history, past.extra = dict(self.custom), self.history, self.extra
+        for entry in reversed(self.history):
+            if str(entry.get("at", ""))[:10] <= last:
+                break
+            for change in entry.get("changes", ()):
+                section = change.get("field")
+                if section in ("done", "notes") or not codec.is_section(section):
+                    continue
+                with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
+                    past._put(
+                        section,
+                        str(entry["id"]),
+                        codec.decode(section, change.get("before"), str(entry["id"])),
+                    )
+        past.done = {i: r for i, r in past.done.items() if r.on <= day}
+        notes = {i: tuple(n for n in ns if n.at[:10] <= last) for i, ns in self.notes.items()}
+        past.notes = {i: ns for i, ns in notes.items() if ns}
+        return past
 
     # -- one record -----------------------------------------------------------------------------
 
@@ -71,6 +115,18 @@ class State:
         record = DoneRecord(on=on, recorded=stamp(now), note=note or None)
         return self._change("done", activity_id, {"done": record}, now)
 
+    def correct_done(
+        self, activity_id: str, now: dt.datetime, on: dt.date | None, note: str | None
+    ) -> Change | None:
+        """Change the date or the note of a done record; None when nothing would change."""
+        record = self.done.get(activity_id)
+        if record is None:
+            return None
+        corrected = replace(
+            record, on=on if on is not None else record.on, note=note if note else record.note
+        )
+        return self._change("correct", activity_id, {"done": corrected}, now)
+
     def reopen(self, activity_id: str, now: dt.datetime) -> Change | None:
         """Mark an activity as not done; None when it was not done."""
         return self._change("undo", activity_id, {"done": None}, now)
@@ -99,33 +155,43 @@ class State:
     def set_profile(self, profile: Profile, now: dt.datetime) -> Change | None:
         return self._change("init", "", {"profile": profile}, now)
 
-    def revert_last(self, now: dt.datetime) -> Change | None:
-        """Revert the most recent change not already reverted; None when there is none."""
+    def revert_last(self, now: dt.datetime) -> list[Change]:
+        """Revert the most recent change not already reverted (all of it, when one command
+        changed several activities); an empty list when there is none."""
         reverted = {e.get("reverts") for e in self.history if e.get("action") == "revert"}
-        for entry in reversed(self.history):
-            if entry.get("action") == "revert" or entry.get("seq") in reverted:
-                continue
-            activity_id = str(entry["id"])
-            try:
-                changes = tuple(
-                    FieldChange(
-                        c["field"],
-                        self.get(c["field"], activity_id),
-                        codec.decode(c["field"], c.get("before"), activity_id),
-                    )
-                    for c in entry["changes"]
-                    if codec.is_section(c["field"])
+        open_entries = [
+            e for e in self.history if e.get("action") != "revert" and e.get("seq") not in reverted
+        ]
+        if not open_entries:
+            return []
+        last = open_entries[-1]
+        group = [last]
+        if last.get("batch") is not None:
+            group = [e for e in open_entries if e.get("batch") == last.get("batch")]
+        with self.batch():
+            return [self._revert(entry, now) for entry in reversed(group)]
+
+    def _revert(self, entry: dict[str, Any], now: dt.datetime) -> Change:
+        activity_id = str(entry["id"])
+        try:
+            changes = tuple(
+                FieldChange(
+                    c["field"],
+                    self.get(c["field"], activity_id),
+                    codec.decode(c["field"], c.get("before"), activity_id),
                 )
-            except (KeyError, TypeError, ValueError, AttributeError):
-                changes = ()
-            if not changes:
-                raise StateError(
-                    f"The last change in the history (number {entry.get('seq')}) cannot be "
-                    "undone: its record is damaged. Make the change again by hand instead "
-                    "(for example `cimsig done ID` or `cimsig undo ID`)."
-                )
-            return self._record("revert", activity_id, changes, now, reverts=entry)
-        return None
+                for c in entry["changes"]
+                if codec.is_section(c["field"])
+            )
+        except (KeyError, TypeError, ValueError, AttributeError):
+            changes = ()
+        if not changes:
+            raise StateError(
+                f"The last change in the history (number {entry.get('seq')}) cannot be "
+                "undone: its record is damaged. Make the change again by hand instead "
+                "(for example `cimsig done ID` or `cimsig undo ID`)."
+            )
+        return self._record("revert", activity_id, changes, now, reverts=entry)
 
     # -- the history ----------------------------------------------------------------------------
 
@@ -152,7 +218,7 @@ class State:
         for item in changes:
             self._put(item.section, activity_id, item.after)
         entry: dict[str, Any] = {
-            "seq": max((e["seq"] for e in self.history), default=0) + 1,
+            "seq": self._next_seq(),
             "at": stamp(now),
             "action": action,
             "id": activity_id,
@@ -167,5 +233,11 @@ class State:
         }
         if reverts is not None:
             entry["reverts"] = reverts.get("seq")
+        if self._batch is not None:
+            entry["batch"] = self._batch
         self.history.append(entry)
         return Change(action, activity_id, changes, reverts)
+
+    def _next_seq(self) -> int:
+        # The history is in the order recorded, so the last entry has the highest number.
+        return int(self.history[-1]["seq"]) + 1 if self.history else 1

@@ -7,7 +7,7 @@ and the status of each, and checks that the state belongs to the guide.
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -57,10 +57,14 @@ class Workspace:
         self.state_file = state_file
         self.state = state
         self.as_of = as_of
+        # Whether the progress file was named (--state, CIMSIG_STATE) rather than the default.
+        self.named_file = False
 
     def with_state(self, state: State) -> "Workspace":
         """The same workspace over another state (the one just written)."""
-        return Workspace(self.guide, self.state_file, state, self.as_of)
+        other = Workspace(self.guide, self.state_file, state, self.as_of)
+        other.named_file = self.named_file
+        return other
 
     @property
     def track(self) -> str | None:
@@ -98,9 +102,36 @@ class Workspace:
         ]
 
     def resolve(self, text: str) -> Activity:
-        """The activity a user meant by the id they typed (exact, prefix, or substring)."""
+        """The activity a user meant by the id they typed (the full id, or whole words of it:
+        see `guide.resolve_id`)."""
         wanted = resolve_id(text, [a.id for a in self.activities])
         return next(a for a in self.activities if a.id == wanted)
+
+    def resolve_all(self, texts: Sequence[str], *, note_option: str | None = None) -> list[str]:
+        """The ids of several activities typed in one command, each once, in order.
+
+        One id may be typed as any whole words of it (`drill`); when several are typed, each
+        must be a full id or at least two of its words joined by a dash (`prep-mou`). So a
+        sentence typed without quotes (`--note Finished the case study`) can never mark `the`
+        or `case` done.
+        """
+        if len(texts) == 1:
+            return [self.resolve(texts[0]).id]
+        known = {a.id for a in self.activities}
+        loose = [t for t in texts if t.strip().lower() not in known and "-" not in t.strip()]
+        if loose:
+            hint = ""
+            if note_option:
+                hint = (
+                    f" If these words belong to the {note_option}, put it in quotes: "
+                    f'{note_option} "{" ".join(loose)}".'
+                )
+            raise UsageError(
+                f"{', '.join(repr(t) for t in loose)} {'is' if len(loose) == 1 else 'are'} not "
+                "an id. When you name several activities, type each one's full id, or words of "
+                f"it joined by dashes (`cimsig list` shows them); nothing was changed.{hint}"
+            )
+        return list(dict.fromkeys(self.resolve(t).id for t in texts))
 
     def status(self, activity_id: str) -> ActivityStatus:
         return next(s for s in self.statuses if s.activity.id == activity_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -15,17 +16,25 @@ from typer.testing import CliRunner, Result
 from cimsig.cli import app
 
 SEED = Path(__file__).parent / "data" / "pacing-guide-2024.txt"
+RECORDED = dt.datetime(2024, 3, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=-8)))
 
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point every path cimsig could use at a temporary folder."""
-    state = tmp_path / "state" / "state.yaml"
-    monkeypatch.setenv("CIMSIG_STATE", str(state))
+    """Point every path cimsig could use at a temporary folder.
+
+    The progress file is the default one (in the temporary settings folder), so that the first
+    change creates it, as for a user who has not named a file.
+    """
+    state = tmp_path / "home" / ".config" / "cimsig" / "state.yaml"
+    monkeypatch.delenv("CIMSIG_STATE", raising=False)
     monkeypatch.delenv("CIMSIG_GUIDE", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("APPDATA", str(tmp_path / "home"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "home" / ".config"))
+    # Changes are recorded at a fixed moment before the guide's first date, so that a look back
+    # (`--as-of`) sees them, whatever the real clock says.
+    monkeypatch.setattr("cimsig.environment.now", lambda: RECORDED)
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.delenv("FORCE_COLOR", raising=False)

@@ -16,7 +16,10 @@ ROOT = Path(__file__).parents[1]
 
 
 def env_for(state: Path, **extra: str) -> dict[str, str]:
-    env = {**os.environ, "CIMSIG_STATE": str(state), "PYTHONPATH": str(ROOT), **extra}
+    # The default progress file of a settings folder of its own (XDG_CONFIG_HOME/cimsig/).
+    env = {**os.environ, "XDG_CONFIG_HOME": str(state.parent.parent), "PYTHONPATH": str(ROOT)}
+    env.pop("CIMSIG_STATE", None)
+    env.update(extra)
     env.pop("CIMSIG_GUIDE", None)
     return env
 

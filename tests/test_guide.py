@@ -279,11 +279,19 @@ def test_the_bundled_guide_path_exists() -> None:
 IDS = ["step1-workshop", "step1-workshop-a-prework", "step1-data-drill-down", "prep-assurance"]
 
 
-def test_ids_resolve_exact_then_prefix_then_substring() -> None:
-    assert resolve_id("step1-workshop", IDS) == "step1-workshop"  # exact beats a longer prefix
-    assert resolve_id("prep-a", IDS) == "prep-assurance"
+def test_ids_resolve_exact_then_by_whole_words() -> None:
+    assert resolve_id("step1-workshop", IDS) == "step1-workshop"  # exact beats a longer id
+    assert resolve_id("prep-assur", IDS) == "prep-assurance"  # the last word cut short
     assert resolve_id("assurance", IDS) == "prep-assurance"
     assert resolve_id("  DRILL ", IDS) == "step1-data-drill-down"
+    assert resolve_id("data-drill", IDS) == "step1-data-drill-down"
+
+
+@pytest.mark.parametrize("stray", ["the", "ill", "dr", "shop", "data-dr", "assurance-x"])
+def test_a_stray_word_or_part_of_a_word_is_no_id(stray: str) -> None:
+    ids = [*IDS, "step2-theory-of-action"]
+    with pytest.raises(UnknownIdError):
+        resolve_id(stray, ids)
 
 
 def test_ambiguous_ids_list_the_candidates() -> None:

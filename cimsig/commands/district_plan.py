@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from cimsig import formatting, jsonout
+from cimsig import environment, formatting, jsonout
 from cimsig.app import (
     TRACK_WORDS,
     AsOfOption,
@@ -19,7 +19,6 @@ from cimsig.app import (
     user_date,
     workspace,
 )
-from cimsig.environment import now
 from cimsig.errors import UsageError
 from cimsig.records import Change, CustomActivity, Plan, Profile
 from cimsig.workspace import Workspace
@@ -55,7 +54,7 @@ def init(
             lea=lea.strip() if lea is not None else current.lea,
             track=track if track is not None else current.track,
         )
-        return {"": now_ws.state.set_profile(profile, now())}
+        return {"": now_ws.state.set_profile(profile, environment.now())}
 
     ws, changes = edit(ws, set_profile)
     profile = ws.state.profile or Profile()
@@ -96,14 +95,17 @@ def plan(
     new_plan = None
     if due is not None:
         new_plan = Plan(
-            user_date(due, "--due", ws.guide.time_zone),
-            user_date(start, "--start", ws.guide.time_zone) if start else None,
+            user_date(due, "--due", ws.guide.time_zone, ws.as_of),
+            user_date(start, "--start", ws.guide.time_zone, ws.as_of) if start else None,
         )
         if new_plan.start is not None and new_plan.start > new_plan.due:
             raise UsageError(f"--start {new_plan.start} is after --due {new_plan.due}.")
     original = ws.details(activity.id)
     ws, changes = edit(
-        ws, lambda w: {activity.id: w.state.set_plan(w.resolve(activity.id).id, new_plan, now())}
+        ws,
+        lambda w: {
+            activity.id: w.state.set_plan(w.resolve(activity.id).id, new_plan, environment.now())
+        },
     )
     guide_due = original.guide_due
     if new_plan is not None and guide_due is not None and new_plan.due > guide_due:
@@ -148,7 +150,7 @@ def assign(
 
     def set_owner(now_ws: Workspace) -> dict[str, Change | None]:
         target = now_ws.resolve(activity_id).id
-        return {target: now_ws.state.assign(target, owner, now())}
+        return {target: now_ws.state.assign(target, owner, environment.now())}
 
     ws, changes = edit(ws, set_owner)
 
@@ -175,7 +177,11 @@ def note_(
     activity = ws.resolve(activity_id)
     ws, changes = edit(
         ws,
-        lambda w: {activity.id: w.state.add_note(w.resolve(activity.id).id, text.strip(), now())},
+        lambda w: {
+            activity.id: w.state.add_note(
+                w.resolve(activity.id).id, text.strip(), environment.now()
+            )
+        },
     )
     count = len(ws.state.notes.get(activity.id, ()))
     report(ws, changes, json_out, lambda i, c: f"Added a note to {i} ({count} in all).")
@@ -204,8 +210,8 @@ def add(
         raise UsageError(f"There is no step '{step}'. Steps: {', '.join(step_ids)}.")
     if not title.strip():
         raise UsageError("The title is empty.")
-    due_date = user_date(due, "--due", ws.guide.time_zone)
-    start_date = user_date(start, "--start", ws.guide.time_zone) if start else None
+    due_date = user_date(due, "--due", ws.guide.time_zone, ws.as_of)
+    start_date = user_date(start, "--start", ws.guide.time_zone, ws.as_of) if start else None
     if start_date is not None and start_date > due_date:
         raise UsageError(f"--start {start_date} is after --due {due_date}.")
     ws.new_activity_id(title, new_id)  # a bad --id is refused before the file is locked
@@ -214,7 +220,7 @@ def add(
     def add_one(now_ws: Workspace) -> dict[str, Change | None]:
         made_id = now_ws.new_activity_id(title, new_id)
         custom = CustomActivity(made_id, step, clean_title, due_date, start_date)
-        return {made_id: now_ws.state.add_activity(custom, now())}
+        return {made_id: now_ws.state.add_activity(custom, environment.now())}
 
     ws, changes = edit(ws, add_one)
     step_name = ws.guide.step(step).name
@@ -242,6 +248,8 @@ def remove(
         )
     ws, changes = edit(
         ws,
-        lambda w: {activity.id: w.state.remove_activity(w.resolve(activity.id).id, now())},
+        lambda w: {
+            activity.id: w.state.remove_activity(w.resolve(activity.id).id, environment.now())
+        },
     )
     report(ws, changes, json_out, lambda i, c: f"Removed {i} ({activity.title}) from your plan.")

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from cimsig import formatting, jsonout, schedule, views
+from cimsig import environment, formatting, jsonout, schedule, views
 from cimsig.app import (
     AsOfOption,
     GuideOption,
@@ -21,7 +21,6 @@ from cimsig.app import (
     user_date,
     workspace,
 )
-from cimsig.environment import now
 from cimsig.errors import EXIT_OVERDUE, UsageError
 from cimsig.records import Change
 from cimsig.workspace import Workspace
@@ -45,29 +44,59 @@ def done(
     guide: GuideOption = None,
     state: StateOption = None,
 ) -> None:  # fmt: skip
-    """Mark activities as done."""
+    """Mark activities as done; on a done activity, --on or --note corrects its record."""
     ws = workspace(guide, state, as_of)
-    done_on = user_date(on, "--on", ws.guide.time_zone) if on is not None else ws.as_of
+    done_on = user_date(on, "--on", ws.guide.time_zone, ws.as_of) if on is not None else None
+    check_done_date(ws, done_on)
+    ws.resolve_all(activity_ids, note_option="--note")  # refused before the file is locked
+    before = {i: ws.state.done.get(i) for i in ws.resolve_all(activity_ids)}
+
+    def mark(now_ws: Workspace) -> dict[str, Change | None]:
+        targets = now_ws.resolve_all(activity_ids, note_option="--note")
+        st, moment = now_ws.state, environment.now()
+        with st.batch():
+            return {
+                i: st.correct_done(i, moment, done_on, note)
+                if i in st.done
+                else st.mark_done(i, done_on or ws.as_of, moment, note)
+                for i in targets
+            }
+
+    ws, changes = edit(ws, mark)
+
+    def message(i: str, change: Change | None) -> str:
+        old = before.get(i)
+        if change is None:
+            return f"{i} was already done; nothing changed."
+        new = ws.state.done[i]
+        if change.action == "correct" and old is not None:
+            parts = []
+            if old.on != new.on:
+                parts.append(
+                    f"done on {formatting.fmt_date(new.on)} (was {formatting.fmt_date(old.on)})"
+                )
+            if old.note != new.note:
+                parts.append(f"note '{new.note}' (was '{old.note or 'none'}')")
+            return f"Corrected {i}: {'; '.join(parts)}."
+        return f"Marked done: {i} ({title_of(ws, i)}), done on {formatting.fmt_date(new.on)}."
+
+    report(ws, changes, json_out, message)
+
+
+def check_done_date(ws: Workspace, done_on: dt.date | None) -> None:
+    """A day work was done: not after the as-of date, not before the guide begins."""
+    if done_on is None:
+        return
     if done_on > ws.as_of:
         raise UsageError(
             f"--on {done_on} is after {ws.as_of}: cimsig records work that is done. "
             "Use --on with today's date or an earlier one."
         )
-    for text in activity_ids:
-        ws.resolve(text)  # an unknown id is refused before the file is locked
-
-    def mark(now_ws: Workspace) -> dict[str, Change | None]:
-        targets = dict.fromkeys(now_ws.resolve(text).id for text in activity_ids)
-        return {i: now_ws.state.mark_done(i, done_on, now(), note) for i in targets}
-
-    ws, changes = edit(ws, mark)
-
-    def say(i: str, change: Change | None) -> str:
-        if change is None:
-            return f"{i} was already done; nothing changed."
-        return f"Marked done: {i} ({title_of(ws, i)}), done on {formatting.fmt_date(done_on)}."
-
-    report(ws, changes, json_out, say)
+    first = ws.guide.first_date
+    if first is not None and done_on < first:
+        raise UsageError(
+            f"--on {done_on} is before this guide begins ({first}). Is the year a typo?"
+        )
 
 
 @commands.command("undo", rich_help_panel="Every week")
@@ -86,12 +115,12 @@ def undo(
     ws = workspace(guide, state, as_of)
     if activity_ids:
         ids = activity_ids
-        for text in ids:
-            ws.resolve(text)
+        ws.resolve_all(ids)
 
         def reopen(now_ws: Workspace) -> dict[str, Change | None]:
-            targets = dict.fromkeys(now_ws.resolve(text).id for text in ids)
-            return {i: now_ws.state.reopen(i, now()) for i in targets}
+            st, moment = now_ws.state, environment.now()
+            with st.batch():
+                return {i: st.reopen(i, moment) for i in now_ws.resolve_all(ids)}
 
         ws, changes = edit(ws, reopen)
 
@@ -102,24 +131,29 @@ def undo(
 
         report(ws, changes, json_out, say)
         return
-    ws, changes = edit(ws, lambda w: {"": w.state.revert_last(now())})
-    change = changes[""]
-    if change is None:
+    undone: list[Change] = []
+
+    def revert(now_ws: Workspace) -> dict[str, Change | None]:
+        undone.extend(now_ws.state.revert_last(environment.now()))
+        return {}
+
+    ws, _ = edit(ws, revert)
+    if not undone:
         if json_out:
             jsonout.print_json([])
         else:
             typer.echo("There is nothing to undo: every recorded change has been undone already.")
         return
-    reverted = change.reverted or {}
-    label = f"{reverted.get('action')} {change.activity_id}".strip()
-
-    def said(i: str, c: Change | None) -> str:
-        return f"Undid change {reverted.get('seq')} ({label}). {_now_state(ws, i)}"
-
-    if json_out and not change.activity_id:  # the district profile, not an activity
+    if json_out and not undone[0].activity_id:  # the district profile, not an activity
         jsonout.print_json([{"id": None, "changed": True, "profile": profile_json(ws)}])
         return
-    report(ws, {change.activity_id: change}, json_out, said)
+
+    def message(i: str, c: Change | None) -> str:
+        reverted = (c.reverted if c else None) or {}
+        label = f"{reverted.get('action')} {i}".strip()
+        return f"Undid change {reverted.get('seq')} ({label}). {_now_state(ws, i)}"
+
+    report(ws, {c.activity_id: c for c in undone}, json_out, message)
 
 
 def _now_state(ws: Workspace, activity_id: str) -> str:

@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from cimsig import views
+from cimsig import environment, views
 from cimsig.app import (
     AsOfOption,
     CimsigGroup,
@@ -16,7 +16,6 @@ from cimsig.app import (
     user_date,
     workspace,
 )
-from cimsig.environment import now
 from cimsig.errors import UsageError
 
 commands = typer.Typer()
@@ -74,7 +73,7 @@ def export_ics(
     remind_days = export.parse_remind(remind) if remind is not None else None
     ws = workspace(guide, state, as_of)
     data, left_out = export.build_ics(
-        ws.guide, ws.statuses, now=now(), include_done=include_done, spans=spans,
+        ws.guide, ws.statuses, now=environment.now(), include_done=include_done, spans=spans,
         remind_days=remind_days, todo=todo, lea=ws.lea, owners=ws.state.owners,
     )  # fmt: skip
     _write(data, output)
@@ -155,8 +154,8 @@ def timeline_(
 
     ws = workspace(guide, state, as_of)
     first, last = timeline.date_range(ws.statuses, ws.as_of)
-    first = user_date(from_, "--from", ws.guide.time_zone) if from_ else first
-    last = user_date(to, "--to", ws.guide.time_zone) if to else last
+    first = user_date(from_, "--from", ws.guide.time_zone, ws.as_of) if from_ else first
+    last = user_date(to, "--to", ws.guide.time_zone, ws.as_of) if to else last
     if first > last:
         raise UsageError(f"--from {first} is after --to {last}.")
     _, columns = views.timeline_width(width)
