@@ -40,7 +40,7 @@ class CimsigGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except CimsigError as exc:
-            typer.echo(f"Error: {exc}", err=True)
+            say(f"Error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except (TyperException, typer.Exit, typer.Abort):
             raise
@@ -212,7 +212,14 @@ def report(
         )
         return
     for activity_id, change in changes.items():
-        typer.echo(message(activity_id, change))
+        say(message(activity_id, change))
+
+
+def say(text: str, *, err: bool = False) -> None:
+    """A message for the user; text from users and files in it is shown harmlessly."""
+    from cimsig.formatting import terminal_safe
+
+    typer.echo(terminal_safe(text), err=err)
 
 
 def title_of(ws: Workspace, activity_id: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from cimsig import schedule
 from cimsig.errors import ExportError, UsageError
-from cimsig.formatting import fmt_date, fmt_time, fmt_window
+from cimsig.formatting import count_days, export_safe, fmt_date, fmt_time, fmt_window
 from cimsig.guide import Activity, Guide
 from cimsig.schedule import ActivityStatus
 
@@ -100,7 +100,7 @@ def build_ics(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{lea}: {guide.title}" if lea else guide.title)
+    cal.add("x-wr-calname", export_safe(f"{lea}: {guide.title}" if lea else guide.title))
     cal.add("x-wr-timezone", guide.time_zone)
     left_out = 0
     for item in items:
@@ -119,8 +119,9 @@ def build_ics(
         # One UID per activity: importing the file again updates events instead of adding twins.
         component.add("uid", f"{a.id}@{guide.id}.cimsig")
         component.add("dtstamp", stamp)
-        component.add("summary", summary)
-        component.add("description", _describe(guide, a, item, (owners or {}).get(a.id)))
+        component.add("summary", export_safe(summary))
+        description = _describe(guide, a, item, (owners or {}).get(a.id))
+        component.add("description", export_safe(description))
         component.add("categories", [step])
         if a.time:
             start_text, end_text = a.time.split("-")
@@ -171,7 +172,7 @@ def build_ics(
 
 CSV_COLUMNS = [
     "step_name", "id", "step", "title", "target", "start", "due", "time", "ongoing", "weekend",
-    "status", "days_left", "done_on", "note", "details", "resources", "submit_to",
+    "status", "days_left", "done_on", "days_late", "note", "details", "resources", "submit_to",
     "required_for", "repeat", "series",
 ]  # fmt: skip
 
@@ -192,11 +193,14 @@ def build_csv(rows: Sequence[dict[str, Any]]) -> bytes:
 
 def _cell(value: Any) -> Any:
     if isinstance(value, list) and all(isinstance(v, dict) and "text" in v for v in value):
-        return "; ".join(f"{v.get('at', '')[:10]} {v['text']}".strip() for v in value)  # notes
+        notes = "; ".join(f"{v.get('at', '')[:10]} {v['text']}".strip() for v in value)
+        return export_safe(notes)
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, str):
+        return export_safe(value)
     return "" if value is None else value
 
 
@@ -209,7 +213,7 @@ def build_markdown(
 ) -> str:
     """The pacing guide as a printable checklist, grouped by step, with progress per step."""
     lines = [f"# {guide.title}", ""]
-    who = f"{lea}. " if lea else ""
+    who = f"{_md(lea)}. " if lea else ""
     lines.append(f"{who}Checklist as of {fmt_date(as_of)}.")
     lines.append("")
     for progress in schedule.progress_by_step(guide.steps, items):
@@ -231,7 +235,7 @@ def build_markdown(
 
 def _md(text: str) -> str:
     """Text that Markdown shows as it is."""
-    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", text)
+    return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", export_safe(text))
 
 
 def _markdown_item(item: ActivityStatus, owner: str | None) -> list[str]:
@@ -248,7 +252,8 @@ def _markdown_item(item: ActivityStatus, owner: str | None) -> list[str]:
             due += f", {fmt_time(a.time)} Pacific time"
         facts.append(due)
     if item.status == schedule.DONE:
-        facts.append(f"**Done {fmt_date(item.done_on)}**")
+        late = f", {count_days(item.days_late)} late" if item.days_late else ""
+        facts.append(f"**Done {fmt_date(item.done_on)}{late}**")
     elif item.status == schedule.OVERDUE:
         facts.append(f"**OVERDUE** ({-(item.days_left or 0)} days late)")
     lines = [f"- {box} **{_md(a.title)}** (`{a.id}`)  ", "  " + " · ".join(facts) + "  "]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from cimsig import schedule
 from cimsig.guide import Activity
@@ -72,5 +73,30 @@ def count_days(count: int) -> str:
 
 def status_words(item: ActivityStatus) -> str:
     if item.status == schedule.DONE:
-        return f"done {fmt_date(item.done_on, weekday=False)}"
+        late = f" ({count_days(item.days_late)} late)" if item.days_late else ""
+        return f"done {fmt_date(item.done_on, weekday=False)}{late}"
     return item.status
+
+
+# -- text from users and files, made harmless --------------------------------------------------
+
+# C0 and C1 control characters (an escape sequence starts with one), DEL, and the Unicode
+# controls that reorder text on screen. Newline and tab are kept where text may have them.
+_CONTROLS = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str) -> str:
+    """Text for a terminal: each control character shown as `\\x1b` instead of acting (a note
+    can then never recolour or clear the screen, or retitle the window)."""
+    return re.sub(_CONTROLS, _visible, text)
+
+
+def export_safe(text: str) -> str:
+    """Text for a file others open (calendar, spreadsheet, Markdown): control characters
+    other than newline and tab removed; the words kept."""
+    return re.sub(_CONTROLS, "", text)

@@ -54,6 +54,7 @@ def activity_json(
         "status": item.status,
         "done_on": _iso(item.done_on),
         "days_left": item.days_left,
+        "days_late": item.days_late,
         "note": item.note,
         "origin": a.origin,
         "owner": details.owner if details else None,

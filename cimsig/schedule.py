@@ -33,6 +33,14 @@ class ActivityStatus:
     done_on: dt.date | None = None
     note: str | None = None
 
+    @property
+    def days_late(self) -> int | None:
+        """How many days after its due date the activity was done; None when on time."""
+        due = self.activity.due
+        if self.done_on is None or due is None or self.done_on <= due:
+            return None
+        return (self.done_on - due).days
+
 
 @dataclass(frozen=True, slots=True)
 class StepProgress:

@@ -18,6 +18,7 @@ from cimsig.formatting import (
     fmt_time,
     fmt_window,
     status_words,
+    terminal_safe,
 )
 from cimsig.guide import Guide
 from cimsig.schedule import ActivityStatus, StepProgress
@@ -76,25 +77,26 @@ def _table(*columns: str, title: str | None = None) -> Table:
 
 
 def _header(out: Console, guide: Guide, lea: str | None) -> None:
-    out.print(f"[bold]{escape_markup(lea)}: {guide.title}[/]" if lea else f"[bold]{guide.title}[/]")
+    title = f"{lea}: {guide.title}" if lea else guide.title
+    out.print(f"[bold]{escape_markup(title)}[/]")
 
 
 def escape_markup(text: str) -> str:
+    """User or guide text inside Rich markup: shown literally (`[/]` and `[bold]` too), and
+    control characters made visible."""
     from rich.markup import escape
 
-    return escape(text)
+    return escape(terminal_safe(text))
 
 
 def _activity_cell(item: ActivityStatus, owner: str | None, extra: str = "") -> str:
     """The title, then dim lines for what else matters: owner, window or time, target."""
-    from rich.markup import escape
-
     a = item.activity
-    lines = [escape(a.title)]
+    lines = [escape_markup(a.title)]
     if extra:
-        lines.append(f"[dim]{escape(extra)}[/]")
+        lines.append(f"[dim]{escape_markup(extra)}[/]")
     if owner:
-        lines.append(f"[dim]Owner: {escape(owner)}[/]")
+        lines.append(f"[dim]Owner: {escape_markup(owner)}[/]")
     if item.status == schedule.RECOMMENDED:
         lines.append("[dim]Recommended for your district, not required[/]")
     return "\n".join(lines)
@@ -102,7 +104,8 @@ def _activity_cell(item: ActivityStatus, owner: str | None, extra: str = "") -> 
 
 def _list_status(item: ActivityStatus) -> str:
     if item.status == schedule.DONE and item.done_on is not None:
-        return f"done {item.done_on:%b} {item.done_on.day}"
+        late = f", {count_days(item.days_late)} late" if item.days_late else ""
+        return f"done {item.done_on:%b} {item.done_on.day}{late}"
     return item.status
 
 
@@ -142,26 +145,27 @@ def render_list(
             if a.weekend:
                 dates += " (weekend)"
             activity = _activity_cell(item, (owners or {}).get(a.id), f"Target: {a.target}")
-            table.add_row(_list_status(item), a.id, activity, dates, style=row_style(item))
+            table.add_row(
+                _list_status(item), escape_markup(a.id), activity, dates, style=row_style(item)
+            )
         out.print(table)
 
 
 def render_show(
     guide: Guide, item: ActivityStatus, as_of: dt.date, details: PlanDetails | None = None
 ) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     a = item.activity
     out = console()
-    out.print(f"[bold]{escape(a.title)}[/]")
+    out.print(f"[bold]{escape_markup(a.title)}[/]")
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     step = guide.step(a.step)
-    grid.add_row("ID", a.id)
-    grid.add_row("Step", f"{step.name}: {step.summary}")
-    grid.add_row("Target (guide)" if a.origin == "guide" else "Target", escape(a.target))
+    grid.add_row("ID", escape_markup(a.id))
+    grid.add_row("Step", escape_markup(f"{step.name}: {step.summary}"))
+    grid.add_row("Target (guide)" if a.origin == "guide" else "Target", escape_markup(a.target))
     if a.start is not None and a.start != a.due:
         grid.add_row("Starts", fmt_date(a.start))
     if details is not None and details.planned:
@@ -175,26 +179,28 @@ def render_show(
     if a.series:
         grid.add_row("Repeats", f"every year (this is the {a.due.year if a.due else ''} report)")
     if a.details:
-        grid.add_row("Details", escape(a.details))
+        grid.add_row("Details", escape_markup(a.details))
     if a.required_for:
         grid.add_row("Required for", _REQUIRED_WORDS[a.required_for])
     if a.resources:
-        grid.add_row("Resources", escape("\n".join(a.resources)))
+        grid.add_row("Resources", escape_markup("\n".join(a.resources)))
     if a.submit_to:
-        grid.add_row("Submit to", escape(", ".join(a.submit_to)))
+        grid.add_row("Submit to", escape_markup(", ".join(a.submit_to)))
     status = status_words(item)
     if item.status != schedule.DONE and item.days_left is not None:
         status += f" ({fmt_days(item.days_left)}" + (" left)" if item.days_left > 1 else ")")
     style = row_style(item) or "default"
-    grid.add_row("Status", f"[{style}]{escape(status)}[/] as of {fmt_date(as_of)}")
+    grid.add_row("Status", f"[{style}]{escape_markup(status)}[/] as of {fmt_date(as_of)}")
     if item.note:
-        grid.add_row("Done note", escape(item.note))
+        grid.add_row("Done note", escape_markup(item.note))
     if details is not None and details.owner:
-        grid.add_row("Owner", escape(details.owner))
+        grid.add_row("Owner", escape_markup(details.owner))
     if a.origin == "district":
         grid.add_row("Added by", "your district (cimsig remove can take it out)")
     if details is not None and details.notes:
-        grid.add_row("Notes", "\n".join(f"{n.at[:10]}  {escape(n.text)}" for n in details.notes))
+        grid.add_row(
+            "Notes", "\n".join(f"{n.at[:10]}  {escape_markup(n.text)}" for n in details.notes)
+        )
     out.print(grid)
     if a.weekend:
         out.print(
@@ -218,7 +224,21 @@ _REQUIRED_WORDS = {
 
 def _progress_bar(progress: StepProgress, width: int = 20) -> str:
     filled = round(progress.fraction * width)
-    return "█" * filled + "░" * (width - filled)
+    full, empty = ("█", "░") if _can_show("█░") else ("#", "-")
+    return full * filled + empty * (width - filled)
+
+
+def _can_show(characters: str) -> bool:
+    """Whether standard output can encode these characters (a Windows code page, or ASCII
+    when output goes to a file, cannot: the bars then fall back to ASCII, as tables do)."""
+    import sys
+
+    encoding = getattr(sys.stdout, "encoding", None) or "ascii"
+    try:
+        characters.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
 
 
 def render_status(
@@ -250,7 +270,8 @@ def render_status(
     for p in progress:
         style = "green" if p.total and p.done == p.total else ""
         out.print(
-            f"  {p.step.name:<{name_width}}  [{style or 'default'}]{_progress_bar(p)}[/]"
+            f"  {escape_markup(p.step.name.ljust(name_width))}  "
+            f"[{style or 'default'}]{_progress_bar(p)}[/]"
             f"  {p.done:>3}/{p.total:<3} "
             + (f"{round(p.fraction * 100):>3}%" if p.total else "  -")
         )
@@ -264,7 +285,7 @@ def render_status(
         for item in overdue:
             cell = _activity_cell(item, owners.get(item.activity.id))
             table.add_row(
-                item.activity.id,
+                escape_markup(item.activity.id),
                 cell,
                 fmt_date(item.activity.due),  # past: whether it was a weekend no longer matters
                 count_days(-(item.days_left or 0)),
@@ -286,7 +307,7 @@ def render_status(
     if unknown:
         out.print(
             f"[yellow]The progress file records {len(unknown)} id(s) this guide does not have "
-            f"(kept, not counted): {', '.join(unknown)}[/]"
+            f"(kept, not counted): {escape_markup(', '.join(unknown))}[/]"
         )
 
 
@@ -314,7 +335,7 @@ def render_next(
             a = following.activity
             out.print(
                 f"The next deadline is {fmt_due(a)} ({fmt_days(following.days_left)} away): "
-                f"{a.id}, {a.title}."
+                f"{escape_markup(a.id)}, {escape_markup(a.title)}."
             )
         else:
             out.print("No deadline of the guide is left after that.")
@@ -342,7 +363,9 @@ def _next_rows(table: Table, items: Sequence[ActivityStatus], owners: dict[str, 
         elif a.start is not None and a.start != a.due:
             window = fmt_window(a)
         activity = _activity_cell(item, owners.get(a.id), window)
-        table.add_row(due, fmt_days(item.days_left), a.id, activity, style=row_style(item))
+        table.add_row(
+            due, fmt_days(item.days_left), escape_markup(a.id), activity, style=row_style(item)
+        )
     if any(i.activity.weekend for i in items):
         table.caption = "* falls on a weekend"
         table.caption_justify = "left"
@@ -356,6 +379,7 @@ TIMELINE_STYLE = {
     schedule.OPEN: "yellow",
     schedule.UPCOMING: "blue",
     schedule.ONGOING: "cyan",
+    schedule.RECOMMENDED: "dim",
 }
 TIMELINE_LABEL_WIDTH = 30
 
@@ -386,7 +410,7 @@ def render_timeline(
     label_width = TIMELINE_LABEL_WIDTH
     lines: list[Text] = []
     title = f"{lea}: {guide.title}" if lea else guide.title
-    lines.append(Text(f"{title}: timeline", style="bold"))
+    lines.append(Text(terminal_safe(f"{title}: timeline"), style="bold"))
     lines.append(
         Text(f"{fmt_date(tl.first, weekday=False)} to {fmt_date(tl.last, weekday=False)}, "
              f"as of {fmt_date(as_of)}", style="dim")
@@ -395,7 +419,8 @@ def render_timeline(
     lines.append(_header_text(pad + tl.years, "bold"))
     lines.append(_header_text(pad + tl.months, "dim"))
     for row in tl.rows:
-        text = Text(f"{row.label[:label_width]:<{label_width}} ", style=TIMELINE_STYLE[row.status])
+        label = terminal_safe(row.label)[:label_width]
+        text = Text(f"{label:<{label_width}} ", style=TIMELINE_STYLE[row.status])
         for cell in row.cells:
             style = TIMELINE_STYLE[cell.status] if cell.status else ""
             if cell.mark == timeline.TODAY:

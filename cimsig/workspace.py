@@ -121,10 +121,11 @@ class Workspace:
         loose = [t for t in texts if t.strip().lower() not in known and "-" not in t.strip()]
         if loose:
             hint = ""
+            words = [t for t in texts[1:] if t in loose] or loose
             if note_option:
                 hint = (
                     f" If these words belong to the {note_option}, put it in quotes: "
-                    f'{note_option} "{" ".join(loose)}".'
+                    f'{note_option} "{" ".join(words)}".'
                 )
             raise UsageError(
                 f"{', '.join(repr(t) for t in loose)} {'is' if len(loose) == 1 else 'are'} not "
@@ -151,12 +152,31 @@ class Workspace:
         )
 
     def for_owner(self, items: Iterable[ActivityStatus], owner: str | None) -> list[ActivityStatus]:
-        """One person's activities (names compared without regard to case), or all of them."""
+        """One person's activities, or all of them. The name typed matches an owner's whole name
+        or a part of it that only one owner has, in any case; no match, or several, is exit 2
+        with the owners listed (never an empty, all-clear list)."""
         if owner is None:
             return list(items)
-        wanted = owner.strip().casefold()
-        owners = self.state.owners
-        return [i for i in items if owners.get(i.activity.id, "").strip().casefold() == wanted]
+        name = self.owner_named(owner)
+        return [i for i in items if self.state.owners.get(i.activity.id) == name]
+
+    def owner_named(self, typed: str) -> str:
+        owners = sorted(set(self.state.owners.values()))
+        wanted = typed.strip().casefold()
+        exact = [o for o in owners if o.strip().casefold() == wanted]
+        matches = exact or [o for o in owners if wanted and wanted in o.casefold()]
+        if len(matches) == 1:
+            return matches[0]
+        if not owners:
+            raise UsageError(
+                f"No activity has an owner yet, so none is '{typed}'. "
+                'Name one with: cimsig assign ID "NAME".'
+            )
+        if matches:
+            raise UsageError(
+                f"'{typed}' matches several owners; type more of the name:", problems=matches
+            )
+        raise UsageError(f"No owner is called '{typed}'. The owners are:", problems=owners)
 
     def unknown_ids(self) -> list[str]:
         """Ids recorded in the state that neither the guide nor the district's plan has."""

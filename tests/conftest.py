@@ -97,3 +97,28 @@ def lock_holder(state_path: Path):
     for proc in started:
         proc.kill()
         proc.wait()
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="Write the golden files from what cimsig prints now, instead of comparing.",
+    )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Callable[[str, str], None]:
+    """Compare text with a golden file in tests/golden (or write it, with --update-golden)."""
+    update = request.config.getoption("--update-golden")
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.write_text(text + "\n", encoding="utf-8")
+        assert text == path.read_text("utf-8").rstrip("\n"), f"{name} differs"
+
+    return check

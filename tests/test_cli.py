@@ -159,12 +159,11 @@ def test_where_names_the_guide_and_the_state(cli_json, state_path: Path) -> None
 # -- progress -----------------------------------------------------------------------------------
 
 
-def test_status_golden(cli, state_path: Path) -> None:
+def test_status_golden(cli, state_path: Path, golden) -> None:
     assert cli("done", "assurance", "--as-of", "2024-04-20", "--on", "4/18/2024").exit_code == 0
     result = cli("status", "--as-of", "2024-04-20")
     assert result.exit_code == 0, result.output
-    expected = (Path(__file__).parent / "golden" / "status_2024-04-20.txt").read_text("utf-8")
-    assert lines(result.stdout).replace(str(state_path), "STATE") == expected.rstrip("\n")
+    golden("status_2024-04-20.txt", lines(result.stdout).replace(str(state_path), "STATE"))
 
 
 def test_status_check_exit_codes(cli) -> None:

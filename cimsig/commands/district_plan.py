@@ -15,6 +15,7 @@ from cimsig.app import (
     profile_json,
     profile_words,
     report,
+    say,
     title_of,
     user_date,
     workspace,
@@ -56,19 +57,19 @@ def init(
         )
         return {"": now_ws.state.set_profile(profile, environment.now())}
 
-    ws, changes = edit(ws, set_profile)
+    ws, changes = edit(ws, set_profile, start_named_file=True)
     profile = ws.state.profile or Profile()
     if json_out:
         jsonout.print_json({**(profile_json(ws) or {}), "changed": changes[""] is not None})
         return
     if changes[""] is None:
-        typer.echo(f"The district profile is already {profile_words(ws)}; nothing changed.")
+        say(f"The district profile is already {profile_words(ws)}; nothing changed.")
     else:
-        typer.echo(f"Saved the district profile: {profile_words(ws)}.")
+        say(f"Saved the district profile: {profile_words(ws)}.")
     if not existed:
-        typer.echo(f"Created the progress file {ws.state_file.path}.")
+        say(f"Created the progress file {ws.state_file.path}.")
     if profile.track is None:
-        typer.echo("Tip: add --track new or --track continuing so cimsig knows which activities "
+        say("Tip: add --track new or --track continuing so cimsig knows which activities "
                    "the guide requires of your district.")  # fmt: skip
 
 
@@ -109,13 +110,13 @@ def plan(
     )
     guide_due = original.guide_due
     if new_plan is not None and guide_due is not None and new_plan.due > guide_due:
-        typer.echo(
+        say(
             f"Warning: {formatting.fmt_date(new_plan.due)} is after the guide's deadline for "
             f"{activity.id} ({formatting.fmt_date(guide_due)}).",
             err=True,
         )
 
-    def say(i: str, change: Change | None) -> str:
+    def message(i: str, change: Change | None) -> str:
         if new_plan is None:
             if change is None:
                 return f"{i} had no date of your own; nothing changed."
@@ -130,7 +131,7 @@ def plan(
             said += f", starting {formatting.fmt_date(new_plan.start)}"
         return said + (f" (the guide: {formatting.fmt_date(guide_due)})." if guide_due else ".")
 
-    report(ws, changes, json_out, say)
+    report(ws, changes, json_out, message)
 
 
 @commands.command("assign", rich_help_panel="Your district's plan")
@@ -154,12 +155,12 @@ def assign(
 
     ws, changes = edit(ws, set_owner)
 
-    def say(i: str, change: Change | None) -> str:
+    def message(i: str, change: Change | None) -> str:
         if change is None:
             return f"{i} already has that owner; nothing changed."
         return f"{i} is assigned to {owner}." if owner else f"{i} has no owner now."
 
-    report(ws, changes, json_out, say)
+    report(ws, changes, json_out, message)
 
 
 @commands.command("note", rich_help_panel="Your district's plan")
@@ -225,10 +226,10 @@ def add(
     ws, changes = edit(ws, add_one)
     step_name = ws.guide.step(step).name
 
-    def say(i: str, change: Change | None) -> str:
+    def message(i: str, change: Change | None) -> str:
         return f"Added {i}: {clean_title}, due {formatting.fmt_date(due_date)} ({step_name})."
 
-    report(ws, changes, json_out, say)
+    report(ws, changes, json_out, message)
 
 
 @commands.command("remove", rich_help_panel="Your district's plan")

@@ -14,6 +14,7 @@ from cimsig.app import (
     OwnerOption,
     StateOption,
     activity_rows,
+    say,
     state_path,
     user_date,
     workspace,
@@ -83,12 +84,12 @@ def validate(
     """Check a guide file; list every problem (exit 3), or say it is fine (exit 0)."""
     loaded = load_guide(path or guide)
     weekend = [a.id for a in loaded.activities if a.weekend]
-    typer.echo(
+    say(
         f"OK: {loaded.path} is a valid guide: '{loaded.id}', {len(loaded.activities)} activities "
         f"in {len(loaded.steps)} steps."
     )
     if weekend:
-        typer.echo(f"Due on a weekend ({len(weekend)}): {', '.join(weekend)}")
+        say(f"Due on a weekend ({len(weekend)}): {', '.join(weekend)}")
 
 
 @commands.command("where", rich_help_panel="The guide")
@@ -109,12 +110,10 @@ def where(
     if json_out:
         jsonout.print_json(info)
         return
-    typer.echo(f"Guide:    {info['guide']} ({info['guide_source']})")
+    say(f"Guide:    {info['guide']} ({info['guide_source']})")
     exists = "" if info["state_exists"] else " (not created yet: `cimsig done` creates it)"
-    typer.echo(f"Progress: {info['state']} ({info['state_source']}){exists}")
-    typer.echo(
-        f"Cache:    {info['cache']} (copies of the guide and of your progress; safe to delete)"
-    )
+    say(f"Progress: {info['state']} ({info['state_source']}){exists}")
+    say(f"Cache:    {info['cache']} (copies of the guide and of your progress; safe to delete)")
 
 
 def _state_source(state: Path | None) -> str:

@@ -17,6 +17,7 @@ from cimsig.app import (
     profile_json,
     profile_words,
     report,
+    say,
     title_of,
     user_date,
     workspace,
@@ -124,12 +125,12 @@ def undo(
 
         ws, changes = edit(ws, reopen)
 
-        def say(i: str, change: Change | None) -> str:
+        def message(i: str, change: Change | None) -> str:
             if change is None:
                 return f"{i} was not marked done; nothing changed."
             return f"Reopened: {i} ({title_of(ws, i)}). It is no longer marked done."
 
-        report(ws, changes, json_out, say)
+        report(ws, changes, json_out, message)
         return
     undone: list[Change] = []
 
@@ -142,18 +143,18 @@ def undo(
         if json_out:
             jsonout.print_json([])
         else:
-            typer.echo("There is nothing to undo: every recorded change has been undone already.")
+            say("There is nothing to undo: every recorded change has been undone already.")
         return
     if json_out and not undone[0].activity_id:  # the district profile, not an activity
         jsonout.print_json([{"id": None, "changed": True, "profile": profile_json(ws)}])
         return
 
-    def message(i: str, c: Change | None) -> str:
+    def undid(i: str, c: Change | None) -> str:
         reverted = (c.reverted if c else None) or {}
         label = f"{reverted.get('action')} {i}".strip()
         return f"Undid change {reverted.get('seq')} ({label}). {_now_state(ws, i)}"
 
-    report(ws, {c.activity_id: c for c in undone}, json_out, message)
+    report(ws, {c.activity_id: c for c in undone}, json_out, undid)
 
 
 def _now_state(ws: Workspace, activity_id: str) -> str:
@@ -202,7 +203,16 @@ def status(
 
 @commands.command("next", rich_help_panel="Every week")
 def next_(
-    days: Annotated[int, typer.Option("--days", min=0, help="How many days ahead to look.")] = 30,
+    days: Annotated[
+        int,
+        typer.Option(
+            "--days",
+            min=0,
+            max=3660,
+            metavar="DAYS",
+            help="How many days ahead to look (at most 3660).",
+        ),
+    ] = 30,
     all_: Annotated[
         bool, typer.Option("--all", help="Also list overdue, open and ongoing work.")
     ] = False,

@@ -13,6 +13,7 @@ from cimsig.app import (
     StateOption,
     activity_rows,
     profile_json,
+    say,
     user_date,
     workspace,
 )
@@ -42,7 +43,7 @@ def _write(data: bytes, output: Path | None) -> None:
 
     export.write_output(data, output)
     if output is not None:
-        typer.echo(f"Wrote {output}.", err=True)
+        say(f"Wrote {output}.", err=True)
 
 
 @export_app.command("ics")
@@ -78,9 +79,7 @@ def export_ics(
     )  # fmt: skip
     _write(data, output)
     if left_out:
-        typer.echo(
-            f"{left_out} ongoing activities have no date and are not in the calendar.", err=True
-        )
+        say(f"{left_out} ongoing activities have no date and are not in the calendar.", err=True)
 
 
 @export_app.command("csv")
