@@ -268,8 +268,11 @@ def _runs(cells: Sequence[timeline.Cell]) -> list[tuple[str, int, int, str | Non
     runs: list[tuple[str, int, int, str | None]] = []
     for column, cell in enumerate(cells):
         mark = cell.mark
-        if mark == timeline.TODAY:  # the as-of line is drawn across the whole chart
-            mark = timeline.EMPTY
+        if mark == timeline.TODAY:
+            # The as-of line is drawn across the whole chart; ongoing work runs on under it.
+            ongoing = runs and runs[-1][0] == timeline.ONGOING and runs[-1][2] == column - 1
+            mark = timeline.ONGOING if ongoing else timeline.EMPTY
+            cell = timeline.Cell(mark, runs[-1][3] if ongoing else None)
         if runs and mark != timeline.DEADLINE and runs[-1][0] == mark and runs[-1][3] == cell.status:
             runs[-1] = (mark, runs[-1][1], column, cell.status)
         else:
