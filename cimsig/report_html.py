@@ -273,7 +273,8 @@ def _runs(cells: Sequence[timeline.Cell]) -> list[tuple[str, int, int, str | Non
             ongoing = runs and runs[-1][0] == timeline.ONGOING and runs[-1][2] == column - 1
             mark = timeline.ONGOING if ongoing else timeline.EMPTY
             cell = timeline.Cell(mark, runs[-1][3] if ongoing else None)
-        if runs and mark != timeline.DEADLINE and runs[-1][0] == mark and runs[-1][3] == cell.status:
+        same = bool(runs) and runs[-1][0] == mark and runs[-1][3] == cell.status
+        if same and mark != timeline.DEADLINE:
             runs[-1] = (mark, runs[-1][1], column, cell.status)
         else:
             runs.append((mark, column, column, cell.status))
