@@ -1,4 +1,4 @@
-"""Sharing the plan: export (ics, csv, md, json) and timeline."""
+"""Sharing the plan: export (ics, csv, md, json, html) and timeline."""
 
 from pathlib import Path
 from typing import Annotated
@@ -23,7 +23,7 @@ commands = typer.Typer()
 
 export_app = typer.Typer(
     cls=CimsigGroup,
-    help="Write the plan as a calendar, a spreadsheet, a printable checklist or JSON.",
+    help="Write the plan as a calendar, a spreadsheet, a checklist, JSON or a web page.",
     no_args_is_help=True,
 )
 commands.add_typer(export_app, name="export", rich_help_panel="Sharing")
@@ -125,6 +125,20 @@ def export_json(
     rows = activity_rows(ws, ws.statuses)
     text = export.build_json(ws.guide, ws.statuses, ws.as_of, rows, profile_json(ws))
     _write(text.encode("utf-8"), output)
+
+
+@export_app.command("html")
+def export_html(
+    output: OutputOption = None,
+    as_of: AsOfOption = None,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """A report to open in a web browser, e-mail or print: progress, what is due, the checklist."""
+    from cimsig import report_html
+
+    ws = workspace(guide, state, as_of)
+    _write(report_html.build_report(ws, environment.now()).encode("utf-8"), output)
 
 
 @commands.command("timeline", rich_help_panel="Sharing")

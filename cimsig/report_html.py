@@ -1,0 +1,310 @@
+"""The HTML report (`cimsig export html`): one page for people who do not use a terminal.
+
+`report_context` turns a workspace into plain data (strings, numbers, lists and dicts): the
+template never sees a Workspace, so what it shows is what this module chose to give it.
+`render_report` fills in `cimsig/templates/report.html.j2` with Jinja2, autoescaping on, so every
+piece of guide or district text is shown as text, never read as markup. The page needs nothing
+else: its CSS is inline, the timeline is inline SVG, and it has no JavaScript.
+
+jinja2 is imported only inside `render_report`, so no other command pays for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from cimsig import schedule, timeline
+from cimsig.formatting import fmt_date, fmt_days, fmt_time, fmt_window
+from cimsig.guide import Activity
+from cimsig.jsonout import activity_json
+from cimsig.schedule import ActivityStatus
+
+if TYPE_CHECKING:
+    from cimsig.workspace import Workspace
+
+SOON_DAYS = 30  # "the next 30 days" of the report
+
+# Status is never shown by color alone: each has a word and a symbol too. The colors are text on
+# white and text on the status's own tint, each at least 4.5:1 (WCAG AA; a test checks them).
+STATUS_LABEL = {
+    schedule.DONE: "Done",
+    schedule.OVERDUE: "Overdue",
+    schedule.OPEN: "In progress",
+    schedule.UPCOMING: "Upcoming",
+    schedule.ONGOING: "Ongoing",
+    schedule.RECOMMENDED: "Recommended",
+}
+STATUS_SYMBOL = {
+    schedule.DONE: "✓",
+    schedule.OVERDUE: "!",
+    schedule.OPEN: "▶",
+    schedule.UPCOMING: "○",
+    schedule.ONGOING: "↻",
+    schedule.RECOMMENDED: "☆",
+}
+# (text color, tint behind a status label, color of its bar in the timeline)
+STATUS_COLORS = {
+    schedule.DONE: ("#116329", "#dafbe1", "#2da44e"),
+    schedule.OVERDUE: ("#a40e26", "#ffebe9", "#cf222e"),
+    schedule.OPEN: ("#7d4e00", "#fff8c5", "#bf8700"),
+    schedule.UPCOMING: ("#0550ae", "#ddf4ff", "#218bff"),
+    schedule.ONGOING: ("#0a5c63", "#d8f3f5", "#3aa4ad"),
+    schedule.RECOMMENDED: ("#57606a", "#f0f2f4", "#8c959f"),
+}
+TEXT_COLOR, MUTED_COLOR, PAGE_COLOR = "#1f2328", "#57606a", "#ffffff"
+
+# The timeline picture: its width in SVG units, split between the labels and the chart.
+TIMELINE_COLUMNS = 144
+_LABEL_WIDTH, _CHART_WIDTH, _ROW_HEIGHT, _TOP = 232, 720, 16, 44
+
+_URL = re.compile(r"https?://[^\s<>\"')]+")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
+
+
+def report_context(ws: Workspace, made_at: dt.datetime) -> dict[str, Any]:
+    """Everything the report shows, as plain data, for the workspace's as-of date.
+
+    `made_at` is when the report is made (the CLI passes the clock; tests a fixed moment).
+    """
+    guide, as_of, items = ws.guide, ws.as_of, ws.statuses
+    guide_dates = {a.id: a for a in ws.unplanned}
+    step_names = {s.id: s.name for s in guide.steps}
+    rows = {i.activity.id: _row(ws, i, guide_dates.get(i.activity.id)) for i in items}
+
+    def brief(found: Sequence[ActivityStatus]) -> list[dict[str, Any]]:
+        return [rows[i.activity.id] for i in found]
+
+    in_progress = sorted(
+        (i for i in items if i.status == schedule.OPEN),
+        key=lambda i: i.activity.due or dt.date.max,
+    )
+    last = as_of + dt.timedelta(days=SOON_DAYS)
+    steps = []
+    for progress in schedule.progress_by_step(guide.steps, items):
+        step = progress.step
+        in_step = [rows[i.activity.id] for i in items if i.activity.step == step.id]
+        if not in_step:
+            continue
+        steps.append(
+            {
+                "id": step.id,
+                "name": step.name,
+                "summary": step.summary,
+                "done": progress.done,
+                "total": progress.total,
+                "percent": round(progress.fraction * 100),
+                "activities": in_step,
+            }
+        )
+    # A district activity filed under a step this guide lacks still belongs in the checklist.
+    strays = [rows[i.activity.id] for i in items if i.activity.step not in step_names]
+    if strays:
+        steps.append(
+            {"id": "other", "name": "Other", "summary": "Steps this guide does not have",
+             "done": sum(r["status"] == schedule.DONE for r in strays), "total": len(strays),
+             "percent": None, "activities": strays}
+        )  # fmt: skip
+    palette = {
+        s: {"key": s, "label": STATUS_LABEL[s], "symbol": STATUS_SYMBOL[s],
+            "color": STATUS_COLORS[s][0], "tint": STATUS_COLORS[s][1], "mark": STATUS_COLORS[s][2]}
+        for s in schedule.STATUSES
+    }  # fmt: skip
+    return {
+        "title": guide.title,
+        "guide": {"title": guide.title, "source": guide.source, "cohort": guide.cohort},
+        "district": ws.lea,
+        "track": _TRACK_WORDS.get(ws.track or ""),
+        "as_of": fmt_date(as_of),
+        "as_of_iso": as_of.isoformat(),
+        "made_at": _fmt_moment(made_at),
+        "made_at_iso": made_at.isoformat(timespec="minutes"),
+        "soon_days": SOON_DAYS,
+        "soon_last": fmt_date(last),
+        "steps": steps,
+        "overdue": brief(schedule.overdue(items)),
+        "in_progress": brief(in_progress),
+        "soon": brief(schedule.due_between(items, as_of, last)),
+        "counts": {s: sum(i.status == s for i in items) for s in schedule.STATUSES},
+        "total": len(items),
+        "statuses": list(palette.values()),
+        "palette": palette,
+        "colors": {"text": TEXT_COLOR, "muted": MUTED_COLOR, "page": PAGE_COLOR},
+        "timeline": timeline_picture(ws),
+    }
+
+
+_TRACK_WORDS = {
+    "new": "Newly identified: every activity the guide requires of new LEAs counts.",
+    "continuing": "Continuing: activities required only of new LEAs are recommended.",
+}
+
+
+def _fmt_moment(moment: dt.datetime) -> str:
+    zone = moment.tzname()
+    return f"{fmt_date(moment.date())} at {moment:%H:%M}" + (f" {zone}" if zone else "")
+
+
+def _row(ws: Workspace, item: ActivityStatus, original: Activity | None) -> dict[str, Any]:
+    """One activity as the report shows it: the JSON row, plus its dates and flags in words."""
+    row = activity_json(ws.guide, item, ws.details(item.activity.id))
+    a = item.activity
+    from_guide = a.origin == "guide" and original is not None
+    guide_dates = _dates(original) if from_guide and original is not None else ""
+    own_dates = _dates(a) if row["planned"] or a.origin == "district" else ""
+    late = ""
+    if item.status == schedule.OVERDUE:
+        late = fmt_days(item.days_left)
+    elif item.status == schedule.DONE and item.done_on and a.due and item.done_on > a.due:
+        late = f"done {fmt_days((a.due - item.done_on).days)}"
+    days = ""
+    if item.status != schedule.DONE and item.days_left is not None:
+        days = fmt_days(item.days_left)
+        days = f"{days} left" if item.days_left > 1 else days
+    return {
+        **row,
+        "status_label": STATUS_LABEL[item.status],
+        "symbol": STATUS_SYMBOL[item.status],
+        "guide_dates": guide_dates,
+        "own_dates": own_dates,
+        "due_text": fmt_date(a.due) if a.due else "ongoing",
+        "window": _dates(a),
+        "done_text": fmt_date(item.done_on) if item.done_on else "",
+        "late": late,
+        "days_text": days,
+        "notes": [{"date": n["at"][:10], "text": n["text"]} for n in row["notes"]],
+        "resources": [_link(r) for r in a.resources],
+        "submit_to": [_link(s) for s in a.submit_to],
+    }
+
+
+def _dates(activity: Activity) -> str:
+    """The dates of an activity in words, its meeting time and a weekend due date flagged."""
+    text = fmt_window(activity)
+    if activity.time and activity.start not in (None, activity.due):
+        text += f", {fmt_time(activity.time)} PT"
+    return text + (" (weekend)" if activity.weekend else "")
+
+
+def _link(text: str) -> dict[str, str | None]:
+    """A resource or an address: a link where the guide gives one (a web address or e-mail)."""
+    if _EMAIL.match(text):
+        return {"text": text, "href": f"mailto:{text}", "address": None}
+    found = _URL.search(text)
+    if found is None:
+        return {"text": text, "href": None, "address": None}
+    url = found.group(0)
+    label = (text[: found.start()] + text[found.end() :]).strip(" :-()") or url
+    # Printed, a link shows its address unless the text already is the address.
+    return {"text": label, "href": url, "address": url if label != url else None}
+
+
+# -- the timeline picture -------------------------------------------------------------------------
+
+
+def timeline_picture(ws: Workspace, columns: int = TIMELINE_COLUMNS) -> dict[str, Any]:
+    """The Gantt chart `cimsig timeline` draws, laid out as shapes for an SVG template."""
+    first, last = timeline.date_range(ws.statuses, ws.as_of)
+    chart = timeline.layout(
+        ws.guide, ws.statuses, ws.as_of, columns=columns, first=first, last=last
+    )
+    cell = _CHART_WIDTH / chart.columns
+    titles = {i.activity.id: i.activity.title for i in ws.statuses}
+    rows = []
+    for index, row in enumerate(chart.rows):
+        y = _TOP + index * _ROW_HEIGHT
+        shapes: list[dict[str, Any]] = []
+        for mark, start, end, status in _runs(row.cells):
+            x = _LABEL_WIDTH + start * cell
+            width = (end - start + 1) * cell
+            if mark == timeline.DEADLINE:
+                shapes.append({"kind": "deadline", "x": x + width / 2, "status": status})
+            elif mark in (timeline.BAR, timeline.ONGOING):
+                kind = "bar" if mark == timeline.BAR else "ongoing"
+                shapes.append({"kind": kind, "x": x, "width": width, "status": status})
+        rows.append(
+            {
+                "label": row.label,
+                "title": titles.get(row.label, ""),
+                "status": row.status,
+                "status_label": STATUS_LABEL[row.status],
+                "symbol": STATUS_SYMBOL[row.status],
+                "y": y,
+                "shapes": shapes,
+            }
+        )
+    months = [
+        {"x": _LABEL_WIDTH + c * cell, "label": letter}
+        for c, letter in enumerate(chart.months)
+        if letter != " "
+    ]
+    years = [
+        {"x": _LABEL_WIDTH + m.start() * cell, "label": m.group(0)}
+        for m in re.finditer(r"\d{4}", chart.years)
+    ]
+    today = chart.today_column
+    height = _TOP + len(rows) * _ROW_HEIGHT + 40
+    return {
+        "width": _LABEL_WIDTH + _CHART_WIDTH + 8,
+        "height": height,
+        "label_width": _LABEL_WIDTH,
+        "chart_width": _CHART_WIDTH,
+        "row_height": _ROW_HEIGHT,
+        "top": _TOP,
+        "bottom": _TOP + len(rows) * _ROW_HEIGHT,
+        "cell": cell,
+        "first": fmt_date(chart.first, weekday=False),
+        "last": fmt_date(chart.last, weekday=False),
+        "today_x": None if today is None else _LABEL_WIDTH + (today + 0.5) * cell,
+        "months": months,
+        "years": years,
+        "rows": rows,
+    }
+
+
+def _runs(cells: Sequence[timeline.Cell]) -> list[tuple[str, int, int, str | None]]:
+    """Runs of equal cells: (mark, first column, last column, status); a deadline is alone."""
+    runs: list[tuple[str, int, int, str | None]] = []
+    for column, cell in enumerate(cells):
+        mark = cell.mark
+        if mark == timeline.TODAY:
+            # The as-of line is drawn across the whole chart; ongoing work runs on under it.
+            ongoing = runs and runs[-1][0] == timeline.ONGOING and runs[-1][2] == column - 1
+            mark = timeline.ONGOING if ongoing else timeline.EMPTY
+            cell = timeline.Cell(mark, runs[-1][3] if ongoing else None)
+        same = bool(runs) and runs[-1][0] == mark and runs[-1][3] == cell.status
+        if same and mark != timeline.DEADLINE:
+            runs[-1] = (mark, runs[-1][1], column, cell.status)
+        else:
+            runs.append((mark, column, column, cell.status))
+    return [r for r in runs if r[0] != timeline.EMPTY]
+
+
+# -- the page -------------------------------------------------------------------------------------
+
+
+def render_report(context: Mapping[str, Any]) -> str:
+    """The report as one HTML document, from `report_context`'s data."""
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(
+        loader=PackageLoader("cimsig", "templates"),
+        autoescape=True,  # every value is text unless a template says otherwise (none does)
+        undefined=StrictUndefined,  # a misspelt field fails the tests instead of showing nothing
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["num"] = _number
+    return env.get_template("report.html.j2").render(context)
+
+
+def _number(value: float) -> str:
+    """A coordinate for SVG: short, and never in exponent notation."""
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def build_report(ws: Workspace, made_at: dt.datetime) -> str:
+    return render_report(report_context(ws, made_at))
