@@ -61,8 +61,8 @@ class State:
 
         An activity counts as done from the day it was done (`--on`), whenever that was
         recorded; a note from the day it was written; the district's own dates, owners, own
-        activities and profile from the day they were recorded (later changes are taken back
-        with their `before` values). The history stays whole.
+        activities from the day they were recorded (later changes are taken back
+        with their `before` values). The profile (who the district is) is not looked back on.
         """
         last = day.isoformat()
         past = State(self.guide, self.profile)
@@ -73,7 +73,7 @@ class State:
                 break
             for change in entry.get("changes", ()):
                 section = change.get("field")
-                if section in ("done", "notes") or not codec.is_section(section):
+                if section in ("done", "notes", "profile") or not codec.is_section(section):
                     continue
                 with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
                     past._put(

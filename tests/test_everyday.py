@@ -67,6 +67,8 @@ def test_a_look_back_shows_the_plan_as_it_stood(cli, cli_json, monkeypatch) -> N
     assert then["prep-assurance"]["status"] == "done"
     assert then["step3-submit-documents"]["status"] != "done"
     assert then["step1-case-study"]["owner"] is None  # assigned in 2026
+    assert cli("init", "--lea", "Alpha USD").exit_code == 0  # who the district is: not dated
+    assert "Alpha USD" in cli("status", "--as-of", "2024-06-17").stdout
     later = {r["id"]: r for r in cli_json("list", "--as-of", "2026-02-01")}
     assert later["step3-submit-documents"]["status"] == "done"
     assert later["step1-case-study"]["owner"] == "Ana Ruiz"
