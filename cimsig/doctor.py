@@ -72,6 +72,8 @@ def _file_checks(state_file: StateFile) -> list[Finding]:
                 Finding(PROBLEM, "progress file", f"the folder {folder} cannot be written to.")
             )
         return found
+    if not path.is_file():
+        return found  # a folder or a device: reading it reports the problem
     if not os.access(path, os.R_OK):
         found.append(Finding(PROBLEM, "progress file", f"{path} cannot be read (permissions)."))
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):

@@ -140,25 +140,27 @@ def from_document(data: Any, path: Path) -> State:
     for entry in history:
         problem = _entry_problem(entry)
         if problem:
-            raise fail(f"a change in the history {problem}", _line_of(entry) or _line_of(data))
+            message, key = problem
+            line = _line_of(entry, key) if isinstance(entry, dict) else None
+            raise fail(f"a change in the history {message}", line or _line_of(data, "history"))
     extra = {k: v for k, v in data.items() if k not in _ROOT_KEYS}
     state.history = _plain(history)
     state.extra = _plain(extra)
     return state
 
 
-def _entry_problem(entry: Any) -> str | None:
-    """What is wrong with one history entry, or None."""
+def _entry_problem(entry: Any) -> tuple[str, str | None] | None:
+    """What is wrong with one history entry, and the key whose line shows it; or None."""
     if not isinstance(entry, dict):
-        return "is not a mapping"
+        return "is not a mapping", None
     if not isinstance(entry.get("id"), str):
-        return "has no activity 'id'"
+        return "has no activity 'id'", "id"
     seq = entry.get("seq")
     if isinstance(seq, bool) or not isinstance(seq, int) or not 0 < seq < 10**12:
-        return "has no whole number 'seq'"
+        return "has no whole number 'seq'", "seq"
     changes = entry.get("changes")
     if not isinstance(changes, list) or not all(isinstance(c, dict) for c in changes):
-        return "has no list of 'changes'"
+        return "has no list of 'changes'", "changes"
     return None
 
 
