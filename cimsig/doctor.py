@@ -50,6 +50,16 @@ def examine(guide: Guide, state_file: StateFile, as_of: dt.date) -> list[Finding
             )
         )
         return found
+    unknown = state.unknown_fields()
+    if unknown:
+        shown = "; ".join(unknown[:10]) + ("; ..." if len(unknown) > 10 else "")
+        found.append(
+            Finding(
+                NOTE,
+                "progress file",
+                f"it holds fields this cimsig does not know (kept as they are): {shown}.",
+            )
+        )
     ws = Workspace(guide, state_file, state, as_of)
     found += _plan_checks(ws)
     return found

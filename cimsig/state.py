@@ -5,6 +5,7 @@ section was before and after), which is what `undo` walks back. Pure: no files, 
 is an argument), no YAML. The file format is `state_format`; the file on disk is `store`.
 """
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -77,6 +78,7 @@ class State:
 
     def set_plan(self, activity_id: str, plan: Plan | None, now: dt.datetime) -> Change | None:
         """The district's own dates for an activity; None goes back to the guide's."""
+        plan = self._keep_extra(self.plans.get(activity_id), plan)
         return self._change("plan", activity_id, {"plans": plan}, now)
 
     def assign(self, activity_id: str, owner: str | None, now: dt.datetime) -> Change | None:
@@ -97,6 +99,7 @@ class State:
         return self._change("remove", activity_id, sections, now)
 
     def set_profile(self, profile: Profile, now: dt.datetime) -> Change | None:
+        profile = self._keep_extra(self.profile, profile)
         return self._change("init", "", {"profile": profile}, now)
 
     def revert_last(self, now: dt.datetime) -> Change | None:
@@ -126,6 +129,29 @@ class State:
                 )
             return self._record("revert", activity_id, changes, now, reverts=entry)
         return None
+
+    @staticmethod
+    def _keep_extra(current: Any, new: Any) -> Any:
+        """A record replacing `current` keeps the fields cimsig does not know of the old one."""
+        if current is None or new is None or new.extra or not current.extra:
+            return new
+        return dataclasses.replace(new, extra=current.extra)
+
+    def unknown_fields(self) -> list[str]:
+        """Where the file holds fields this cimsig does not know (kept through every write)."""
+        found = [f"'{key}' at the top of the file" for key in self.extra]
+        if self.profile is not None and self.profile.extra:
+            found.append(f"{', '.join(self.profile.extra)} in the profile")
+        for section in ("done", "plans", "custom"):
+            records: dict[str, Any] = getattr(self, section)
+            for activity_id, record in records.items():
+                if record.extra:
+                    found.append(f"{', '.join(record.extra)} in {section} of {activity_id}")
+        for activity_id, notes in self.notes.items():
+            for note in notes:
+                if note.extra:
+                    found.append(f"{', '.join(note.extra)} in a note on {activity_id}")
+        return found
 
     # -- the history ----------------------------------------------------------------------------
 

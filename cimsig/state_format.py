@@ -75,7 +75,7 @@ def parse_state(text: str, path: Path) -> State:
     if not text.strip():
         raise failure(path, "it is empty")
     try:
-        data = load_yaml(text)
+        data = load_yaml(text, strict=True)
     except YamlProblem as exc:
         raise failure(path, exc.message, exc.line) from None
     return from_document(data, path)
@@ -125,6 +125,12 @@ def from_document(data: Any, path: Path) -> State:
         records: dict[str, Any] = getattr(state, section)
         for key, raw in raw_section.items():
             line = _line_of(raw_section, str(key))
+            if key is None or isinstance(key, bool) or not str(key).strip():
+                # `~:` or `yes:` would become the id "None" or "True": surely not what was meant.
+                raise fail(
+                    f"'{section}' has a record without an activity id ({key!r} is not an id)",
+                    line,
+                )
             try:
                 records[str(key)] = codec.decode(section, raw, str(key))
             except KeyError as exc:
@@ -178,10 +184,4 @@ def _migrate_history(history: list[Any], version: int) -> list[Any]:
     return migrated
 
 
-def _plain(value: Any) -> Any:
-    """The same data with line-aware mappings turned back into plain dicts (for writing)."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
+_plain = codec.plain
