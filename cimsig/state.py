@@ -42,6 +42,9 @@ class State:
         self.history: list[dict[str, Any]] = []
         # Top-level keys this cimsig does not know are kept as they are, never dropped.
         self.extra: dict[str, Any] = {}
+        # How many changes were made since this state was read: a write is needed when not 0.
+        self.revision = 0
+        self._last_seq: int | None = None  # the history's highest seq, found once
 
     # -- one record -----------------------------------------------------------------------------
 
@@ -114,7 +117,7 @@ class State:
                     FieldChange(
                         c["field"],
                         self.get(c["field"], activity_id),
-                        codec.decode(c["field"], c.get("before"), activity_id),
+                        self._before(c, activity_id),
                     )
                     for c in entry["changes"]
                     if codec.is_section(c["field"])
@@ -153,6 +156,20 @@ class State:
                     found.append(f"{', '.join(note.extra)} in a note on {activity_id}")
         return found
 
+    def _before(self, change: dict[str, Any], activity_id: str) -> Any:
+        """What a field was before a change in the history, as far as `undo` goes back."""
+        if change["field"] == "notes" and "added" in change:
+            # The entry holds only the note added: taking it back removes that note (the last
+            # one equal to it), whatever other notes were added since.
+            added = codec.decode("notes", [change["added"]], activity_id)[0]
+            notes = list(self.notes.get(activity_id, ()))
+            for index in range(len(notes) - 1, -1, -1):
+                if notes[index] == added:
+                    del notes[index]
+                    return tuple(notes) or None
+            raise ValueError("the note it added is no longer there")
+        return codec.decode(change["field"], change.get("before"), activity_id)
+
     # -- the history ----------------------------------------------------------------------------
 
     def _change(
@@ -177,21 +194,31 @@ class State:
     ) -> Change:
         for item in changes:
             self._put(item.section, activity_id, item.after)
+        if self._last_seq is None:
+            self._last_seq = max((e["seq"] for e in self.history), default=0)
+        self._last_seq += 1
+        self.revision += 1
         entry: dict[str, Any] = {
-            "seq": max((e["seq"] for e in self.history), default=0) + 1,
+            "seq": self._last_seq,
             "at": stamp(now),
             "action": action,
             "id": activity_id,
-            "changes": [
-                {
-                    "field": c.section,
-                    "before": codec.encode(c.section, c.before),
-                    "after": codec.encode(c.section, c.after),
-                }
-                for c in changes
-            ],
+            "changes": [_encode_change(c) for c in changes],
         }
         if reverts is not None:
             entry["reverts"] = reverts.get("seq")
         self.history.append(entry)
         return Change(action, activity_id, changes, reverts)
+
+
+def _encode_change(change: FieldChange) -> dict[str, Any]:
+    """One field's change as the history holds it: before and after, except for a note added,
+    which holds only that note (the whole list twice would grow the file quadratically)."""
+    before, after = change.before, change.after
+    if change.section == "notes" and after and after[:-1] == (before or ()):
+        return {"field": "notes", "added": codec.encode("notes", after[-1:])[0]}
+    return {
+        "field": change.section,
+        "before": codec.encode(change.section, before),
+        "after": codec.encode(change.section, after),
+    }

@@ -121,11 +121,12 @@ class StateFile:
         with self._locked():
             text = self.read_text()
             state = State() if text is None else state_format.parse_state(text, self.path)
-            before = state_format.to_text(state)
+            guide = state.guide
             yield state
-            after = state_format.to_text(state)
-            if after != before or text is None:
-                self._write(after)
+            # Every change is counted (State.revision): no need to write the text out twice to
+            # compare, which cost most of a change's time on a long history.
+            if state.revision or state.guide != guide or text is None:
+                self._write(state_format.to_text(state))
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:

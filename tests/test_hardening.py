@@ -433,3 +433,43 @@ def test_doctor_warns_about_a_world_writable_folder_and_an_open_lock(
         state_path.parent.chmod(0o700)
     assert "can be changed by every user of this computer" in said
     assert "can be opened by users who cannot change the progress file" in said
+
+
+# -- 10. notes: the history holds the note added, not the list twice --------------------------
+
+
+def test_a_note_entry_holds_only_the_note_and_undo_removes_it(cli, state_path: Path) -> None:
+    for text in ("first", "second", "third"):
+        assert cli("note", "prep-mou-meeting", text).exit_code == 0
+    entry = load(state_path)["history"][-1]
+    assert entry["changes"] == [{"field": "notes", "added": entry["changes"][0]["added"]}]
+    assert entry["changes"][0]["added"]["text"] == "third"
+    assert cli("undo", "--as-of", AS_OF).exit_code == 0
+    notes = load(state_path)["notes"]["prep-mou-meeting"]
+    assert [n["text"] for n in notes] == ["first", "second"]
+
+
+def test_an_old_note_entry_with_before_and_after_still_undoes(cli, state_path: Path) -> None:
+    note = "{at: '2024-04-01T09:00:00-07:00', text: old}"
+    _write(
+        state_path,
+        "version: 2\nnotes:\n  prep-mou-meeting:\n  - " + note + "\n"
+        "history:\n- {seq: 1, at: '2024-04-01T09:00:00-07:00', action: note, "
+        "id: prep-mou-meeting, changes: [{field: notes, before: null, after: [" + note + "]}]}\n",
+    )
+    assert cli("undo", "--as-of", AS_OF).exit_code == 0
+    assert "prep-mou-meeting" not in (load(state_path)["notes"] or {})
+
+
+def test_300_notes_of_200_characters_keep_the_file_small(state_path: Path) -> None:
+    import datetime as dt
+
+    from cimsig.state import State
+    from cimsig.state_format import to_text
+
+    state = State()
+    now = dt.datetime(2024, 4, 1, 9, tzinfo=dt.timezone.utc)
+    for index in range(300):
+        state.add_note("prep-mou-meeting", f"{index:03} " + "n" * 196, now)
+    size = len(to_text(state).encode())
+    assert size < 200_000, size  # was about 18 MB with the whole list twice in each entry
