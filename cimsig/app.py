@@ -82,7 +82,6 @@ GuideOption = Annotated[
         "--guide",
         envvar="CIMSIG_GUIDE",
         show_default=False,
-        dir_okay=False,
         help="Guide file to use instead of the bundled 2024 guide (or set CIMSIG_GUIDE).",
     ),
 ]
@@ -92,7 +91,6 @@ StateOption = Annotated[
         "--state",
         envvar="CIMSIG_STATE",
         show_default=False,
-        dir_okay=False,
         help="Progress file to use (or set CIMSIG_STATE). Default: see `cimsig where`.",
     ),
 ]

@@ -70,7 +70,9 @@ def _write(cache_dir: Path, kind: str, path: Path, text: str, data: Any) -> None
     payload = json.dumps({"text": text, "data": data}).encode("utf-8")
     header = json.dumps({"key": _key(path), "crc": zlib.crc32(payload)}).encode("utf-8")
     with contextlib.suppress(OSError):
-        cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # cimsig's own folder, when this makes it, is as private as the cache inside it.
+        cache_dir.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        cache_dir.mkdir(mode=0o700, exist_ok=True)
         atomic_write_bytes(_cache_file(cache_dir, kind, path), header + b"\n" + payload, mode=0o600)
         remove_stale_temp_files(cache_dir)
 

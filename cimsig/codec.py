@@ -35,34 +35,67 @@ def _text(raw: Any, what: str) -> str:
     return str(raw)
 
 
+def plain(value: Any) -> Any:
+    """The same data as plain dicts and lists (YAML's line-aware mappings become dicts)."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
+def _with_extra(known: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """A record's own fields, then those cimsig does not know, as they were read."""
+    if extra:
+        known.update((key, value) for key, value in extra.items() if key not in known)
+    return known
+
+
+def _extra(raw: Any, known: frozenset[str]) -> dict[str, Any]:
+    """The fields of a record cimsig does not know: kept, so a write never drops them."""
+    if raw.keys() <= known:
+        return {}
+    return {str(key): plain(value) for key, value in raw.items() if key not in known}
+
+
+# The fields of each kind of record, as the file names them.
+_DONE_FIELDS = frozenset({"date", "recorded", "note"})
+_PLAN_FIELDS = frozenset({"due", "start"})
+_NOTE_FIELDS = frozenset({"at", "text"})
+_CUSTOM_FIELDS = frozenset({"id", "step", "title", "due", "start"})
+_PROFILE_FIELDS = frozenset({"lea", "track"})
+
+
 # -- encode: record -> plain data -----------------------------------------------------------
 
 
 def _encode_done(value: DoneRecord) -> dict[str, Any]:
     # `date`, not `on`: YAML 1.1 reads an unquoted `on` as true, a trap for hand edits.
-    return {"date": value.on.isoformat(), "recorded": value.recorded, "note": value.note}
+    known = {"date": value.on.isoformat(), "recorded": value.recorded, "note": value.note}
+    return _with_extra(known, value.extra)
 
 
 def _encode_plan(value: Plan) -> dict[str, Any]:
-    return {"due": value.due.isoformat(), "start": _iso(value.start)}
+    return _with_extra({"due": value.due.isoformat(), "start": _iso(value.start)}, value.extra)
 
 
 def _encode_notes(value: tuple[Note, ...]) -> list[dict[str, Any]]:
-    return [{"at": n.at, "text": n.text} for n in value]
+    return [_with_extra({"at": n.at, "text": n.text}, n.extra) for n in value]
 
 
 def _encode_custom(value: CustomActivity) -> dict[str, Any]:
-    return {
+    known = {
         "id": value.id,
         "step": value.step,
         "title": value.title,
         "due": value.due.isoformat(),
         "start": _iso(value.start),
     }
+    return _with_extra(known, value.extra)
 
 
 def _encode_profile(value: Profile) -> dict[str, Any]:
-    return {"lea": value.lea, "track": value.track}
+    return _with_extra({"lea": value.lea, "track": value.track}, value.extra)
 
 
 # -- decode: plain data -> record ---------------------------------------------------------------
@@ -72,11 +105,18 @@ def _decode_done(raw: Any, key: str) -> DoneRecord:
     note = raw.get("note")
     if note is not None and not isinstance(note, str):
         raise ValueError("the note must be text")
-    return DoneRecord(parse_iso_date(raw["date"]), str(raw.get("recorded") or ""), note)
+    return DoneRecord(
+        parse_iso_date(raw["date"]),
+        str(raw.get("recorded") or ""),
+        note,
+        _extra(raw, _DONE_FIELDS),
+    )
 
 
 def _decode_plan(raw: Any, key: str) -> Plan:
-    plan = Plan(parse_iso_date(raw["due"]), _date_or_none(raw.get("start")))
+    plan = Plan(
+        parse_iso_date(raw["due"]), _date_or_none(raw.get("start")), _extra(raw, _PLAN_FIELDS)
+    )
     if plan.start is not None and plan.start > plan.due:
         raise ValueError("the planned start is after the planned due date")
     return plan
@@ -89,7 +129,13 @@ def _decode_owner(raw: Any, key: str) -> str:
 def _decode_notes(raw: Any, key: str) -> tuple[Note, ...]:
     if not isinstance(raw, list):
         raise ValueError("notes must be a list")
-    return tuple(Note(str(n["at"]), _text(n["text"], "a note")) for n in raw)
+    return tuple(_decode_note(n) for n in raw)
+
+
+def _decode_note(raw: Any) -> Note:
+    if not isinstance(raw, dict):
+        raise ValueError("each note must be a mapping with 'at' and 'text'")
+    return Note(str(raw["at"]), _text(raw["text"], "a note"), _extra(raw, _NOTE_FIELDS))
 
 
 def _decode_custom(raw: Any, key: str) -> CustomActivity:
@@ -99,6 +145,7 @@ def _decode_custom(raw: Any, key: str) -> CustomActivity:
         title=_text(raw["title"], "the title"),
         due=parse_iso_date(raw["due"]),
         start=_date_or_none(raw.get("start")),
+        extra=_extra(raw, _CUSTOM_FIELDS),
     )
 
 
@@ -107,7 +154,11 @@ def _decode_profile(raw: Any, key: str) -> Profile:
     if track is not None and track not in TRACKS:
         raise ValueError(f"the track must be one of: {', '.join(TRACKS)}")
     lea = raw.get("lea")
-    return Profile(lea=_text(lea, "the district name") if lea is not None else None, track=track)
+    return Profile(
+        lea=_text(lea, "the district name") if lea is not None else None,
+        track=track,
+        extra=_extra(raw, _PROFILE_FIELDS),
+    )
 
 
 _ENCODERS: dict[Section, Callable[[Any], Any]] = {

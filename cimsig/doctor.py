@@ -11,11 +11,12 @@ import os
 import stat
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
-from cimsig import schedule
+from cimsig import environment, schedule
 from cimsig.errors import StateError
 from cimsig.guide import Guide
-from cimsig.store import StateFile
+from cimsig.store import MAX_STATE_BYTES, StateFile
 from cimsig.workspace import Workspace
 
 OK, NOTE, WARNING, PROBLEM = "ok", "note", "warning", "problem"
@@ -28,7 +29,9 @@ class Finding:
     message: str
 
 
-def examine(guide: Guide, state_file: StateFile, as_of: dt.date) -> list[Finding]:
+def examine(
+    guide: Guide, state_file: StateFile, as_of: dt.date, cache_dir: Path | None = None
+) -> list[Finding]:
     found = [
         Finding(
             OK,
@@ -37,6 +40,7 @@ def examine(guide: Guide, state_file: StateFile, as_of: dt.date) -> list[Finding
         )
     ]
     found += _file_checks(state_file)
+    found += _cache_checks(cache_dir if cache_dir is not None else environment.cache_dir())
     try:
         state = state_file.read()
     except StateError as exc:
@@ -50,6 +54,16 @@ def examine(guide: Guide, state_file: StateFile, as_of: dt.date) -> list[Finding
             )
         )
         return found
+    unknown = state.unknown_fields()
+    if unknown:
+        shown = "; ".join(unknown[:10]) + ("; ..." if len(unknown) > 10 else "")
+        found.append(
+            Finding(
+                NOTE,
+                "progress file",
+                f"it holds fields this cimsig does not know (kept as they are): {shown}.",
+            )
+        )
     ws = Workspace(guide, state_file, state, as_of)
     found += _plan_checks(ws)
     return found
@@ -72,28 +86,41 @@ def _file_checks(state_file: StateFile) -> list[Finding]:
                 Finding(PROBLEM, "progress file", f"the folder {folder} cannot be written to.")
             )
         return found
+    if not path.is_file():
+        return found  # a folder or a device: reading it reports the problem
     if not os.access(path, os.R_OK):
         found.append(Finding(PROBLEM, "progress file", f"{path} cannot be read (permissions)."))
-    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+    if state_file.is_read_only():
         found.append(
             Finding(
                 PROBLEM,
                 "progress file",
-                f"{path} or its folder cannot be written to: marking work done "
+                f"{path} is read-only: marking work done will fail until it is made writable "
+                "(cimsig never overwrites a read-only progress file).",
+            )
+        )
+    elif not os.access(state_file.target.parent, os.W_OK):
+        found.append(
+            Finding(
+                PROBLEM,
+                "progress file",
+                f"the folder of {path} cannot be written to: marking work done "
                 "will fail until that is fixed.",
             )
         )
     if sys.platform != "win32":
-        mode = path.stat().st_mode
-        if mode & stat.S_IWOTH:
-            found.append(
-                Finding(
-                    WARNING,
-                    "progress file",
-                    f"{path} can be changed by every user of this computer "
-                    f"(permissions {stat.filemode(mode)}).",
-                )
+        found += _permission_checks(state_file)
+    size = path.stat().st_size
+    if size > MAX_STATE_BYTES // 2:
+        found.append(
+            Finding(
+                WARNING,
+                "progress file",
+                f"{path} is {size / 1024 / 1024:.1f} MB, past half the {MAX_STATE_BYTES // 2**20} "
+                "MB cimsig reads; move old history to a side file with "
+                "`cimsig history --archive DATE`.",
             )
+        )
     if not any(f.level == PROBLEM for f in found):
         found.append(Finding(OK, "progress file", f"{path} can be read and written."))
     if state_file.lock_is_free():
@@ -117,6 +144,69 @@ def _file_checks(state_file: StateFile) -> list[Finding]:
             )
         )
     return found
+
+
+def _permission_checks(state_file: StateFile) -> list[Finding]:
+    """Who else can change the progress file, replace it, or block its writes."""
+    found = []
+    target = state_file.target
+    mode = target.stat().st_mode
+    for what, place, bits in (("", target, mode), ("the folder of ", target.parent, None)):
+        bits = place.stat().st_mode if bits is None else bits
+        who = (
+            "every user of this computer"
+            if bits & stat.S_IWOTH
+            else f"the group '{_group(place)}'"
+            if bits & stat.S_IWGRP
+            else None
+        )
+        if who is not None:
+            found.append(
+                Finding(
+                    WARNING,
+                    "permissions",
+                    f"{what}{state_file.path} can be changed by {who} (permissions "
+                    f"{stat.filemode(bits)}); unless that is meant, run `chmod go-w {place}`.",
+                )
+            )
+    try:
+        lock_mode = state_file.lock_path.stat().st_mode
+    except OSError:
+        return found
+    if lock_mode & 0o077 & ~state_file.lock_mode():
+        found.append(
+            Finding(
+                WARNING,
+                "permissions",
+                f"the lock file {state_file.lock_path} can be opened by users who cannot change "
+                f"the progress file (permissions {stat.filemode(lock_mode)}), and holding it "
+                "blocks every write; delete it when no cimsig runs, cimsig makes it again.",
+            )
+        )
+    return found
+
+
+def _group(path: Path) -> str:
+    try:
+        import grp
+
+        return grp.getgrgid(path.stat().st_gid).gr_name
+    except (ImportError, KeyError, OSError):
+        return "of the file"
+
+
+def _cache_checks(cache_dir: Path) -> list[Finding]:
+    from cimsig import cache
+
+    return [
+        Finding(
+            NOTE,
+            "cache",
+            f"{temp} was left by a copy whose save was interrupted; it holds a copy of your "
+            "progress or guide and can be deleted (the next command that saves a copy does).",
+        )
+        for temp in cache.stale_temp_files(cache_dir)
+    ]
 
 
 def _plan_checks(ws: Workspace) -> list[Finding]:

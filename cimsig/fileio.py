@@ -19,8 +19,9 @@ def atomic_write_text(
 def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Write a whole file or nothing: temp file in the same folder, fsync, then rename.
 
-    The old file, if any, keeps its permissions (`mode` sets them instead); on any error the
-    temp file is removed and the old file is untouched.
+    The old file, if any, keeps its permissions and, where the system allows, its owner and
+    group (`mode` sets the permissions instead); on any error the temp file is removed and the
+    old file is untouched.
     """
     import tempfile
 
@@ -34,8 +35,17 @@ def atomic_write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> N
         with contextlib.suppress(OSError):
             # The new file gets the old one's permissions, or what the user's umask gives a new
             # file (mkstemp makes it private to its owner).
+            old = path.stat() if path.exists() else None
             if mode is None:
-                mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
+                mode = old.st_mode & 0o777 if old is not None else 0o666 & ~umask()
+            if old is not None and hasattr(os, "chown"):
+                tmp_stat = tmp.stat()
+                if (tmp_stat.st_uid, tmp_stat.st_gid) != (old.st_uid, old.st_gid):
+                    # A team's shared file stays in its group (and its owner's, for root).
+                    with contextlib.suppress(OSError):
+                        os.chown(tmp, old.st_uid, old.st_gid)
+                    with contextlib.suppress(OSError):
+                        os.chown(tmp, -1, old.st_gid)
             os.chmod(tmp, mode)
         _replace(tmp, path)
     except BaseException:
@@ -64,7 +74,7 @@ def _replace(source: Path, target: Path) -> None:
             time.sleep(0.1 * (attempt + 1))
 
 
-def _umask() -> int:
+def umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask

@@ -6,7 +6,7 @@ its message and for `undo`.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 # The parts of a progress file a change can touch: one mapping per activity id, and the profile.
@@ -17,9 +17,12 @@ TRACKS = ("new", "continuing")
 
 @dataclass(frozen=True, slots=True)
 class DoneRecord:
+    # Every record's `extra`: the fields this cimsig does not know (added by hand, or by a newer
+    # cimsig), kept as they are and written back, never dropped.
     on: dt.date
     recorded: str
     note: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +31,14 @@ class Plan:
 
     due: dt.date
     start: dt.date | None = None
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)  # see DoneRecord
 
 
 @dataclass(frozen=True, slots=True)
 class Note:
     at: str
     text: str
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)  # see DoneRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +50,14 @@ class CustomActivity:
     title: str
     due: dt.date
     start: dt.date | None = None
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)  # see DoneRecord
 
 
 @dataclass(frozen=True, slots=True)
 class Profile:
     lea: str | None = None
     track: str | None = None  # new | continuing
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)  # see DoneRecord
 
 
 @dataclass(frozen=True, slots=True)

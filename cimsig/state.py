@@ -6,6 +6,7 @@ is an argument), no YAML. The file format is `state_format`; the file on disk is
 """
 
 import contextlib
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import replace
@@ -46,6 +47,9 @@ class State:
         self.extra: dict[str, Any] = {}
         # While a command changes several activities at once: the number its entries share.
         self._batch: int | None = None
+        # How many changes were made since this state was read: a write is needed when not 0.
+        self.revision = 0
+        self._last_seq: int | None = None  # the history's highest seq, found once
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -133,6 +137,7 @@ class State:
 
     def set_plan(self, activity_id: str, plan: Plan | None, now: dt.datetime) -> Change | None:
         """The district's own dates for an activity; None goes back to the guide's."""
+        plan = self._keep_extra(self.plans.get(activity_id), plan)
         return self._change("plan", activity_id, {"plans": plan}, now)
 
     def assign(self, activity_id: str, owner: str | None, now: dt.datetime) -> Change | None:
@@ -153,6 +158,7 @@ class State:
         return self._change("remove", activity_id, sections, now)
 
     def set_profile(self, profile: Profile, now: dt.datetime) -> Change | None:
+        profile = self._keep_extra(self.profile, profile)
         return self._change("init", "", {"profile": profile}, now)
 
     def revert_last(self, now: dt.datetime) -> list[Change]:
@@ -178,7 +184,7 @@ class State:
                 FieldChange(
                     c["field"],
                     self.get(c["field"], activity_id),
-                    codec.decode(c["field"], c.get("before"), activity_id),
+                    self._before(c, activity_id),
                 )
                 for c in entry["changes"]
                 if codec.is_section(c["field"])
@@ -192,6 +198,43 @@ class State:
                 "(for example `cimsig done ID` or `cimsig undo ID`)."
             )
         return self._record("revert", activity_id, changes, now, reverts=entry)
+
+    @staticmethod
+    def _keep_extra(current: Any, new: Any) -> Any:
+        """A record replacing `current` keeps the fields cimsig does not know of the old one."""
+        if current is None or new is None or new.extra or not current.extra:
+            return new
+        return dataclasses.replace(new, extra=current.extra)
+
+    def unknown_fields(self) -> list[str]:
+        """Where the file holds fields this cimsig does not know (kept through every write)."""
+        found = [f"'{key}' at the top of the file" for key in self.extra]
+        if self.profile is not None and self.profile.extra:
+            found.append(f"{', '.join(self.profile.extra)} in the profile")
+        for section in ("done", "plans", "custom"):
+            records: dict[str, Any] = getattr(self, section)
+            for activity_id, record in records.items():
+                if record.extra:
+                    found.append(f"{', '.join(record.extra)} in {section} of {activity_id}")
+        for activity_id, notes in self.notes.items():
+            for note in notes:
+                if note.extra:
+                    found.append(f"{', '.join(note.extra)} in a note on {activity_id}")
+        return found
+
+    def _before(self, change: dict[str, Any], activity_id: str) -> Any:
+        """What a field was before a change in the history, as far as `undo` goes back."""
+        if change["field"] == "notes" and "added" in change:
+            # The entry holds only the note added: taking it back removes that note (the last
+            # one equal to it), whatever other notes were added since.
+            added = codec.decode("notes", [change["added"]], activity_id)[0]
+            notes = list(self.notes.get(activity_id, ()))
+            for index in range(len(notes) - 1, -1, -1):
+                if notes[index] == added:
+                    del notes[index]
+                    return tuple(notes) or None
+            raise ValueError("the note it added is no longer there")
+        return codec.decode(change["field"], change.get("before"), activity_id)
 
     # -- the history ----------------------------------------------------------------------------
 
@@ -217,19 +260,15 @@ class State:
     ) -> Change:
         for item in changes:
             self._put(item.section, activity_id, item.after)
+        seq = self._next_seq()
+        self._last_seq = seq
+        self.revision += 1
         entry: dict[str, Any] = {
-            "seq": self._next_seq(),
+            "seq": seq,
             "at": stamp(now),
             "action": action,
             "id": activity_id,
-            "changes": [
-                {
-                    "field": c.section,
-                    "before": codec.encode(c.section, c.before),
-                    "after": codec.encode(c.section, c.after),
-                }
-                for c in changes
-            ],
+            "changes": [_encode_change(c) for c in changes],
         }
         if reverts is not None:
             entry["reverts"] = reverts.get("seq")
@@ -239,5 +278,20 @@ class State:
         return Change(action, activity_id, changes, reverts)
 
     def _next_seq(self) -> int:
-        # The history is in the order recorded, so the last entry has the highest number.
-        return int(self.history[-1]["seq"]) + 1 if self.history else 1
+        # The highest number in the history (checked to be whole numbers when read), found once.
+        if self._last_seq is None:
+            self._last_seq = max((int(e["seq"]) for e in self.history), default=0)
+        return self._last_seq + 1
+
+
+def _encode_change(change: FieldChange) -> dict[str, Any]:
+    """One field's change as the history holds it: before and after, except for a note added,
+    which holds only that note (the whole list twice would grow the file quadratically)."""
+    before, after = change.before, change.after
+    if change.section == "notes" and after and after[:-1] == (before or ()):
+        return {"field": "notes", "added": codec.encode("notes", after[-1:])[0]}
+    return {
+        "field": change.section,
+        "before": codec.encode(change.section, before),
+        "after": codec.encode(change.section, after),
+    }

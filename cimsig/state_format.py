@@ -75,7 +75,7 @@ def parse_state(text: str, path: Path) -> State:
     if not text.strip():
         raise failure(path, "it is empty")
     try:
-        data = load_yaml(text)
+        data = load_yaml(text, strict=True)
     except YamlProblem as exc:
         raise failure(path, exc.message, exc.line) from None
     return from_document(data, path)
@@ -125,6 +125,12 @@ def from_document(data: Any, path: Path) -> State:
         records: dict[str, Any] = getattr(state, section)
         for key, raw in raw_section.items():
             line = _line_of(raw_section, str(key))
+            if key is None or isinstance(key, bool) or not str(key).strip():
+                # `~:` or `yes:` would become the id "None" or "True": surely not what was meant.
+                raise fail(
+                    f"'{section}' has a record without an activity id ({key!r} is not an id)",
+                    line,
+                )
             try:
                 records[str(key)] = codec.decode(section, raw, str(key))
             except KeyError as exc:
@@ -140,25 +146,27 @@ def from_document(data: Any, path: Path) -> State:
     for entry in history:
         problem = _entry_problem(entry)
         if problem:
-            raise fail(f"a change in the history {problem}", _line_of(entry) or _line_of(data))
+            message, key = problem
+            line = _line_of(entry, key) if isinstance(entry, dict) else None
+            raise fail(f"a change in the history {message}", line or _line_of(data, "history"))
     extra = {k: v for k, v in data.items() if k not in _ROOT_KEYS}
     state.history = _plain(history)
     state.extra = _plain(extra)
     return state
 
 
-def _entry_problem(entry: Any) -> str | None:
-    """What is wrong with one history entry, or None."""
+def _entry_problem(entry: Any) -> tuple[str, str | None] | None:
+    """What is wrong with one history entry, and the key whose line shows it; or None."""
     if not isinstance(entry, dict):
-        return "is not a mapping"
+        return "is not a mapping", None
     if not isinstance(entry.get("id"), str):
-        return "has no activity 'id'"
+        return "has no activity 'id'", "id"
     seq = entry.get("seq")
     if isinstance(seq, bool) or not isinstance(seq, int) or not 0 < seq < 10**12:
-        return "has no whole number 'seq'"
+        return "has no whole number 'seq'", "seq"
     changes = entry.get("changes")
     if not isinstance(changes, list) or not all(isinstance(c, dict) for c in changes):
-        return "has no list of 'changes'"
+        return "has no list of 'changes'", "changes"
     return None
 
 
@@ -176,10 +184,4 @@ def _migrate_history(history: list[Any], version: int) -> list[Any]:
     return migrated
 
 
-def _plain(value: Any) -> Any:
-    """The same data with line-aware mappings turned back into plain dicts (for writing)."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
+_plain = codec.plain

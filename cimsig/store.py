@@ -8,6 +8,8 @@ and what is wrong, and the file stays byte for byte as it was.
 """
 
 import contextlib
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -29,7 +31,10 @@ class StateFile:
     def __init__(self, path: Path, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> None:
         self.path = path
         self.lock_timeout = lock_timeout
-        self.lock_path = path.with_name(path.name + ".lock")
+        # A link to a shared file is followed: the file it points to is locked and replaced,
+        # never the link (which would turn into a private copy nobody else sees).
+        self.target = Path(os.path.realpath(path))
+        self.lock_path = self.target.with_name(self.target.name + ".lock")
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -38,9 +43,9 @@ class StateFile:
         """Whether no cimsig is writing this progress file right now (for `cimsig doctor`)."""
         from filelock import FileLock, Timeout
 
-        if not self.path.parent.is_dir():
+        if not self.target.parent.is_dir():
             return True
-        lock = FileLock(str(self.lock_path), timeout=0)
+        lock = FileLock(str(self.lock_path), timeout=0, mode=self.lock_mode())
         try:
             lock.acquire()
         except Timeout:
@@ -52,9 +57,23 @@ class StateFile:
 
     def stray_temp_files(self) -> list[Path]:
         """Temp files left by a write that was interrupted; never read as progress."""
-        if not self.path.parent.is_dir():
+        if not self.target.parent.is_dir():
             return []
-        return sorted(self.path.parent.glob(f".{self.path.name}.*.tmp"))
+        return sorted(self.target.parent.glob(f".{self.target.name}.*.tmp"))
+
+    def lock_mode(self) -> int:
+        """The lock file's permissions: only those who may change the progress file may hold
+        its lock (anyone who can open the lock file can hold it and block every write)."""
+        try:
+            mode = self.target.stat().st_mode
+        except OSError:
+            return 0o600
+        lock = 0o600
+        if mode & stat.S_IWGRP:
+            lock |= 0o060
+        if mode & stat.S_IWOTH:
+            lock |= 0o006
+        return lock
 
     def read_text(self) -> str | None:
         """The file's text, or None when there is no file yet.
@@ -63,7 +82,7 @@ class StateFile:
         file or the new one, never half of one.
         """
         try:
-            raw = read_regular_file(self.path, MAX_STATE_BYTES)
+            raw = read_regular_file(self.target, MAX_STATE_BYTES)
         except FileNotFoundError:
             return None
         except (IsADirectoryError, NotARegularFile):
@@ -102,26 +121,29 @@ class StateFile:
         with self._locked():
             text = self.read_text()
             state = State() if text is None else state_format.parse_state(text, self.path)
-            before = state_format.to_text(state)
+            guide = state.guide
             yield state
-            after = state_format.to_text(state)
-            if after != before or text is None:
-                self._write(after)
+            # Every change is counted (State.revision): no need to write the text out twice to
+            # compare, which cost most of a change's time on a long history.
+            if state.revision or state.guide != guide or text is None:
+                self._write(state_format.to_text(state))
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         from filelock import FileLock, Timeout
 
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # A folder cimsig makes is private (as ssh and gpg make theirs); one that exists, a
+            # team's shared folder say, keeps its permissions.
+            self.target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
             raise StateError(
-                f"The folder for the progress file, {self.path.parent}, cannot be created: "
+                f"The folder for the progress file, {self.target.parent}, cannot be created: "
                 f"{exc.strerror or exc}."
             ) from None
         # An operating-system lock: it is released when the process holding it ends, however it
         # ends, so a killed cimsig never leaves a lock that blocks the next one.
-        lock = FileLock(str(self.lock_path), timeout=self.lock_timeout)
+        lock = FileLock(str(self.lock_path), timeout=self.lock_timeout, mode=self.lock_mode())
         try:
             lock.acquire()
         except Timeout:
@@ -140,11 +162,43 @@ class StateFile:
         finally:
             lock.release()
 
-    def _write(self, text: str) -> None:
+    def is_read_only(self) -> bool:
+        """Whether the file was made read-only (`chmod 444`): its write bits, which root's
+        os.access ignores, and os.access for everyone else."""
         try:
-            atomic_write_text(self.path, text)
+            mode = self.target.stat().st_mode
+        except OSError:
+            return False
+        return mode & 0o222 == 0 or not os.access(self.target, os.W_OK)
+
+    def _write(self, text: str) -> None:
+        if self.is_read_only():
+            raise StateError(
+                f"The progress file {self.path} is read-only, so cimsig has not changed it. "
+                "If it should change, make it writable again (for example `chmod u+w`)."
+            )
+        try:
+            atomic_write_text(
+                self.target, text, mode=None if self.target.exists() else self._new_mode()
+            )
         except OSError as exc:
             raise StateError(
                 f"The progress file {self.path} could not be saved ({exc.strerror or exc}); "
                 "the previous version is unchanged."
             ) from None
+
+    def _new_mode(self) -> int:
+        """A new progress file is open to no one its folder does not let in: 0600 in a private
+        folder, shared with the group in a folder the group may enter (the umask still applies)."""
+        from cimsig.fileio import umask
+
+        mode = 0o666 & ~umask()
+        try:
+            folder = self.target.parent.stat().st_mode
+        except OSError:
+            return mode & 0o600
+        if not folder & stat.S_IXGRP:
+            mode &= ~0o070
+        if not folder & stat.S_IXOTH:
+            mode &= ~0o007
+        return mode

@@ -66,10 +66,13 @@ def _loader() -> Any:
                     None, None, "a key here is a list or a mapping, not a name", key_node.start_mark
                 ) from None
             if key in data:
+                if getattr(loader, "unique_keys", False):
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"'{key}' is given twice", key_node.start_mark
+                    )
                 data.duplicate_keys.append(str(key))
             data[key] = loader.construct_object(value_node, deep=True)
-            if isinstance(key, str):
-                data.key_lines[key] = key_node.start_mark.line + 1
+            data.key_lines[str(key)] = key_node.start_mark.line + 1
 
     Loader.add_constructor(_MAP_TAG, construct_mapping)
     _LOADER = Loader
@@ -85,12 +88,37 @@ class YamlProblem(Exception):
         self.line = line
 
 
-def load_yaml(text: str) -> Any:
-    """Parse one YAML document safely, or raise YamlProblem with the line that is wrong."""
+# A guide may use aliases (`*name`) to repeat a part, but never to expand into more values than
+# this: a few hundred bytes of nested aliases would otherwise fill the memory.
+MAX_EXPANDED_NODES = 250_000
+# An anchor or an alias in block YAML: `&name` or `*name` after a space, a dash or a bracket.
+# Only a possible match is then checked exactly, by parsing (text like "R & D" never matches).
+_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s,\[\]{}]")
+
+
+def load_yaml(text: str, *, strict: bool = False) -> Any:
+    """Parse one YAML document safely, or raise YamlProblem with the line that is wrong.
+
+    `strict` (for files cimsig writes) refuses a key given twice and any anchor or alias, which
+    cimsig never writes; otherwise duplicates are listed on each `Mapping` for the caller, and
+    aliases are allowed while they expand into at most MAX_EXPANDED_NODES values.
+    """
     import yaml
 
     try:
-        return yaml.load(text, Loader=_loader())  # noqa: S506 - a safe loader
+        if strict and _MAYBE_ALIAS.search(text):
+            _refuse_aliases(text)
+        loader = _loader()(text)
+        try:
+            loader.unique_keys = strict
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            if not strict and "*" in text:
+                _check_expansion(node, MAX_EXPANDED_NODES)
+            return loader.construct_document(node)
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -109,6 +137,58 @@ def load_yaml(text: str) -> Any:
         raise YamlProblem("nested too deeply to be a cimsig file", None) from None
     except (ValueError, TypeError, OverflowError) as exc:
         raise YamlProblem(f"a value cannot be read ({exc})", None) from None
+
+
+def _refuse_aliases(text: str) -> None:
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    for event in yaml.parse(text, Loader=base):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            mark = event.start_mark
+            raise YamlProblem(
+                "it uses a YAML anchor or alias (& or *), which cimsig never writes",
+                mark.line + 1 if mark is not None else None,
+            )
+
+
+def _check_expansion(root: Any, limit: int) -> None:
+    """Raise YamlProblem when the node graph, its aliases expanded, has more than `limit` nodes
+    or an alias inside the part it names. Linear in the nodes written, not in the expansion."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if finished:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[key] > limit:
+                raise YamlProblem(
+                    f"its aliases (*name) expand into more than {limit:,} values", None
+                )
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise YamlProblem(
+                "an alias (*name) is inside the part it names", node.start_mark.line + 1
+            )
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children)
+
+
+def _children(node: Any) -> list[Any]:
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def parse_iso_date(value: Any) -> dt.date:

@@ -1,0 +1,97 @@
+"""How `done` and `status` scale with a long history: build a progress file of N history
+entries with cimsig's own State methods, then time warm and cold runs through a subprocess.
+
+    python benchmarks/history_scale.py [ENTRIES]      (default 50,000)
+
+"Cold" runs with an empty cache folder (every file parsed as YAML); "warm" with the cache the
+previous run left. A `done` is always timed on a fresh copy of the file, so each one changes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+sys.path.insert(0, str(ROOT))
+
+from cimsig import state_format  # noqa: E402
+from cimsig.guide import load_guide  # noqa: E402
+from cimsig.records import Plan  # noqa: E402
+from cimsig.state import State  # noqa: E402
+
+
+def build(entries: int) -> str:
+    """A progress file whose history holds `entries` changes of every kind."""
+    guide = load_guide()
+    ids = [a.id for a in guide.activities]
+    state = State(guide=guide.id)
+    moment = dt.datetime(2024, 1, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=-8)))
+    index = 0
+    while len(state.history) < entries:
+        activity_id = ids[index % len(ids)]
+        now = moment + dt.timedelta(minutes=index)
+        kind = index % 5
+        if kind == 0:
+            state.mark_done(activity_id, now.date(), now)
+        elif kind == 1:
+            state.reopen(activity_id, now)
+        elif kind == 2:
+            state.add_note(activity_id, f"note {index}: " + "x" * 40, now)
+        elif kind == 3:
+            state.set_plan(
+                activity_id, Plan(dt.date(2024, 6, 1) + dt.timedelta(days=index % 90)), now
+            )
+        else:
+            state.assign(activity_id, f"Person {index % 7}", now)
+        index += 1
+    return state_format.to_text(state)
+
+
+def run(state: Path, cache_home: Path, *args: str) -> float:
+    env = {**os.environ, "CIMSIG_STATE": str(state), "XDG_CONFIG_HOME": str(cache_home)}
+    env["PYTHONPATH"] = str(ROOT)
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "cimsig", *args, "--as-of", "2024-12-31"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    entries = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
+    work = Path(tempfile.mkdtemp(prefix="cimsig-bench-"))
+    try:
+        text = build(entries)
+        original = work / "original.yaml"
+        original.write_text(text)
+        print(f"{entries:,} history entries: {len(text.encode()) / 1024 / 1024:.1f} MB")
+        state = work / "state.yaml"
+        results: dict[str, list[float]] = {}
+        for round_ in range(3):
+            for command in (["status"], ["done", "prep-assurance"]):
+                shutil.copy(original, state)
+                cache = work / f"cache-{round_}-{command[0]}"
+                cold = run(state, cache, *command)
+                shutil.copy(original, state)
+                warm = run(state, cache, *command)  # the cache of the run before
+                results.setdefault(f"{command[0]} cold", []).append(cold)
+                results.setdefault(f"{command[0]} warm", []).append(warm)
+        for name, times in results.items():
+            print(f"{name:12} median {statistics.median(times):.2f} s  (of {len(times)})")
+    finally:
+        shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
