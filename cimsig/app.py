@@ -132,11 +132,14 @@ def state_path(state: Path | None) -> Path:
     return state if state is not None else environment.default_state_path()
 
 
-def workspace(guide: Path | None, state: Path | None, as_of: str | None) -> Workspace:
+def workspace(
+    guide: Path | None, state: Path | None, as_of: str | None, *, changing: bool = False
+) -> Workspace:
     """The guide and the progress file as they stood on the as-of date (default: today).
 
     A progress file named with --state or CIMSIG_STATE that does not exist is a typo until
-    `cimsig init` starts it: reading says so (and shows the guide), changing refuses.
+    `cimsig init` starts it: reading says so (and shows the guide); a command `changing` it
+    refuses (`edit`), or `init` starts it, so neither prints the note.
     """
     from cimsig import loading
 
@@ -148,7 +151,8 @@ def workspace(guide: Path | None, state: Path | None, as_of: str | None) -> Work
     check_belongs(progress, loaded, state_file.path)
     ws = Workspace(loaded, state_file, progress.as_it_stood(as_of_date), as_of_date)
     ws.named_file = state is not None
-    if ws.named_file and not state_file.exists() and not state_file.path.is_symlink():
+    missing = not state_file.exists() and not state_file.path.is_symlink()
+    if ws.named_file and missing and not changing:
         typer.echo(f"Note: {_no_file(state_file.path)}", err=True)
     return ws
 

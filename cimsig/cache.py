@@ -123,7 +123,7 @@ def load_state(path: Path, text: str, cache_dir: Path) -> State:
     document = _read(cache_dir, "state", key_path, text)
     if document is not None:
         with contextlib.suppress(StateError):  # a copy that does not check out: parse the file
-            return state_format.from_document(document, path)
+            return state_format.from_document(document, path, history_is_plain=True)
     state = state_format.parse_state(text, path)
     document = state_format.to_document(state)
     try:

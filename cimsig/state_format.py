@@ -5,6 +5,8 @@ change); a file of a newer format is refused and left alone. Every problem names
 where it can, the line.
 """
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,20 +42,42 @@ def to_document(state: State) -> dict[str, Any]:
     return document
 
 
+# The history is written last, one change per line, each a JSON object: JSON is YAML too (a flow
+# mapping), so the file stays one YAML document, and a long history is read and written by the
+# json module in a fraction of the time YAML takes (50,000 changes: about 0.2 s, not 25 s).
+_HISTORY_KEY = "\nhistory:\n"
+# Characters JSON leaves as they are but YAML does not allow in a file, or reads as a line break.
+_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
 def dump(document: dict[str, Any]) -> str:
     """The text of a progress file holding `document`."""
     import yaml
 
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    body = yaml.dump(
-        document,
-        Dumper=dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        default_flow_style=False,
-        width=100,
-    )
-    return HEADER + body
+    options: dict[str, Any] = {"Dumper": dumper, "sort_keys": False, "allow_unicode": True}
+    head = {key: value for key, value in document.items() if key != "history"}
+    body: str = yaml.dump(head, default_flow_style=False, width=100, **options)
+    history = document.get("history")
+    if "history" not in document:
+        return HEADER + body
+    if not history:
+        return HEADER + body + "history: []\n"
+    lines = []
+    for entry in history:
+        try:
+            line = _json_text(entry)
+        except (TypeError, ValueError):  # a hand-written value JSON has no word for
+            line = str(yaml.dump(entry, default_flow_style=True, width=float("inf"), **options))
+        lines.append(f"- {line.strip()}\n")
+    return HEADER + body + "history:\n" + "".join(lines)
+
+
+def _json_text(value: Any) -> str:
+    """`value` as one line of JSON that is also YAML (every character YAML may not hold raw
+    is written as an escape)."""
+    line = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
 
 
 def to_text(state: State) -> str:
@@ -74,11 +98,52 @@ def parse_state(text: str, path: Path) -> State:
 
     if not text.strip():
         raise failure(path, "it is empty")
+    quick = _quick_parts(text)
+    if quick is not None:
+        head, history = quick
+        try:
+            data = load_yaml(head, strict=True)
+            if isinstance(data, dict) and "history" not in data:
+                data["history"] = history
+                return from_document(data, path, history_is_plain=True)
+        except (YamlProblem, StateError):
+            pass  # read it all as YAML below, which names the line that is wrong
     try:
         data = load_yaml(text, strict=True)
     except YamlProblem as exc:
         raise failure(path, exc.message, exc.line) from None
     return from_document(data, path)
+
+
+def _quick_parts(text: str) -> tuple[str, list[Any]] | None:
+    """The text before the history, and the history read as JSON lines, when the file has the
+    shape cimsig writes; None otherwise (a hand-edited file), to be read as YAML."""
+    at = text.rfind(_HISTORY_KEY)
+    if at < 0:
+        return None
+    lines = text[at + len(_HISTORY_KEY) :].split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    if not all(line.startswith("- {") for line in lines):
+        return None
+    listed = "[" + ", ".join(line[2:] for line in lines) + "]"
+    try:  # one call for the whole list: a call per line costs twice as much
+        history = json.loads(listed)
+        # A key given twice is refused, as everywhere in the file. Written as cimsig writes
+        # them, the lines are exactly what dumping the list gives (one call, no hook per
+        # object); only lines written some other way are read again, key by key.
+        if _json_text(history) != listed:
+            history = json.loads(listed, object_pairs_hook=_unique_keys)
+    except (ValueError, TypeError):
+        return None
+    return text[: at + 1], history
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise ValueError("a key given twice")
+    return result
 
 
 def _line_of(data: Any, key: str | None = None) -> int | None:
@@ -89,8 +154,9 @@ def _line_of(data: Any, key: str | None = None) -> int | None:
     return data.line if key is None else int(line_of(key))
 
 
-def from_document(data: Any, path: Path) -> State:
-    """The state from a progress file's data (as YAML reads it, or from the cache), checked."""
+def from_document(data: Any, path: Path, *, history_is_plain: bool = False) -> State:
+    """The state from a progress file's data (as YAML reads it, or from the cache), checked.
+    `history_is_plain`: the history is plain dicts and lists already (read as JSON)."""
 
     def fail(message: str, line: int | None = None) -> StateError:
         return failure(path, message, line)
@@ -150,7 +216,7 @@ def from_document(data: Any, path: Path) -> State:
             line = _line_of(entry, key) if isinstance(entry, dict) else None
             raise fail(f"a change in the history {message}", line or _line_of(data, "history"))
     extra = {k: v for k, v in data.items() if k not in _ROOT_KEYS}
-    state.history = _plain(history)
+    state.history = history if history_is_plain else _plain(history)
     state.extra = _plain(extra)
     return state
 

@@ -46,7 +46,7 @@ def init(
         raise UsageError(f"--track must be 'new' or 'continuing', not '{track}'.")
     if lea is not None and not lea.strip():
         raise UsageError("--lea needs the district's name.")
-    ws = workspace(guide, state, None)
+    ws = workspace(guide, state, None, changing=True)
     existed = ws.state_file.exists()
 
     def set_profile(now_ws: Workspace) -> dict[str, Change | None]:
@@ -89,7 +89,7 @@ def plan(
     state: StateOption = None,
 ) -> None:
     """Set your district's own target date for an activity (the guide's date stays on record)."""
-    ws = workspace(guide, state, as_of)
+    ws = workspace(guide, state, as_of, changing=True)
     activity = ws.resolve(activity_id)
     if clear == (due is not None) or (clear and start is not None):
         raise UsageError("Give either --due DATE (and perhaps --start DATE), or --clear.")
@@ -146,7 +146,7 @@ def assign(
     """Name the person who owns an activity (`--clear` to remove)."""
     if clear == (name is not None) or (name is not None and not name.strip()):
         raise UsageError('Give a NAME, or --clear: cimsig assign step1-case-study "Ana Ruiz".')
-    ws = workspace(guide, state, None)
+    ws = workspace(guide, state, None, changing=True)
     owner = name.strip() if name is not None else None
 
     def set_owner(now_ws: Workspace) -> dict[str, Change | None]:
@@ -174,7 +174,7 @@ def note_(
     """Add a dated note to an activity (`cimsig show ID` lists them)."""
     if not text.strip():
         raise UsageError("The note is empty.")
-    ws = workspace(guide, state, None)
+    ws = workspace(guide, state, None, changing=True)
     activity = ws.resolve(activity_id)
     ws, changes = edit(
         ws,
@@ -205,7 +205,7 @@ def add(
     state: StateOption = None,
 ) -> None:
     """Add an activity of your district's own (a board meeting, a SELPA review ...)."""
-    ws = workspace(guide, state, as_of)
+    ws = workspace(guide, state, as_of, changing=True)
     step_ids = [s.id for s in ws.guide.steps]
     if step not in step_ids:
         raise UsageError(f"There is no step '{step}'. Steps: {', '.join(step_ids)}.")
@@ -240,7 +240,7 @@ def remove(
     state: StateOption = None,
 ) -> None:
     """Remove an activity your district added (the guide's own cannot be removed)."""
-    ws = workspace(guide, state, None)
+    ws = workspace(guide, state, None, changing=True)
     activity = ws.resolve(activity_id)
     if activity.origin != "district":
         raise UsageError(

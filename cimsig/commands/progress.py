@@ -46,7 +46,7 @@ def done(
     state: StateOption = None,
 ) -> None:  # fmt: skip
     """Mark activities as done; on a done activity, --on or --note corrects its record."""
-    ws = workspace(guide, state, as_of)
+    ws = workspace(guide, state, as_of, changing=True)
     done_on = user_date(on, "--on", ws.guide.time_zone, ws.as_of) if on is not None else None
     check_done_date(ws, done_on)
     ws.resolve_all(activity_ids, note_option="--note")  # refused before the file is locked
@@ -113,7 +113,7 @@ def undo(
     state: StateOption = None,
 ) -> None:  # fmt: skip
     """Reopen activities, or (with no id) undo the most recent change of any kind."""
-    ws = workspace(guide, state, as_of)
+    ws = workspace(guide, state, as_of, changing=True)
     if activity_ids:
         ids = activity_ids
         ws.resolve_all(ids)

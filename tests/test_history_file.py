@@ -1,0 +1,114 @@
+"""The history in the progress file: one change per line, JSON that is also YAML.
+
+What a user would notice: any text they type survives the round trip exactly, the file stays one
+YAML document any YAML tool reads the same, a hand-edited history is still read (and a broken
+one named by its line), and a long history does not make every change slow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cimsig import state_format
+from cimsig.errors import StateError
+from cimsig.records import Plan
+from cimsig.state import State
+from tests.test_faults import cimsig
+
+NOW = dt.datetime(2024, 3, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=-8)))
+PATH = Path("progress.yaml")
+
+
+def _with_note(text: str) -> State:
+    state = State(guide="cim-sigdis-2024")
+    state.mark_done("prep-assurance", dt.date(2024, 3, 1), NOW)
+    state.add_note("prep-assurance", text, NOW)
+    state.set_plan("prep-assurance", Plan(dt.date(2024, 6, 1)), NOW)
+    return state
+
+
+# Every character a person could paste, line and paragraph separators, NEL, DEL, C1 controls,
+# a BOM and characters outside the BMP included (not lone surrogates: no text holds those).
+# (A note is never blank: `cimsig note` refuses one.)
+typed = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40).filter(
+    str.strip
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(typed)
+def test_any_note_reads_back_exactly_and_any_yaml_tool_reads_the_same(text: str) -> None:
+    state = _with_note(text)
+    written = state_format.to_text(state)
+    again = state_format.parse_state(written, PATH)
+    assert again.notes["prep-assurance"][0].text == text
+    assert again.history == state.history
+    assert yaml.safe_load(written)["history"] == state.history  # still one YAML document
+    # one change per line, as the quick reader expects: nothing fell back to slow YAML
+    assert state_format._quick_parts(written) is not None
+
+
+def test_each_change_is_one_line_after_the_rest_of_the_file() -> None:
+    written = state_format.to_text(_with_note("Called the \u2028 SELPA [b] \\ \x85 done"))
+    tail = written.split("\nhistory:\n", 1)[1].splitlines()
+    assert len(tail) == 3 and all(line.startswith("- {") for line in tail)
+
+
+def test_a_hand_edited_history_is_still_read(tmp_path: Path) -> None:
+    written = state_format.to_text(_with_note("first"))
+    head, lines = written.split("\nhistory:\n", 1)
+    # a comment and an entry in block style, as a person might write them
+    edited = (
+        head
+        + "\nhistory:\n# checked by hand, March 2024\n"
+        + lines
+        + "- seq: 4\n  at: '2024-03-02T09:00:00-08:00'\n  action: assign\n  id: prep-assurance\n"
+        + "  changes:\n  - {field: owners, before: null, after: Maria}\n"
+    )
+    state = state_format.parse_state(edited, PATH)
+    assert [e["seq"] for e in state.history] == [1, 2, 3, 4]
+    assert state.history[-1]["changes"][0]["after"] == "Maria"
+
+
+def test_a_key_given_twice_in_a_change_is_refused_with_its_line() -> None:
+    written = state_format.to_text(_with_note("first"))
+    broken = written.replace('{"seq": 2, ', '{"seq": 2, "seq": 7, ', 1)
+    line = next(n for n, text in enumerate(broken.splitlines(), 1) if '"seq": 7' in text)
+    with pytest.raises(StateError) as caught:
+        state_format.parse_state(broken, PATH)
+    assert f"line {line}" in str(caught.value) and "given twice" in str(caught.value)
+
+
+def test_a_bad_change_on_a_json_line_names_its_line() -> None:
+    written = state_format.to_text(_with_note("first"))
+    broken = written.replace('{"seq": 3, ', '{"seq": "three", ', 1)
+    line = next(n for n, text in enumerate(broken.splitlines(), 1) if '"three"' in text)
+    with pytest.raises(StateError) as caught:
+        state_format.parse_state(broken, PATH)
+    assert f"line {line}" in str(caught.value)
+
+
+def test_a_file_written_before_one_line_changes_is_read_and_rewritten(
+    state_path: Path,
+) -> None:
+    old_style = (
+        "version: 2\nguide: cim-sigdis-2024\ndone:\n  prep-assurance:\n    date: '2024-03-01'\n"
+        "    recorded: '2024-03-01T09:00:00-08:00'\n    note: null\n"
+        "history:\n- seq: 1\n  at: '2024-03-01T09:00:00-08:00'\n  action: done\n"
+        "  id: prep-assurance\n  changes:\n  - field: done\n    before: null\n"
+        "    after: {date: '2024-03-01', recorded: '2024-03-01T09:00:00-08:00', note: null}\n"
+    )
+    state_path.parent.mkdir(parents=True, exist_ok=True)
+    state_path.write_text(old_style)
+    result = cimsig(state_path, "done", "prep-mou-meeting", "--as-of", "2024-03-05")
+    assert result.returncode == 0, result.stderr
+    text = state_path.read_text()
+    history = text.split("\nhistory:\n", 1)[1].splitlines()
+    assert [line[:12] for line in history] == ['- {"seq": 1,', '- {"seq": 2,']
+    assert set(yaml.safe_load(text)["done"]) == {"prep-assurance", "prep-mou-meeting"}
