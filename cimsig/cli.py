@@ -25,6 +25,7 @@ COMMAND_MODULES = {
     "next": "progress",
     "done": "progress",
     "undo": "progress",
+    "history": "history",
     "init": "district_plan",
     "plan": "district_plan",
     "assign": "district_plan",

@@ -31,6 +31,10 @@ def stamp(now: dt.datetime) -> str:
     return now.isoformat(timespec="seconds")
 
 
+# Entries that record something other than a change of the plan: `undo` passes over them.
+NOT_UNDONE = ("revert", "archive")
+
+
 class State:
     """A district's progress on one guide."""
 
@@ -161,21 +165,61 @@ class State:
         profile = self._keep_extra(self.profile, profile)
         return self._change("init", "", {"profile": profile}, now)
 
-    def revert_last(self, now: dt.datetime) -> list[Change]:
-        """Revert the most recent change not already reverted (all of it, when one command
-        changed several activities); an empty list when there is none."""
+    def undo_group(self) -> list[dict[str, Any]]:
+        """The history entries `undo` takes back next: the most recent change not already
+        undone (every entry of it, when one command changed several activities)."""
         reverted = {e.get("reverts") for e in self.history if e.get("action") == "revert"}
         open_entries = [
-            e for e in self.history if e.get("action") != "revert" and e.get("seq") not in reverted
+            e
+            for e in self.history
+            if e.get("action") not in NOT_UNDONE and e.get("seq") not in reverted
         ]
         if not open_entries:
             return []
         last = open_entries[-1]
-        group = [last]
-        if last.get("batch") is not None:
-            group = [e for e in open_entries if e.get("batch") == last.get("batch")]
+        if last.get("batch") is None:
+            return [last]
+        return [e for e in open_entries if e.get("batch") == last.get("batch")]
+
+    def revert_last(self, now: dt.datetime) -> list[Change]:
+        """Revert the most recent change not already reverted (all of it, when one command
+        changed several activities); an empty list when there is none."""
+        group = self.undo_group()
+        if not group:
+            return []
         with self.batch():
             return [self._revert(entry, now) for entry in reversed(group)]
+
+    def archive_before(self, day: dt.date, now: dt.datetime, where: str) -> list[dict[str, Any]]:
+        """Take the changes recorded before `day` out of the history (to be kept in the side
+        file `where`), and record that they were. What is done and planned stays as it is; a
+        change made by one command stays whole. Returns the entries taken out, oldest first."""
+        first = day.isoformat()
+        kept_batches = {e.get("batch") for e in self.history if str(e.get("at", ""))[:10] >= first}
+        moved = [
+            e
+            for e in self.history
+            if str(e.get("at", ""))[:10] < first
+            and (e.get("batch") is None or e.get("batch") not in kept_batches)
+        ]
+        if not moved:
+            return []
+        moved_ids = {id(e) for e in moved}
+        seq = self._next_seq()
+        self.history = [e for e in self.history if id(e) not in moved_ids]
+        self.history.append(
+            {
+                "seq": seq,
+                "at": stamp(now),
+                "action": "archive",
+                "id": "",
+                "changes": [],
+                "archived": {"before": first, "count": len(moved), "file": where},
+            }
+        )
+        self._last_seq = seq
+        self.revision += 1
+        return moved
 
     def _revert(self, entry: dict[str, Any], now: dt.datetime) -> Change:
         activity_id = str(entry["id"])

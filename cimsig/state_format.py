@@ -251,3 +251,42 @@ def _migrate_history(history: list[Any], version: int) -> list[Any]:
 
 
 _plain = codec.plain
+
+
+# -- the side file old history is archived to (`cimsig history --archive`) ----------------------
+
+ARCHIVE_HEADER = (
+    "# cimsig history archive: changes moved out of a progress file by `cimsig history\n"
+    "# --archive`. What is done and planned is still in the progress file; this file keeps the\n"
+    "# record of the changes. Keep it with your compliance records.\n"
+)
+
+
+def archive_text(entries: list[Any], guide: str | None, district: str | None, source: str) -> str:
+    """The text of an archive file holding `entries` (oldest first)."""
+    document = {"archive_of": source, "guide": guide, "district": district, "history": entries}
+    return ARCHIVE_HEADER + dump(document)[len(HEADER) :]
+
+
+def read_archive(text: str, path: Path) -> list[Any]:
+    """The entries an archive file holds, or StateError when it is not one."""
+    from cimsig.yamlio import YamlProblem, load_yaml
+
+    def fail(message: str, line: int | None = None) -> StateError:
+        where = f"{path}, line {line}" if line else str(path)
+        return StateError(
+            f"The history archive {where} cannot be used: {message}. cimsig has not changed it; "
+            "move it aside (or choose another date) and try again."
+        )
+
+    quick = _quick_parts(text)
+    try:
+        data = load_yaml(quick[0] if quick else text, strict=True)
+    except YamlProblem as exc:
+        raise fail(exc.message, exc.line) from None
+    if not isinstance(data, dict) or "archive_of" not in data:
+        raise fail("it is not a cimsig history archive")
+    history = quick[1] if quick else data.get("history") or []
+    if not isinstance(history, list) or any(_entry_problem(e) for e in history):
+        raise fail("its history is damaged")
+    return history if quick else _plain(history)

@@ -6,7 +6,7 @@ Views take plain data (activities with their status, names, dates), not the work
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cimsig import schedule
@@ -484,3 +484,45 @@ def render_findings(findings: Sequence[Any]) -> None:
         out.print(f"[yellow]{warnings} warning(s); cimsig works, but have a look.[/]")
     else:
         out.print("[green]All is well.[/]")
+
+
+# -- history ------------------------------------------------------------------------------------
+
+
+def render_history(
+    rows: Sequence[tuple[dict[str, Any], bool, Any]], describe: Callable[[dict[str, Any]], str]
+) -> None:
+    """Changes, newest first: number, when (as recorded, local time), what, and the ones
+    `undo` takes back next."""
+    out = console()
+    table = _table("No.", "When", "Change")
+    table.columns[0].no_wrap = True
+    table.columns[0].justify = "right"
+    table.columns[1].no_wrap = True
+    table.columns[2].ratio = 1
+    table.expand = True
+    for entry, undo_next, undone_by in rows:
+        what = describe(entry)
+        if entry.get("id"):
+            what = f"{entry['id']}: {what}"
+        cell = escape_markup(what)
+        if undone_by is not None:
+            cell += f"\n[dim]undone by change {escape_markup(str(undone_by))}[/]"
+        if undo_next:
+            cell += "\n[dim]`cimsig undo` takes this back next[/]"
+        table.add_row(
+            str(entry.get("seq", "?")),
+            escape_markup(_recorded(str(entry.get("at", "")))),
+            cell,
+            style="bold" if undo_next else "",
+        )
+    out.print(table)
+
+
+def _recorded(at: str) -> str:
+    """A recording time as it was written (the recorder's own clock): `Mar 1, 2024 09:30`."""
+    try:
+        moment = dt.datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    return f"{fmt_date(moment.date(), weekday=False)} {moment:%H:%M}"

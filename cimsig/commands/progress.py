@@ -143,7 +143,7 @@ def undo(
         if json_out:
             jsonout.print_json([])
         else:
-            say("There is nothing to undo: every recorded change has been undone already.")
+            say(_nothing_to_undo(ws))
         return
     if json_out and not undone[0].activity_id:  # the district profile, not an activity
         jsonout.print_json([{"id": None, "changed": True, "profile": profile_json(ws)}])
@@ -155,6 +155,20 @@ def undo(
         return f"Undid change {reverted.get('seq')} ({label}). {_now_state(ws, i)}"
 
     report(ws, {c.activity_id: c for c in undone}, json_out, undid)
+
+
+def _nothing_to_undo(ws: Workspace) -> str:
+    history = ws.state.history
+    if not history:
+        return "There is nothing to undo: no change has been recorded yet."
+    archived = [e for e in history if e.get("action") == "archive"]
+    if archived:
+        return (
+            "There is nothing to undo: the changes left in the history have been undone, and "
+            "older ones were moved to a side file (`cimsig history --archive`), which undo "
+            "does not reach."
+        )
+    return "There is nothing to undo: every recorded change has been undone already."
 
 
 def _now_state(ws: Workspace, activity_id: str) -> str:

@@ -1,0 +1,218 @@
+"""The history command: every change, newest first; and moving old changes to a side file."""
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cimsig import environment, jsonout, views
+from cimsig.app import GuideOption, JsonOption, StateOption, say, user_date, workspace
+from cimsig.errors import StateError, UsageError
+from cimsig.formatting import fmt_date
+from cimsig.workspace import Workspace
+
+commands = typer.Typer()
+
+SHOWN = 20
+
+
+@commands.command("history", rich_help_panel="Every week")
+def history(
+    limit: Annotated[
+        int,
+        typer.Option("--limit", metavar="N", min=1, show_default=False,
+                     help=f"Show the N most recent changes (default {SHOWN})."),
+    ] = SHOWN,
+    all_: Annotated[bool, typer.Option("--all", help="Show every change.")] = False,
+    archive: Annotated[
+        str | None,
+        typer.Option("--archive", metavar="DATE", show_default=False,
+                     help="Move the changes recorded before DATE to a side file next to the "
+                     "progress file (what is done and planned stays)."),
+    ] = None,
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:  # fmt: skip
+    """Every change to the progress file, newest first, marking what `undo` takes back next."""
+    if archive is not None:
+        _archive(archive, json_out, guide, state)
+        return
+    ws = workspace(guide, state, None)
+    full = ws.state  # a look-back keeps the whole history: it is a record of changes
+    entries = list(reversed(full.history))
+    shown = entries if all_ else entries[:limit]
+    next_undo = {id(e) for e in full.undo_group()}
+    undone_by = {e.get("reverts"): e.get("seq") for e in entries if e.get("action") == "revert"}
+    if json_out:
+        jsonout.print_json(
+            [_entry_json(e, id(e) in next_undo, undone_by.get(e.get("seq"))) for e in shown]
+        )
+        return
+    if not entries:
+        say("No change has been recorded yet.")
+        return
+    rows = [(e, id(e) in next_undo, undone_by.get(e.get("seq"))) for e in shown]
+    views.render_history(rows, describe)
+    hidden = len(entries) - len(shown)
+    if hidden:
+        say(
+            f"{hidden} older {'change is' if hidden == 1 else 'changes are'} not shown: "
+            "add --all to see them."
+        )
+
+
+def _entry_json(entry: dict[str, Any], undo_next: bool, undone_by: Any) -> dict[str, Any]:
+    return {
+        "seq": entry.get("seq"),
+        "at": entry.get("at"),
+        "action": entry.get("action"),
+        "id": entry.get("id") or None,
+        "summary": describe(entry),
+        "changes": entry.get("changes", []),
+        "batch": entry.get("batch"),
+        "reverts": entry.get("reverts"),
+        "undo_next": undo_next,
+        "undone_by": undone_by,
+    }
+
+
+ACTION_WORDS = {
+    "done": "marked done",
+    "correct": "corrected the done record",
+    "undo": "reopened",
+    "plan": "set the district's own dates",
+    "assign": "set the owner",
+    "note": "added a note",
+    "add": "added an own activity",
+    "remove": "removed an own activity",
+    "init": "set the district profile",
+    "revert": "undid change",
+    "archive": "moved older changes to a side file",
+}
+
+
+def describe(entry: dict[str, Any]) -> str:
+    """A change in plain words, for a person reading the history."""
+    action = str(entry.get("action", "?"))
+    words = ACTION_WORDS.get(action, action)
+    changes = entry.get("changes") or []
+    first = changes[0] if changes and isinstance(changes[0], dict) else {}
+    after = first.get("after")
+    if action == "done" and isinstance(after, dict) and after.get("date"):
+        return f"{words} (done on {_day(after['date'])})"
+    if action == "assign":
+        return f"owner: {after}" if after else "removed the owner"
+    if action == "note" and isinstance(first.get("added"), dict):
+        return f"{words}: {_short(str(first['added'].get('text', '')))}"
+    if action == "plan" and isinstance(after, dict):
+        dates = [f"{k} {_day(after[k])}" for k in ("start", "due") if after.get(k)]
+        return f"{words}: {', '.join(dates)}" if dates else "cleared the district's own dates"
+    if action == "add" and isinstance(after, dict):
+        return f"{words}: {_short(str(after.get('title', '')))}"
+    if action == "revert":
+        return f"{words} {entry.get('reverts')}"
+    if action == "archive" and isinstance(entry.get("archived"), dict):
+        moved = entry["archived"]
+        return (
+            f"moved {moved.get('count')} changes recorded before "
+            f"{_day(moved.get('before'))} to {moved.get('file')}"
+        )
+    return words
+
+
+def _day(text: Any) -> str:
+    try:
+        return fmt_date(dt.date.fromisoformat(str(text)), weekday=False)
+    except ValueError:
+        return str(text)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def archive_path(progress: Path, before: dt.date) -> Path:
+    """Where the changes before `before` go: beside the progress file, named after it."""
+    return progress.with_name(f"{progress.stem}-history-before-{before.isoformat()}.yaml")
+
+
+def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | None) -> None:
+    from cimsig import state_format
+    from cimsig.app import edit
+    from cimsig.fileio import atomic_write_text
+    from cimsig.store import MAX_STATE_BYTES
+
+    ws = workspace(guide, state, None, changing=True)
+    before = user_date(day_text, "--archive", ws.guide.time_zone, ws.as_of)
+    target = archive_path(ws.state_file.target, before)
+    moved: list[dict[str, Any]] = []
+
+    def move(now_ws: Workspace) -> dict[str, Any]:
+        st = now_ws.state
+        taken = st.archive_before(before, environment.now(), target.name)
+        if not taken:
+            return {}
+        kept: list[Any] = []
+        if target.exists():  # archived before with the same date: keep both, each change once
+            from cimsig.fileio import read_regular_file
+
+            try:
+                text = read_regular_file(target, MAX_STATE_BYTES).decode("utf-8-sig")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise StateError(
+                    f"The history archive {target} cannot be read ({exc}); cimsig has not "
+                    "changed it or the progress file."
+                ) from None
+            kept = state_format.read_archive(text, target)
+        seen = {(e.get("seq"), e.get("at")) for e in kept}
+        entries = kept + [e for e in taken if (e.get("seq"), e.get("at")) not in seen]
+        lea = st.profile.lea if st.profile is not None else None
+        try:
+            # The archive is written first: if the progress file then cannot be, the changes
+            # are in both files, never in neither.
+            atomic_write_text(
+                target,
+                state_format.archive_text(entries, st.guide, lea, ws.state_file.target.name),
+                mode=_mode_of(ws.state_file.target),
+            )
+        except OSError as exc:
+            raise StateError(
+                f"The history archive {target} could not be written ({exc.strerror or exc}); "
+                "cimsig has not changed the progress file."
+            ) from None
+        moved.extend(taken)
+        return {}
+
+    if not ws.state_file.exists():
+        raise UsageError(f"There is no progress file at {ws.state_file.path} to archive from.")
+    ws, _ = edit(ws, move)
+    left = len(ws.state.history) - 1  # not counting the entry that records the archiving
+    if json_out:
+        jsonout.print_json(
+            {"archived": len(moved), "before": before.isoformat(),
+             "file": str(target) if moved else None, "left": left}
+        )  # fmt: skip
+        return
+    if not moved:
+        say(f"Nothing to archive: no change was recorded before {fmt_date(before)}.")
+        return
+    later = f", and the {left} later {'change' if left == 1 else 'changes'}" if left else ""
+    say(
+        f"Moved {_changes(len(moved))} recorded before {fmt_date(before)} to {target}. "
+        f"The progress file keeps everything that is done and planned{later}. "
+        "`cimsig undo` cannot take back an archived change."
+    )
+
+
+def _changes(count: int) -> str:
+    return f"{count} change" if count == 1 else f"{count:,} changes"
+
+
+def _mode_of(path: Path) -> int | None:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return None
