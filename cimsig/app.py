@@ -10,7 +10,7 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -21,6 +21,9 @@ from cimsig.records import Change
 from cimsig.schedule import ActivityStatus
 from cimsig.store import StateFile
 from cimsig.workspace import Workspace, check_belongs
+
+if TYPE_CHECKING:
+    from cimsig.guide import Guide
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 `status --check` found overdue work; 2 bad command-line input "
@@ -132,6 +135,85 @@ def state_path(state: Path | None) -> Path:
     return state if state is not None else environment.default_state_path()
 
 
+# -- which district, which guide, which progress file ------------------------------------------
+
+DISTRICT_META = "cimsig.district"  # where the --district option leaves its value (ctx.meta)
+
+
+def selected_district() -> str | None:
+    """The district named with --district or CIMSIG_DISTRICT, if any."""
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    value = ctx.meta.get(DISTRICT_META) if ctx is not None else None
+    return value or None
+
+
+class Location:
+    """The guide and the progress file a command works on, and how they were chosen.
+
+    (A plain class: made once per run, it is not worth a dataclass's cost at start-up.)
+    """
+
+    __slots__ = ("district", "guide", "source", "state")
+
+    def __init__(
+        self, guide: "Guide", state: Path, source: str, district: str | None = None
+    ) -> None:
+        self.guide = guide
+        self.state = state
+        self.source = source  # "default", "--state", "CIMSIG_STATE" or "district"
+        self.district = district
+
+    @property
+    def named(self) -> bool:
+        return self.source != "default"
+
+
+def locate(guide: Path | None, state: Path | None, *, changing: bool = False) -> Location:
+    """The guide and progress file of this run: a district's (--district), a named file
+    (--state), or the default file for the guide. With districts added and none chosen, a
+    change must say which district; a look may use the default file when there is one."""
+    from cimsig import loading
+
+    cache = environment.cache_dir()
+    root = environment.districts_dir()
+    typed = selected_district()
+    if typed:
+        from cimsig import districts
+
+        if state is not None:
+            raise UsageError(
+                f"--district and {_state_source(state)} both name a progress file: use one."
+            )
+        name = districts.find(root, typed)
+        guide_id = loading.load_guide(guide, cache).id if guide is not None else None
+        cohort = districts.cohort_of(root, name, guide_id)
+        if guide is None:
+            kept = environment.guides_dir() / f"{districts.safe_id(cohort.guide_id)}.yaml"
+            guide = kept if kept.is_file() else None
+        return Location(loading.load_guide(guide, cache), cohort.path, "district", name)
+    loaded = loading.load_guide(guide, cache)
+    if state is not None:
+        return Location(loaded, state, _state_source(state))
+    path = environment.default_state_path(loaded.id, bundled=guide is None)
+    if (changing or not path.exists()) and root.is_dir():
+        from cimsig import districts
+
+        known = districts.names(root)
+        if known:
+            raise UsageError(
+                "Which district? Add --district NAME (or set CIMSIG_DISTRICT). Districts: "
+                f"{', '.join(known)}."
+            )
+    return Location(loaded, path, "default")
+
+
+def _state_source(state: Path) -> str:
+    env = os.environ.get("CIMSIG_STATE")
+    return "CIMSIG_STATE" if env and Path(env) == state else "--state"
+
+
 def workspace(
     guide: Path | None, state: Path | None, as_of: str | None, *, changing: bool = False
 ) -> Workspace:
@@ -143,14 +225,14 @@ def workspace(
     """
     from cimsig import loading
 
-    cache_dir = environment.cache_dir()
-    loaded = loading.load_guide(guide, cache_dir)
+    where = locate(guide, state, changing=changing)
+    loaded = where.guide
     as_of_date = user_date(as_of, "--as-of", loaded.time_zone)
-    state_file = StateFile(state_path(state), environment.lock_timeout())
-    progress = loading.load_state(state_file, cache_dir)
+    state_file = StateFile(where.state, environment.lock_timeout())
+    progress = loading.load_state(state_file, environment.cache_dir())
     check_belongs(progress, loaded, state_file.path)
     ws = Workspace(loaded, state_file, progress.as_it_stood(as_of_date), as_of_date)
-    ws.named_file = state is not None
+    ws.named_file, ws.district = where.named, where.district
     missing = not state_file.exists() and not state_file.path.is_symlink()
     if ws.named_file and missing and not changing:
         typer.echo(f"Note: {_no_file(state_file.path)}", err=True)
@@ -202,19 +284,22 @@ def report(
     json_out: bool,
     message: Callable[[str, Change | None], str],
 ) -> None:
+    label = ws.district_label
     if json_out:
         known = {a.id for a in ws.activities}
-        jsonout.print_json(
-            [
-                {**activity_rows(ws, [ws.status(i)])[0], "changed": c is not None}
-                if i in known
-                else {"id": i, "changed": c is not None, "removed": True}
-                for i, c in changes.items()
-            ]
-        )
+        rows = [
+            {**activity_rows(ws, [ws.status(i)])[0], "changed": c is not None}
+            if i in known
+            else {"id": i, "changed": c is not None, "removed": True}
+            for i, c in changes.items()
+        ]
+        if label is not None:
+            rows = [{**row, "district": label} for row in rows]
+        jsonout.print_json(rows)
         return
     for activity_id, change in changes.items():
-        say(message(activity_id, change))
+        text = message(activity_id, change)
+        say(f"{label}: {text}" if label is not None else text)
 
 
 def say(text: str, *, err: bool = False) -> None:

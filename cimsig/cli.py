@@ -32,6 +32,8 @@ COMMAND_MODULES = {
     "note": "district_plan",
     "add": "district_plan",
     "remove": "district_plan",
+    "district": "districts",
+    "overview": "districts",
     "export": "sharing",
     "timeline": "sharing",
     "list": "guide_info",
@@ -53,7 +55,37 @@ class LazyGroup(CimsigGroup):
         if module_name is None:
             return None
         commands = importlib.import_module(f"cimsig.commands.{module_name}").commands
-        return build_command(commands, cmd_name)
+        command = build_command(commands, cmd_name)
+        if cmd_name not in WITHOUT_DISTRICT:
+            command.params.append(district_option())
+        return command
+
+
+# Commands about districts as a whole: every other command takes --district.
+WITHOUT_DISTRICT = ("district", "overview")
+
+
+def district_option() -> "click.Parameter":
+    """`--district NAME` (or CIMSIG_DISTRICT), which every command takes: it picks the district
+    whose progress file the command uses. Its value is left in the context for `app.locate`,
+    so the commands' own signatures stay as they are."""
+    from typer import _click as click
+    from typer.core import TyperOption
+
+    from cimsig.app import DISTRICT_META
+
+    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+        ctx.meta[DISTRICT_META] = value
+
+    return TyperOption(
+        param_decls=["--district"],
+        type=str,
+        envvar="CIMSIG_DISTRICT",
+        metavar="NAME",
+        expose_value=False,
+        callback=remember,
+        help="The district to work on (see `cimsig district list`; or set CIMSIG_DISTRICT).",
+    )
 
 
 def build_command(commands: typer.Typer, name: str) -> "click.Command":

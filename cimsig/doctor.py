@@ -24,6 +24,8 @@ OK, NOTE, WARNING, PROBLEM = "ok", "note", "warning", "problem"
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One thing `cimsig doctor` found: how serious, about what, and what to do."""
+
     level: str
     topic: str
     message: str

@@ -38,8 +38,48 @@ def app_dir() -> Path:
     return Path(typer.get_app_dir("cimsig"))
 
 
-def default_state_path() -> Path:
-    return app_dir() / STATE_FILE_NAME
+def default_state_path(guide_id: str | None = None, bundled: bool = True) -> Path:
+    """The default progress file for a guide: `state.yaml` for the bundled guide (or whatever
+    guide it already holds), `state-<guide id>.yaml` for any other, so that a district in two
+    cohorts keeps one default file per guide."""
+    plain = app_dir() / STATE_FILE_NAME
+    if guide_id is None or bundled:
+        return plain
+    own = app_dir() / f"state-{safe_file_name(guide_id)}.yaml"
+    if own.exists():
+        return own
+    return plain if _guide_line(plain) in (guide_id, "") else own
+
+
+def safe_file_name(text: str) -> str:
+    """Text (a guide id) as part of a file name: words, dots and dashes; anything else is -."""
+    import re
+
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip(".-") or "guide"
+
+
+def _guide_line(path: Path) -> str | None:
+    """The guide id a progress file names in its first lines ("" when none); None when there is
+    no readable file."""
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return None
+    for line in head.splitlines():
+        if line.startswith("guide:"):
+            return line[len("guide:") :].strip().strip("'\"")
+    return ""
+
+
+def districts_dir() -> Path:
+    """Where `cimsig district add` keeps each district's progress files."""
+    return app_dir() / "districts"
+
+
+def guides_dir() -> Path:
+    """Where the districts' guide files are kept (a copy of each one not bundled)."""
+    return app_dir() / "guides"
 
 
 def cache_dir() -> Path:

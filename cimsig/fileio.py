@@ -106,3 +106,9 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     if len(data) > limit:
         raise FileTooLarge(f"{path} is larger than {limit} bytes")
     return data
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 text, without the byte-order mark Windows Notepad may put first (UnicodeDecodeError
+    when it is not UTF-8). The same as decoding "utf-8-sig", without importing that codec."""
+    return (raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw).decode("utf-8")

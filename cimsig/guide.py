@@ -55,6 +55,8 @@ _ACTIVITY_KEYS = {
 
 @dataclass(frozen=True, slots=True)
 class Step:
+    """A step of the guide (preparation, step 1 ... step 4)."""
+
     id: str
     name: str
     summary: str = ""
@@ -62,6 +64,8 @@ class Step:
 
 @dataclass(frozen=True, slots=True)
 class BudgetPeriod:
+    """The CCEIS budget period the guide names."""
+
     start: dt.date
     end: dt.date
     months: int | None = None
@@ -100,6 +104,8 @@ class Activity:
 
 @dataclass(frozen=True, slots=True)
 class Guide:
+    """A checked pacing guide: its steps and activities, in the guide's order."""
+
     id: str
     title: str
     steps: tuple[Step, ...]
@@ -165,7 +171,7 @@ def parse_guide(text: str, path: Path) -> Guide:
 
 def read_guide_text(path: Path) -> str:
     """The text of a guide file: a regular file of at most MAX_GUIDE_BYTES, in UTF-8."""
-    from cimsig.fileio import FileTooLarge, NotARegularFile, read_regular_file
+    from cimsig.fileio import FileTooLarge, NotARegularFile, decode_text, read_regular_file
 
     try:
         raw = read_regular_file(path, MAX_GUIDE_BYTES)
@@ -183,7 +189,7 @@ def read_guide_text(path: Path) -> str:
     if b"\x00" in raw:
         raise GuideError(f"The guide file {path} is not a text file (is it the right file?).")
     try:
-        return raw.decode("utf-8-sig")
+        return decode_text(raw)
     except UnicodeDecodeError as exc:
         raise GuideError(
             f"The guide file {path} is not UTF-8 text (byte {exc.start} cannot be read). "

@@ -17,6 +17,8 @@ TRACKS = ("new", "continuing")
 
 @dataclass(frozen=True, slots=True)
 class DoneRecord:
+    """An activity marked done: the day it was done, when that was recorded, a note."""
+
     # Every record's `extra`: the fields this cimsig does not know (added by hand, or by a newer
     # cimsig), kept as they are and written back, never dropped.
     on: dt.date
@@ -36,6 +38,8 @@ class Plan:
 
 @dataclass(frozen=True, slots=True)
 class Note:
+    """A dated note on an activity."""
+
     at: str
     text: str
     extra: dict[str, Any] = field(default_factory=dict, hash=False)  # see DoneRecord
@@ -55,6 +59,8 @@ class CustomActivity:
 
 @dataclass(frozen=True, slots=True)
 class Profile:
+    """Who the district is: its name and its track (new or continuing)."""
+
     lea: str | None = None
     track: str | None = None  # new | continuing
     extra: dict[str, Any] = field(default_factory=dict, hash=False)  # see DoneRecord
@@ -62,6 +68,8 @@ class Profile:
 
 @dataclass(frozen=True, slots=True)
 class FieldChange:
+    """One section's record of one activity, before and after a change."""
+
     section: Section
     before: Any
     after: Any

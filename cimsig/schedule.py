@@ -27,6 +27,8 @@ _MAX_YEARS = 100
 
 @dataclass(frozen=True, slots=True)
 class ActivityStatus:
+    """An activity's status as of a date, and when it was done."""
+
     activity: Activity
     status: str
     days_left: int | None  # negative when late, None when there is no due date
@@ -44,6 +46,8 @@ class ActivityStatus:
 
 @dataclass(frozen=True, slots=True)
 class StepProgress:
+    """How many of a step's counted activities are done."""
+
     step: Step
     done: int
     total: int

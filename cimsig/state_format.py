@@ -47,7 +47,8 @@ def to_document(state: State) -> dict[str, Any]:
 # json module in a fraction of the time YAML takes (50,000 changes: about 0.2 s, not 25 s).
 _HISTORY_KEY = "\nhistory:\n"
 # Characters JSON leaves as they are but YAML does not allow in a file, or reads as a line break.
-_NOT_YAML_PRINTABLE = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+# (A pattern, not compiled here: `re` compiles it on first use, so reading pays nothing for it.)
+_NOT_YAML_PRINTABLE = "[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]"
 
 
 def dump(document: dict[str, Any]) -> str:
@@ -77,7 +78,7 @@ def _json_text(value: Any) -> str:
     """`value` as one line of JSON that is also YAML (every character YAML may not hold raw
     is written as an escape)."""
     line = json.dumps(value, ensure_ascii=False, allow_nan=False)
-    return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+    return re.sub(_NOT_YAML_PRINTABLE, lambda m: f"\\u{ord(m.group()):04x}", line)
 
 
 def to_text(state: State) -> str:

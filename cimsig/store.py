@@ -15,7 +15,13 @@ from pathlib import Path
 
 from cimsig import state_format
 from cimsig.errors import StateError
-from cimsig.fileio import FileTooLarge, NotARegularFile, atomic_write_text, read_regular_file
+from cimsig.fileio import (
+    FileTooLarge,
+    NotARegularFile,
+    atomic_write_text,
+    decode_text,
+    read_regular_file,
+)
 from cimsig.state import State
 
 STATE_FILE_NAME = "state.yaml"
@@ -100,7 +106,7 @@ class StateFile:
                 f"The progress file {self.path} cannot be read: {exc.strerror or exc}."
             ) from None
         try:
-            return raw.decode("utf-8-sig")
+            return decode_text(raw)
         except UnicodeDecodeError:
             raise StateError(
                 f"The progress file {self.path} cannot be used: it is not UTF-8 text. "

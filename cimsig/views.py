@@ -526,3 +526,65 @@ def _recorded(at: str) -> str:
     except ValueError:
         return at
     return f"{fmt_date(moment.date(), weekday=False)} {moment:%H:%M}"
+
+
+# -- several districts --------------------------------------------------------------------------
+
+
+def render_districts(rows: Sequence[dict[str, Any]]) -> None:
+    out = console()
+    table = _table("District", "Track", "Guide", "Progress file")
+    table.columns[0].overflow = "fold"  # a short name or a path has no spaces to wrap at
+    table.columns[3].overflow = "fold"
+    for row in rows:
+        table.add_row(
+            _district_cell(row),
+            escape_markup(row["track"] or "not set"),
+            escape_markup(row["guide"]),
+            escape_markup(row["progress_file"]),
+        )
+    out.print(table)
+
+
+def _district_cell(row: dict[str, Any]) -> str:
+    """The district's name as written, and (dim) the short name `--district` takes."""
+    cell = escape_markup(str(row["district"]))
+    if row["name"] != row["district"]:
+        cell += f"\n[dim]--district {escape_markup(str(row['name']))}[/]"
+    return cell
+
+
+def render_overview(rows: Sequence[dict[str, Any]]) -> None:
+    """One line per district and guide: done, overdue, open now, the next deadline."""
+    out = console()
+    several_guides = len({r["guide"] for r in rows}) > 1
+    columns = ["District", "Done", "Overdue", "Open now", "Next deadline", "Last change"]
+    if several_guides:
+        columns.insert(1, "Guide")
+    table = _table(*columns)
+    table.expand = True
+    table.columns[0].ratio = 1
+    table.columns[0].overflow = "fold"
+    for row in rows:
+        due = row["next_due"]
+        next_cell = "none left"
+        if due:
+            next_cell = (
+                f"{fmt_date(dt.date.fromisoformat(due), weekday=False)}\n"
+                f"[dim]{escape_markup(fmt_days(row['next_days_left']))}[/]"
+            )
+        changed = row["last_change"]
+        cells = [
+            _district_cell(row),
+            f"{row['done']}/{row['total']}",
+            str(row["overdue"]),
+            str(row["open"]),
+            next_cell,
+            fmt_date(dt.date.fromisoformat(changed), weekday=False) if changed else "never",
+        ]
+        if several_guides:
+            cells.insert(1, escape_markup(str(row["guide"])))
+        table.add_row(*cells, style="red" if row["overdue"] else "")
+    for index in range(1, len(columns)):
+        table.columns[index].no_wrap = columns[index] != "Guide"
+    out.print(table)

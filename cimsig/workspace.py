@@ -59,12 +59,21 @@ class Workspace:
         self.as_of = as_of
         # Whether the progress file was named (--state, CIMSIG_STATE) rather than the default.
         self.named_file = False
+        # The district (its folder name) when chosen with --district, else None.
+        self.district: str | None = None
 
     def with_state(self, state: State) -> "Workspace":
         """The same workspace over another state (the one just written)."""
         other = Workspace(self.guide, self.state_file, state, self.as_of)
-        other.named_file = self.named_file
+        other.named_file, other.district = self.named_file, self.district
         return other
+
+    @property
+    def district_label(self) -> str | None:
+        """How messages name the district chosen with --district: its name as written."""
+        if self.district is None:
+            return None
+        return self.lea or self.district
 
     @property
     def track(self) -> str | None:

@@ -93,7 +93,7 @@ class YamlProblem(Exception):
 MAX_EXPANDED_NODES = 250_000
 # An anchor or an alias in block YAML: `&name` or `*name` after a space, a dash or a bracket.
 # Only a possible match is then checked exactly, by parsing (text like "R & D" never matches).
-_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s,\[\]{}]")
+_MAYBE_ALIAS = r"(?:^|[\s\[{,:-])[&*][^\s,\[\]{}]"  # compiled by `re` when first used
 
 
 def load_yaml(text: str, *, strict: bool = False) -> Any:
@@ -106,7 +106,7 @@ def load_yaml(text: str, *, strict: bool = False) -> Any:
     import yaml
 
     try:
-        if strict and _MAYBE_ALIAS.search(text):
+        if strict and re.search(_MAYBE_ALIAS, text):
             _refuse_aliases(text)
         loader = _loader()(text)
         try:

@@ -101,7 +101,11 @@ def test_dateutil_only_for_a_month_name_and_icalendar_only_for_ics(tmp_path: Pat
         (("export", "md", "--as-of", "2024-06-01"), ["sharing"]),
         (("assign", "assurance", "Ana"), ["district_plan"]),
         (("history", "--json"), ["history"]),
-        (("--help",), ["district_plan", "guide_info", "history", "progress", "sharing"]),
+        (("overview", "--json"), ["districts"]),
+        (
+            ("--help",),
+            ["district_plan", "districts", "guide_info", "history", "progress", "sharing"],
+        ),
     ],
 )
 def test_a_command_loads_only_its_own_module(

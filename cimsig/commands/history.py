@@ -157,10 +157,10 @@ def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | No
             return {}
         kept: list[Any] = []
         if target.exists():  # archived before with the same date: keep both, each change once
-            from cimsig.fileio import read_regular_file
+            from cimsig.fileio import decode_text, read_regular_file
 
             try:
-                text = read_regular_file(target, MAX_STATE_BYTES).decode("utf-8-sig")
+                text = decode_text(read_regular_file(target, MAX_STATE_BYTES))
             except (OSError, UnicodeDecodeError) as exc:
                 raise StateError(
                     f"The history archive {target} cannot be read ({exc}); cimsig has not "

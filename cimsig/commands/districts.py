@@ -1,0 +1,272 @@
+"""For those who follow several districts: district add, list, import, remove; overview."""
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cimsig import districts, environment, jsonout, schedule, views
+from cimsig.app import AsOfOption, GuideOption, JsonOption, say, user_date
+from cimsig.errors import EXIT_OVERDUE, GuideError, StateError, UsageError
+
+commands = typer.Typer()
+district = typer.Typer(
+    help="Add, list, import and remove the districts you follow (each with its own progress "
+    "file). Every other command takes --district NAME."
+)
+commands.add_typer(district, name="district", rich_help_panel="Several districts")
+
+TrackOption = Annotated[
+    str | None,
+    typer.Option("--track", metavar="new|continuing", show_default=False,
+                 help="newly identified (new) or continuing significant disproportionality."),
+]  # fmt: skip
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; go ahead.")]
+
+
+def _track(text: str | None) -> str | None:
+    if text is None:
+        return None
+    track = text.strip().lower()
+    if track not in ("new", "continuing"):
+        raise UsageError(f"--track must be new or continuing, not '{text}'.")
+    return track
+
+
+def _kept_guide(guide: Path | None) -> Any:
+    """The guide a district follows: the bundled one, or the file given, of which a copy is
+    kept in the guides folder so that `--district` finds it again by its id."""
+    from cimsig import loading
+    from cimsig.fileio import atomic_write_text
+    from cimsig.guide import read_guide_text
+
+    cache = environment.cache_dir()
+    loaded = loading.load_guide(guide, cache)
+    bundled = loading.load_guide(None, cache)
+    if guide is None or loaded.id == bundled.id:
+        return loaded
+    kept = environment.guides_dir() / f"{districts.safe_id(loaded.id)}.yaml"
+    text = read_guide_text(guide)
+    if kept.is_file():
+        if read_guide_text(kept) != text:
+            raise GuideError(
+                f"Another guide file with the id '{loaded.id}' is already kept at {kept}, and "
+                f"{guide} differs from it. If it is a corrected version, replace {kept} with it "
+                "by hand; if it is another guide, give it its own id."
+            )
+        return loaded
+    kept.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    atomic_write_text(kept, text)
+    return loaded
+
+
+@district.command("add")
+def add(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The district's name.")],
+    track: TrackOption = None,
+    guide: GuideOption = None,
+) -> None:  # fmt: skip
+    """Start following a district: its own progress file, with its name and track."""
+    from cimsig.records import Profile
+    from cimsig.store import StateFile
+
+    folder = districts.folder_name(name)
+    if not folder or not name.strip():
+        raise UsageError("A district needs a name with letters or digits, such as 'Alpha USD'.")
+    chosen = _track(track)
+    loaded = _kept_guide(guide)
+    path = environment.districts_dir() / folder / f"{districts.safe_id(loaded.id)}.yaml"
+    if path.exists():
+        raise UsageError(
+            f"District {folder} already follows the guide '{loaded.id}' ({path}). To change "
+            f"its name or track: cimsig init --district {folder} --lea NAME --track TRACK."
+        )
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with StateFile(path, environment.lock_timeout()).edit() as st:
+        st.guide = loaded.id
+        st.set_profile(Profile(lea=name.strip(), track=chosen), environment.now())
+    say(f"Added {name.strip()} ({_track_words(chosen)}) on {loaded.title}.")
+    say(f"Its progress file: {path}")
+    say(f'Work on it with --district {folder}, for example: cimsig status --district "{folder}"')
+
+
+def _track_words(track: str | None) -> str:
+    return {"new": "newly identified", "continuing": "continuing"}.get(track or "", "track not set")
+
+
+@district.command("list")
+def list_(json_out: JsonOption = False) -> None:
+    """The districts you follow: name, track, guide and progress file."""
+    rows = [_row(c) for c in districts.cohorts(environment.districts_dir())]
+    if json_out:
+        jsonout.print_json(rows)
+        return
+    if not rows:
+        say("No districts yet. Add one with: cimsig district add NAME --track new|continuing")
+        return
+    views.render_districts(rows)
+
+
+def _row(cohort: districts.Cohort) -> dict[str, Any]:
+    from cimsig import loading
+    from cimsig.store import StateFile
+
+    state = loading.load_state(StateFile(cohort.path), environment.cache_dir())
+    profile = state.profile
+    return {
+        "district": (profile.lea if profile and profile.lea else None) or cohort.district,
+        "name": cohort.district,
+        "track": profile.track if profile else None,
+        "guide": cohort.guide_id,
+        "progress_file": str(cohort.path),
+    }
+
+
+@district.command("import")
+def import_(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A progress file a district sent.")],
+    name: Annotated[
+        str | None,
+        typer.Option("--name", metavar="NAME", help="The district's name (default: the name "
+                     "in the file)."),
+    ] = None,
+    guide: GuideOption = None,
+) -> None:  # fmt: skip
+    """Follow a district from a progress file it sent (copied; the file itself is not changed)."""
+    from cimsig import loading
+    from cimsig.fileio import atomic_write_bytes
+    from cimsig.store import StateFile
+
+    source = StateFile(file)
+    if not source.exists():
+        raise StateError(f"There is no file {file} to import.")
+    state = source.read()  # refused (exit 3) when it is not a cimsig progress file
+    if state.guide is None:
+        raise StateError(f"{file} does not say which guide it follows; it cannot be imported.")
+    lea = name or (state.profile.lea if state.profile else None)
+    if not lea or not districts.folder_name(lea):
+        raise UsageError(f"{file} has no district name: add --name NAME.")
+    cache = environment.cache_dir()
+    bundled = loading.load_guide(None, cache)
+    kept = environment.guides_dir() / f"{districts.safe_id(state.guide)}.yaml"
+    if guide is not None:
+        loaded = _kept_guide(guide)
+        if loaded.id != state.guide:
+            raise StateError(
+                f"{file} follows the guide '{state.guide}', but {guide} is '{loaded.id}'."
+            )
+    elif state.guide != bundled.id and not kept.is_file():
+        raise StateError(
+            f"{file} follows the guide '{state.guide}', which cimsig does not have yet: add "
+            "--guide PATH with that guide file."
+        )
+    folder = districts.folder_name(lea)
+    target = environment.districts_dir() / folder / f"{districts.safe_id(state.guide)}.yaml"
+    if target.exists():
+        raise StateError(
+            f"The name {folder} is taken: that district already has progress on "
+            f"'{state.guide}' ({target}). Give this one another name with --name, or merge."
+        )
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    atomic_write_bytes(target, file.read_bytes(), mode=0o600)
+    say(f"Imported {lea} from {file} (copied; {file.name} is unchanged).")
+    say(f"Its progress file: {target}")
+
+
+@district.command("remove")
+def remove(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The district to stop following.")],
+    yes: YesOption = False,
+) -> None:  # fmt: skip
+    """Stop following a district. Its progress files are moved aside, not deleted."""
+    root = environment.districts_dir()
+    folder = districts.find(root, name)
+    files = [c.path for c in districts.cohorts(root) if c.district == folder]
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(
+                f"Removing {folder} needs a yes: run it in a terminal to be asked, or add --yes."
+            )
+        listing = ", ".join(str(p) for p in files)
+        if not typer.confirm(f"Stop following {folder} ({listing})? A copy is kept."):
+            say("Nothing was removed.")
+            return
+    stamp = environment.now().strftime("%Y%m%d-%H%M%S")
+    keep = root / districts.REMOVED / f"{folder}-{stamp}"
+    keep.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (root / folder).rename(keep)
+    say(f"Removed {folder}. Its progress files are kept in {keep}; move that folder back into "
+        f"{root} to follow it again.")  # fmt: skip
+
+
+# -- overview ----------------------------------------------------------------------------------
+
+
+@commands.command("overview", rich_help_panel="Several districts")
+def overview(
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit with code 1 when any district has overdue work.")
+    ] = False,
+    as_of: AsOfOption = None,
+    json_out: JsonOption = False,
+) -> None:  # fmt: skip
+    """Every district you follow, one row per district and guide, overdue work first."""
+    rows = overview_rows(as_of)
+    if json_out:
+        jsonout.print_json(rows)
+    elif not rows:
+        say("No districts yet. Add one with: cimsig district add NAME --track new|continuing")
+    else:
+        views.render_overview(rows)
+    if check and any(r["overdue"] for r in rows):
+        raise typer.Exit(EXIT_OVERDUE)
+
+
+def overview_rows(as_of_text: str | None) -> list[dict[str, Any]]:
+    """One row per district and cohort, counted as that district's own `status` counts."""
+    from cimsig import loading
+    from cimsig.store import StateFile
+    from cimsig.workspace import Workspace, check_belongs
+
+    cache = environment.cache_dir()
+    guides: dict[str, Any] = {}
+    rows = []
+    as_of_by_zone: dict[str, dt.date] = {}
+    for cohort in districts.cohorts(environment.districts_dir()):
+        if cohort.guide_id not in guides:
+            kept = environment.guides_dir() / f"{districts.safe_id(cohort.guide_id)}.yaml"
+            guides[cohort.guide_id] = loading.load_guide(kept if kept.is_file() else None, cache)
+        guide = guides[cohort.guide_id]
+        if guide.time_zone not in as_of_by_zone:
+            as_of_by_zone[guide.time_zone] = user_date(as_of_text, "--as-of", guide.time_zone)
+        as_of = as_of_by_zone[guide.time_zone]
+        state_file = StateFile(cohort.path)
+        state = loading.load_state(state_file, cache)
+        check_belongs(state, guide, cohort.path)
+        ws = Workspace(guide, state_file, state.as_it_stood(as_of), as_of)
+        items = ws.statuses
+        steps = schedule.progress_by_step(guide.steps, items)
+        following = schedule.first_due_after(items, as_of - dt.timedelta(days=1))
+        due = following.activity.due if following is not None else None
+        last = max((str(e.get("at", "")) for e in state.history), default="")
+        rows.append(
+            {
+                "district": ws.lea or cohort.district,
+                "name": cohort.district,
+                "track": ws.track,
+                "guide": cohort.guide_id,
+                "done": sum(p.done for p in steps),
+                "total": sum(p.total for p in steps),
+                "overdue": len(schedule.overdue(items)),
+                "open": sum(i.status == schedule.OPEN for i in items),
+                "next_due": due.isoformat() if due else None,
+                "next_days_left": (due - as_of).days if due else None,
+                "next_id": following.activity.id if following is not None else None,
+                "last_change": last[:10] or None,
+                "progress_file": str(cohort.path),
+            }
+        )
+    rows.sort(key=lambda r: (-int(str(r["overdue"])), str(r["district"]).lower(), str(r["guide"])))
+    return rows

@@ -1,0 +1,100 @@
+"""Several districts, each with a progress file per cohort (guide), in a districts folder.
+
+    <cimsig folder>/districts/<district>/<guide id>.yaml   one progress file per cohort
+    <cimsig folder>/guides/<guide id>.yaml                  a copy of each guide file not bundled
+
+A district's folder name is made from its name (`Alpha Unified` -> `alpha-unified`); its name as
+written is the `lea` in its progress file's profile, so each progress file stays complete in
+itself and can be handed to the district as it is. No list of districts is kept anywhere else:
+the folders are the list. Nothing here reads the clock or prints.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from cimsig.errors import UsageError
+
+REMOVED = ".removed"  # where `district remove` keeps the copy it names
+
+
+@dataclass(frozen=True, slots=True)
+class Cohort:
+    """One district's progress on one guide."""
+
+    district: str  # the folder name
+    guide_id: str
+    path: Path
+
+
+def folder_name(name: str) -> str:
+    """A district's folder name: its name in lower case, words joined by dashes, ASCII only."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:60].strip("-")
+
+
+def cohorts(root: Path) -> list[Cohort]:
+    """Every district's every cohort, by district folder then guide id."""
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in sorted(root.iterdir()):
+        if folder.name.startswith(".") or not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.yaml")):
+            if not path.name.startswith(".") and path.is_file():
+                found.append(Cohort(folder.name, path.stem, path))
+    return found
+
+
+def names(root: Path) -> list[str]:
+    return sorted({c.district for c in cohorts(root)})
+
+
+def find(root: Path, typed: str) -> str:
+    """The district folder a typed name means: the whole name or a unique part of it, in any
+    case. An unknown or ambiguous name is a UsageError listing the districts there are."""
+    known = names(root)
+    wanted = folder_name(typed)
+    if wanted in known:
+        return wanted
+    matches = [n for n in known if wanted and wanted in n]
+    if len(matches) == 1:
+        return matches[0]
+    listing = ", ".join(known) if known else "none yet (add one with `cimsig district add NAME`)"
+    if matches:
+        raise UsageError(
+            f"'{typed}' matches several districts: {', '.join(matches)}. Type more of the name."
+        )
+    raise UsageError(f"There is no district '{typed}'. Districts: {listing}.")
+
+
+def cohort_of(root: Path, district: str, guide_id: str | None) -> Cohort:
+    """The district's cohort on `guide_id`; without one, its only cohort (UsageError when it
+    has several, or none on that guide)."""
+    mine = [c for c in cohorts(root) if c.district == district]
+    if guide_id is not None:
+        for cohort in mine:
+            if cohort.guide_id == guide_id:
+                return cohort
+        raise UsageError(
+            f"District {district} has no progress on the guide '{guide_id}' (it has: "
+            f"{', '.join(c.guide_id for c in mine) or 'none'}). Start it with "
+            f"`cimsig district add {district} --guide PATH`."
+        )
+    if len(mine) == 1:
+        return mine[0]
+    raise UsageError(
+        f"District {district} follows {len(mine)} guides ({', '.join(c.guide_id for c in mine)})"
+        ": add --guide PATH to say which."
+    )
+
+
+def safe_id(guide_id: str) -> str:
+    """A guide id as a file name (guide ids are words and dashes; anything else is replaced)."""
+    from cimsig.environment import safe_file_name
+
+    return safe_file_name(guide_id)
