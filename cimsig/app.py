@@ -170,10 +170,13 @@ class Location:
         return self.source != "default"
 
 
-def locate(guide: Path | None, state: Path | None, *, changing: bool = False) -> Location:
+def locate(
+    guide: Path | None, state: Path | None, *, changing: bool = False, ask: bool = True
+) -> Location:
     """The guide and progress file of this run: a district's (--district), a named file
     (--state), or the default file for the guide. With districts added and none chosen, a
-    change must say which district; a look may use the default file when there is one."""
+    change must say which district; a look may use the default file when there is one (`ask`
+    False: never ask, for `where`)."""
     from cimsig import loading
 
     cache = environment.cache_dir()
@@ -190,14 +193,13 @@ def locate(guide: Path | None, state: Path | None, *, changing: bool = False) ->
         guide_id = loading.load_guide(guide, cache).id if guide is not None else None
         cohort = districts.cohort_of(root, name, guide_id)
         if guide is None:
-            kept = environment.guides_dir() / f"{districts.safe_id(cohort.guide_id)}.yaml"
-            guide = kept if kept.is_file() else None
+            guide = cohort_guide_path(cohort.guide_id)
         return Location(loading.load_guide(guide, cache), cohort.path, "district", name)
     loaded = loading.load_guide(guide, cache)
     if state is not None:
         return Location(loaded, state, _state_source(state))
     path = environment.default_state_path(loaded.id, bundled=guide is None)
-    if (changing or not path.exists()) and root.is_dir():
+    if ask and (changing or not path.exists()) and root.is_dir():
         from cimsig import districts
 
         known = districts.names(root)
@@ -207,6 +209,35 @@ def locate(guide: Path | None, state: Path | None, *, changing: bool = False) ->
                 f"{', '.join(known)}."
             )
     return Location(loaded, path, "default")
+
+
+def cohort_guide_path(guide_id: str) -> Path | None:
+    """The guide file of a district's cohort: the copy kept in the guides folder, or None for
+    the bundled guide."""
+    kept = environment.guides_dir() / f"{environment.safe_file_name(guide_id)}.yaml"
+    return kept if kept.is_file() else None
+
+
+def district_workspaces(as_of: str | None) -> "list[Workspace]":
+    """A workspace for every district's every cohort, as of a date (each in its guide's time
+    zone), for the views of all districts at once."""
+    from cimsig import districts, loading
+
+    cache = environment.cache_dir()
+    guides: dict[str, Guide] = {}
+    result = []
+    for cohort in districts.cohorts(environment.districts_dir()):
+        if cohort.guide_id not in guides:
+            guides[cohort.guide_id] = loading.load_guide(cohort_guide_path(cohort.guide_id), cache)
+        guide = guides[cohort.guide_id]
+        day = user_date(as_of, "--as-of", guide.time_zone)
+        state_file = StateFile(cohort.path)
+        state = loading.load_state(state_file, cache)
+        check_belongs(state, guide, cohort.path)
+        ws = Workspace(guide, state_file, state.as_it_stood(day), day)
+        ws.named_file, ws.district = True, cohort.district
+        result.append(ws)
+    return result
 
 
 def _state_source(state: Path) -> str:

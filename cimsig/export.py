@@ -87,8 +87,13 @@ def build_ics(
     todo: bool = False,
     lea: str | None = None,
     owners: dict[str, str] | None = None,
+    district_prefix: bool = True,
 ) -> tuple[bytes, int]:
-    """The calendar file, and how many ongoing activities (no date) were left out."""
+    """The calendar file, and how many ongoing activities (no date) were left out.
+
+    With the district's name (`lea`), event ids include it, so two districts' calendars
+    imported into one stay two sets of events (and a newer file of one district updates its
+    own); titles start with the name unless `district_prefix` is False."""
     from zoneinfo import ZoneInfo
 
     from icalendar import Alarm, Calendar, Event, Todo
@@ -102,6 +107,10 @@ def build_ics(
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", export_safe(f"{lea}: {guide.title}" if lea else guide.title))
     cal.add("x-wr-timezone", guide.time_zone)
+    from cimsig.districts import folder_name
+
+    uid_district = f"{folder_name(lea)}." if lea and folder_name(lea) else ""
+    prefix = f"{lea}: " if lea and district_prefix else ""
     left_out = 0
     for item in items:
         a = item.activity
@@ -112,12 +121,12 @@ def build_ics(
         if done and not include_done:
             continue
         step = guide.step(a.step).name
-        summary = f"{step}: {a.title}"
+        summary = f"{prefix}{step}: {a.title}"
         if done:
             summary = f"[done] {summary}"
         component = Todo() if todo else Event()
         # One UID per activity: importing the file again updates events instead of adding twins.
-        component.add("uid", f"{a.id}@{guide.id}.cimsig")
+        component.add("uid", f"{a.id}@{uid_district}{guide.id}.cimsig")
         component.add("dtstamp", stamp)
         component.add("summary", export_safe(summary))
         description = _describe(guide, a, item, (owners or {}).get(a.id))
@@ -153,9 +162,9 @@ def build_ics(
         cal.add_component(component)
         if spans and not todo and a.start is not None and a.start != a.due:
             window = Event()
-            window.add("uid", f"{a.id}-window@{guide.id}.cimsig")
+            window.add("uid", f"{a.id}-window@{uid_district}{guide.id}.cimsig")
             window.add("dtstamp", stamp)
-            window.add("summary", f"{step} (window): {a.title}")
+            window.add("summary", export_safe(f"{prefix}{step} (window): {a.title}"))
             window.add("description", _describe(guide, a, item, (owners or {}).get(a.id)))
             window.add("dtstart", a.start)
             window.add("dtend", a.due + dt.timedelta(days=1))
@@ -171,9 +180,9 @@ def build_ics(
 
 
 CSV_COLUMNS = [
-    "step_name", "id", "step", "title", "target", "start", "due", "time", "ongoing", "weekend",
-    "status", "days_left", "done_on", "days_late", "note", "details", "resources", "submit_to",
-    "required_for", "repeat", "series",
+    "district", "step_name", "id", "step", "title", "target", "start", "due", "time", "ongoing",
+    "weekend", "status", "days_left", "done_on", "days_late", "note", "details", "resources",
+    "submit_to", "required_for", "repeat", "series",
 ]  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from cimsig import districts, environment, jsonout, schedule, views
-from cimsig.app import AsOfOption, GuideOption, JsonOption, say, user_date
+from cimsig.app import AsOfOption, GuideOption, JsonOption, say
 from cimsig.errors import EXIT_OVERDUE, GuideError, StateError, UsageError
 
 commands = typer.Typer()
@@ -226,46 +226,33 @@ def overview(
 
 def overview_rows(as_of_text: str | None) -> list[dict[str, Any]]:
     """One row per district and cohort, counted as that district's own `status` counts."""
-    from cimsig import loading
-    from cimsig.store import StateFile
-    from cimsig.workspace import Workspace, check_belongs
+    from cimsig.app import district_workspaces
 
-    cache = environment.cache_dir()
-    guides: dict[str, Any] = {}
     rows = []
-    as_of_by_zone: dict[str, dt.date] = {}
-    for cohort in districts.cohorts(environment.districts_dir()):
-        if cohort.guide_id not in guides:
-            kept = environment.guides_dir() / f"{districts.safe_id(cohort.guide_id)}.yaml"
-            guides[cohort.guide_id] = loading.load_guide(kept if kept.is_file() else None, cache)
-        guide = guides[cohort.guide_id]
-        if guide.time_zone not in as_of_by_zone:
-            as_of_by_zone[guide.time_zone] = user_date(as_of_text, "--as-of", guide.time_zone)
-        as_of = as_of_by_zone[guide.time_zone]
-        state_file = StateFile(cohort.path)
-        state = loading.load_state(state_file, cache)
-        check_belongs(state, guide, cohort.path)
-        ws = Workspace(guide, state_file, state.as_it_stood(as_of), as_of)
+    for ws in district_workspaces(as_of_text):
         items = ws.statuses
-        steps = schedule.progress_by_step(guide.steps, items)
-        following = schedule.first_due_after(items, as_of - dt.timedelta(days=1))
+        steps = schedule.progress_by_step(ws.guide.steps, items)
+        following = schedule.first_due_after(items, ws.as_of - dt.timedelta(days=1))
         due = following.activity.due if following is not None else None
-        last = max((str(e.get("at", "")) for e in state.history), default="")
+        # (a look-back keeps the whole history: the last change is the last recorded)
+        day = ws.as_of.isoformat()
+        last = max((a for e in ws.state.history if (a := str(e.get("at", "")))[:10] <= day),
+                   default="")  # fmt: skip
         rows.append(
             {
-                "district": ws.lea or cohort.district,
-                "name": cohort.district,
+                "district": ws.district_label,
+                "name": ws.district,
                 "track": ws.track,
-                "guide": cohort.guide_id,
+                "guide": ws.guide.id,
                 "done": sum(p.done for p in steps),
                 "total": sum(p.total for p in steps),
                 "overdue": len(schedule.overdue(items)),
                 "open": sum(i.status == schedule.OPEN for i in items),
                 "next_due": due.isoformat() if due else None,
-                "next_days_left": (due - as_of).days if due else None,
+                "next_days_left": (due - ws.as_of).days if due else None,
                 "next_id": following.activity.id if following is not None else None,
                 "last_change": last[:10] or None,
-                "progress_file": str(cohort.path),
+                "progress_file": str(ws.state_file.path),
             }
         )
     rows.sort(key=lambda r: (-int(str(r["overdue"])), str(r["district"]).lower(), str(r["guide"])))

@@ -1,6 +1,5 @@
 """Commands about the guide itself: list, show, validate, where, doctor."""
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -14,12 +13,12 @@ from cimsig.app import (
     OwnerOption,
     StateOption,
     activity_rows,
+    locate,
     say,
-    state_path,
     user_date,
     workspace,
 )
-from cimsig.environment import cache_dir
+from cimsig.environment import cache_dir, districts_dir, guides_dir, safe_file_name
 from cimsig.errors import UsageError
 from cimsig.guide import bundled_guide_path, load_guide
 from cimsig.store import StateFile
@@ -96,32 +95,42 @@ def validate(
 def where(
     json_out: JsonOption = False, guide: GuideOption = None, state: StateOption = None
 ) -> None:
-    """Which guide file and which progress file are in use."""
-    guide_path = guide or bundled_guide_path()
-    state_file = StateFile(state_path(state))
+    """Which guide file and which progress file are in use (full paths)."""
+    found = locate(guide, state, ask=False)
+    guide_path = (guide or bundled_guide_path()).absolute()
+    if found.district is not None and guide is None:
+        kept = guides_dir() / f"{safe_file_name(found.guide.id)}.yaml"
+        guide_path = kept if kept.is_file() else bundled_guide_path()
+    state_file = StateFile(found.state.absolute())
     info = {
         "guide": str(guide_path),
         "guide_source": "--guide or CIMSIG_GUIDE" if guide else "bundled",
         "state": str(state_file.path),
         "state_exists": state_file.exists(),
-        "state_source": _state_source(state),
-        "cache": str(cache_dir()),
+        "state_source": found.source,
+        "district": found.district,
+        "districts": str(districts_dir().absolute()),
+        "cache": str(cache_dir().absolute()),
     }
+    if found.district is not None and guide is None:
+        info["guide_source"] = "the district's guide"
     if json_out:
         jsonout.print_json(info)
         return
-    say(f"Guide:    {info['guide']} ({info['guide_source']})")
-    exists = "" if info["state_exists"] else " (not created yet: `cimsig done` creates it)"
-    say(f"Progress: {info['state']} ({info['state_source']}){exists}")
-    say(f"Cache:    {info['cache']} (copies of the guide and of your progress; safe to delete)")
-
-
-def _state_source(state: Path | None) -> str:
-    if state is None:
-        return "default"
-    if os.environ.get("CIMSIG_STATE") and Path(os.environ["CIMSIG_STATE"]) == state:
-        return "CIMSIG_STATE"
-    return "--state"
+    say(f"Guide:     {info['guide']} ({info['guide_source']})")
+    exists = ""
+    if not info["state_exists"]:
+        exists = (
+            " (not created yet: `cimsig done` creates it)"
+            if found.source == "default"
+            else f' (not created yet: `cimsig init --state "{state_file.path}"` starts it)'
+        )
+        if found.source == "default" and districts_dir().is_dir():
+            exists = " (none: you follow districts, so add --district NAME)"
+    source = f"district {found.district}" if found.district else info["state_source"]
+    say(f"Progress:  {info['state']} ({source}){exists}")
+    say(f"Districts: {info['districts']} (`cimsig district list`)")
+    say(f"Cache:     {info['cache']} (copies of the guide and of your progress; safe to delete)")
 
 
 @commands.command("doctor", rich_help_panel="The guide")
@@ -136,10 +145,10 @@ def doctor(
     Exit code 0 unless a file cannot be used (3).
     """
     from cimsig import doctor as checks
-    from cimsig import loading
 
-    loaded = loading.load_guide(guide, cache_dir())
-    state_file = StateFile(state_path(state))
+    found = locate(guide, state)
+    loaded = found.guide
+    state_file = StateFile(found.state)
     findings = checks.examine(loaded, state_file, user_date(as_of, "--as-of", loaded.time_zone))
     if json_out:
         from dataclasses import asdict

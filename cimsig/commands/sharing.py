@@ -1,7 +1,8 @@
 """Sharing the plan: export (ics, csv, md, json, html) and timeline."""
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,6 +19,7 @@ from cimsig.app import (
     workspace,
 )
 from cimsig.errors import UsageError
+from cimsig.workspace import Workspace
 
 commands = typer.Typer()
 
@@ -35,6 +37,47 @@ OutputOption = Annotated[
         help="Write to this file (in one step: never half a file). Default: the screen.",
     ),
 ]  # fmt: skip
+
+
+AllDistrictsOption = Annotated[
+    bool,
+    typer.Option("--all-districts", help="One file for every district you follow, written to "
+                 "--folder (file names: DISTRICT-GUIDE.EXT)."),
+]  # fmt: skip
+FolderOption = Annotated[
+    Path | None,
+    typer.Option("--folder", file_okay=False, metavar="FOLDER", show_default=False,
+                 help="With --all-districts: where to write the files (default: here)."),
+]  # fmt: skip
+
+
+def _each_district(
+    extension: str,
+    build: "Callable[[Workspace], bytes]",
+    folder: Path | None,
+    output: Path | None,
+    as_of: str | None,
+) -> None:
+    """Write one export per district and cohort into `folder`."""
+    from cimsig import export
+    from cimsig.app import district_workspaces
+    from cimsig.environment import safe_file_name
+
+    if output is not None:
+        raise UsageError("--all-districts writes one file per district: use --folder, not -o.")
+    spaces = district_workspaces(as_of)
+    if not spaces:
+        raise UsageError("There are no districts yet: add one with `cimsig district add NAME`.")
+    folder = folder if folder is not None else Path(".")
+    folder.mkdir(parents=True, exist_ok=True)
+    for ws in spaces:
+        name = f"{ws.district}-{safe_file_name(ws.guide.id)}.{extension}"
+        export.write_output(build(ws), folder / name)
+    say(f"Wrote {len(spaces)} files to {folder.absolute()}: one per district.", err=True)
+
+
+def _csv_rows(ws: "Workspace") -> list[dict[str, Any]]:
+    return [{**row, "district": ws.lea} for row in activity_rows(ws, ws.statuses)]
 
 
 def _write(data: bytes, output: Path | None) -> None:
@@ -64,19 +107,32 @@ def export_ics(
     todo: Annotated[
         bool, typer.Option("--todo", help="Write tasks (VTODO) instead of events, for task apps.")
     ] = False,
+    no_prefix: Annotated[
+        bool, typer.Option("--no-district-prefix",
+                           help="Leave the district's name out of the event titles."),
+    ] = False,
+    all_districts: AllDistrictsOption = False,
+    folder: FolderOption = None,
     as_of: AsOfOption = None,
     guide: GuideOption = None,
     state: StateOption = None,
-) -> None:
+) -> None:  # fmt: skip
     """A calendar file for Outlook, Google Calendar or Apple Calendar: one event per deadline."""
     from cimsig import export
 
     remind_days = export.parse_remind(remind) if remind is not None else None
-    ws = workspace(guide, state, as_of)
-    data, left_out = export.build_ics(
-        ws.guide, ws.statuses, now=environment.now(), include_done=include_done, spans=spans,
-        remind_days=remind_days, todo=todo, lea=ws.lea, owners=ws.state.owners,
-    )  # fmt: skip
+
+    def build(ws: Workspace) -> tuple[bytes, int]:
+        return export.build_ics(
+            ws.guide, ws.statuses, now=environment.now(), include_done=include_done,
+            spans=spans, remind_days=remind_days, todo=todo, lea=ws.lea,
+            owners=ws.state.owners, district_prefix=not no_prefix,
+        )  # fmt: skip
+
+    if all_districts:
+        _each_district("ics", lambda ws: build(ws)[0], folder, output, as_of)
+        return
+    data, left_out = build(workspace(guide, state, as_of))
     _write(data, output)
     if left_out:
         say(f"{left_out} ongoing activities have no date and are not in the calendar.", err=True)
@@ -85,6 +141,8 @@ def export_ics(
 @export_app.command("csv")
 def export_csv(
     output: OutputOption = None,
+    all_districts: AllDistrictsOption = False,
+    folder: FolderOption = None,
     as_of: AsOfOption = None,
     guide: GuideOption = None,
     state: StateOption = None,
@@ -92,13 +150,17 @@ def export_csv(
     """A spreadsheet (CSV, opens in Excel): one row per activity with its status."""
     from cimsig import export
 
-    ws = workspace(guide, state, as_of)
-    _write(export.build_csv(activity_rows(ws, ws.statuses)), output)
+    if all_districts:
+        _each_district("csv", lambda ws: export.build_csv(_csv_rows(ws)), folder, output, as_of)
+        return
+    _write(export.build_csv(_csv_rows(workspace(guide, state, as_of))), output)
 
 
 @export_app.command("md")
 def export_md(
     output: OutputOption = None,
+    all_districts: AllDistrictsOption = False,
+    folder: FolderOption = None,
     as_of: AsOfOption = None,
     guide: GuideOption = None,
     state: StateOption = None,
@@ -106,9 +168,14 @@ def export_md(
     """A printable checklist (Markdown) for a team meeting or a board report."""
     from cimsig import export
 
-    ws = workspace(guide, state, as_of)
-    text = export.build_markdown(ws.guide, ws.statuses, ws.as_of, ws.lea, ws.state.owners)
-    _write(text.encode("utf-8"), output)
+    def build(ws: Workspace) -> bytes:
+        text = export.build_markdown(ws.guide, ws.statuses, ws.as_of, ws.lea, ws.state.owners)
+        return text.encode("utf-8")
+
+    if all_districts:
+        _each_district("md", build, folder, output, as_of)
+        return
+    _write(build(workspace(guide, state, as_of)), output)
 
 
 @export_app.command("json")
@@ -122,7 +189,7 @@ def export_json(
     from cimsig import export
 
     ws = workspace(guide, state, as_of)
-    rows = activity_rows(ws, ws.statuses)
+    rows = _csv_rows(ws)
     text = export.build_json(ws.guide, ws.statuses, ws.as_of, rows, profile_json(ws))
     _write(text.encode("utf-8"), output)
 
