@@ -57,8 +57,18 @@ class LazyGroup(CimsigGroup):
         commands = importlib.import_module(f"cimsig.commands.{module_name}").commands
         command = build_command(commands, cmd_name)
         if cmd_name not in WITHOUT_DISTRICT:
-            command.params.append(district_option())
+            _add_district_option(command)
         return command
+
+
+def _add_district_option(command: "click.Command") -> None:
+    """--district on a command, or on every command of a group (`export ics` ...)."""
+    subcommands = getattr(command, "commands", None)
+    if subcommands is None:
+        command.params.append(district_option())
+        return
+    for sub in subcommands.values():
+        _add_district_option(sub)
 
 
 # Commands about districts as a whole: every other command takes --district.
