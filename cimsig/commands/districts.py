@@ -89,7 +89,7 @@ def add(
         st.set_profile(Profile(lea=name.strip(), track=chosen), environment.now())
     say(f"Added {name.strip()} ({_track_words(chosen)}) on {loaded.title}.")
     say(f"Its progress file: {path}")
-    say(f'Work on it with --district {folder}, for example: cimsig status --district "{folder}"')
+    say(f"Work on it with --district, for example: cimsig status --district {folder}")
 
 
 def _track_words(track: str | None) -> str:
