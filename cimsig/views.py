@@ -532,17 +532,18 @@ def _recorded(at: str) -> str:
 
 
 def render_districts(rows: Sequence[dict[str, Any]]) -> None:
+    """The districts followed: name (with the short name --district takes and the progress
+    file under it), track, guide."""
     out = console()
-    table = _table("District", "Track", "Guide", "Progress file")
+    table = _table("District", "Track", "Guide")
+    table.expand = True
+    table.columns[0].ratio = 1
     table.columns[0].overflow = "fold"  # a short name or a path has no spaces to wrap at
-    table.columns[3].overflow = "fold"
+    table.columns[1].no_wrap = True
+    table.columns[2].overflow = "fold"
     for row in rows:
-        table.add_row(
-            _district_cell(row),
-            escape_markup(row["track"] or "not set"),
-            escape_markup(row["guide"]),
-            escape_markup(row["progress_file"]),
-        )
+        cell = _district_cell(row) + f"\n[dim]{escape_markup(str(row['progress_file']))}[/]"
+        table.add_row(cell, escape_markup(row["track"] or "not set"), escape_markup(row["guide"]))
     out.print(table)
 
 
@@ -555,16 +556,25 @@ def _district_cell(row: dict[str, Any]) -> str:
 
 
 def render_overview(rows: Sequence[dict[str, Any]]) -> None:
-    """One line per district and guide: done, overdue, open now, the next deadline."""
+    """One line per district and guide: done, overdue, open now, the next deadline, and (where
+    the window has room) the last change."""
     out = console()
     several_guides = len({r["guide"] for r in rows}) > 1
-    columns = ["District", "Done", "Overdue", "Open now", "Next deadline", "Last change"]
+    wide = out.width >= 72
+    columns = ["District", "Done", "Overdue", "Open now", "Next due"]
+    if wide:
+        columns.append("Last change")
     if several_guides:
         columns.insert(1, "Guide")
     table = _table(*columns)
     table.expand = True
     table.columns[0].ratio = 1
+    table.columns[0].min_width = 14
     table.columns[0].overflow = "fold"
+    for index, name in enumerate(columns[1:], 1):
+        table.columns[index].no_wrap = name != "Guide"
+        if name == "Guide":
+            table.columns[index].overflow = "fold"
     for row in rows:
         due = row["next_due"]
         next_cell = "none left"
@@ -573,18 +583,19 @@ def render_overview(rows: Sequence[dict[str, Any]]) -> None:
                 f"{fmt_date(dt.date.fromisoformat(due), weekday=False)}\n"
                 f"[dim]{escape_markup(fmt_days(row['next_days_left']))}[/]"
             )
-        changed = row["last_change"]
         cells = [
-            _district_cell(row),
+            escape_markup(str(row["district"])),
             f"{row['done']}/{row['total']}",
             str(row["overdue"]),
             str(row["open"]),
             next_cell,
-            fmt_date(dt.date.fromisoformat(changed), weekday=False) if changed else "never",
         ]
+        if wide:
+            changed = row["last_change"]
+            cells.append(
+                fmt_date(dt.date.fromisoformat(changed), weekday=False) if changed else "never"
+            )
         if several_guides:
             cells.insert(1, escape_markup(str(row["guide"])))
         table.add_row(*cells, style="red" if row["overdue"] else "")
-    for index in range(1, len(columns)):
-        table.columns[index].no_wrap = columns[index] != "Guide"
     out.print(table)
