@@ -19,6 +19,7 @@ from pathlib import Path
 from cimsig.errors import UsageError
 
 REMOVED = ".removed"  # where `district remove` keeps the copy it names
+ARCHIVE_MARK = "-history-before-"  # in the name of a side file `history --archive` writes
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +46,10 @@ def cohorts(root: Path) -> list[Cohort]:
         if folder.name.startswith(".") or not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.yaml")):
-            if not path.name.startswith(".") and path.is_file():
-                found.append(Cohort(folder.name, path.stem, path))
+            # (a history archive beside a progress file is not a cohort of its own)
+            if path.name.startswith(".") or ARCHIVE_MARK in path.name or not path.is_file():
+                continue
+            found.append(Cohort(folder.name, path.stem, path))
     return found
 
 

@@ -171,3 +171,28 @@ def _json(cli, *args: str):
     result = cli(*args, "--json")
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def test_archive_refuses_a_date_after_tomorrow(cli, at, state_path: Path) -> None:
+    _a_year_of_work(cli, at)
+    at("2025-03-01")
+    text = state_path.read_text()
+    result = cli("history", "--archive", "2030-01-01")
+    assert result.exit_code == 2 and "after today" in result.stderr
+    assert state_path.read_text() == text
+
+
+def test_an_archive_in_a_district_is_not_taken_for_a_second_guide(cli, at) -> None:
+    import json
+
+    at("2024-04-20")
+    assert cli("district", "add", "Alpha USD").exit_code == 0
+    assert (
+        cli("done", "prep-assurance", "--district", "alpha", "--as-of", "2024-04-20").exit_code == 0
+    )
+    at("2024-05-01")
+    archived = cli("history", "--archive", "2024-05-01", "--district", "alpha")
+    assert archived.exit_code == 0 and archived.stdout.startswith("Alpha USD: Moved 2 changes")
+    rows = json.loads(cli("district", "list", "--json").stdout)
+    assert [r["guide"] for r in rows] == ["cim-sigdis-2024"]
+    assert cli("status", "--district", "alpha", "--as-of", "2024-05-01").exit_code == 0

@@ -136,7 +136,9 @@ def _short(text: str, limit: int = 60) -> str:
 
 def archive_path(progress: Path, before: dt.date) -> Path:
     """Where the changes before `before` go: beside the progress file, named after it."""
-    return progress.with_name(f"{progress.stem}-history-before-{before.isoformat()}.yaml")
+    from cimsig.districts import ARCHIVE_MARK
+
+    return progress.with_name(f"{progress.stem}{ARCHIVE_MARK}{before.isoformat()}.yaml")
 
 
 def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | None) -> None:
@@ -147,6 +149,12 @@ def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | No
 
     ws = workspace(guide, state, None, changing=True)
     before = user_date(day_text, "--archive", ws.guide.time_zone, ws.as_of)
+    tomorrow = ws.as_of + dt.timedelta(days=1)
+    if before > tomorrow:
+        raise UsageError(
+            f"--archive {day_text}: that is after today. To move every change recorded so far, "
+            f"use tomorrow's date ({tomorrow.isoformat()})."
+        )
     target = archive_path(ws.state_file.target, before)
     moved: list[dict[str, Any]] = []
 
@@ -196,12 +204,13 @@ def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | No
              "file": str(target) if moved else None, "left": left}
         )  # fmt: skip
         return
+    label = f"{ws.district_label}: " if ws.district_label else ""
     if not moved:
-        say(f"Nothing to archive: no change was recorded before {fmt_date(before)}.")
+        say(f"{label}Nothing to archive: no change was recorded before {fmt_date(before)}.")
         return
     later = f", and the {left} later {'change' if left == 1 else 'changes'}" if left else ""
     say(
-        f"Moved {_changes(len(moved))} recorded before {fmt_date(before)} to {target}. "
+        f"{label}Moved {_changes(len(moved))} recorded before {fmt_date(before)} to {target}. "
         f"The progress file keeps everything that is done and planned{later}. "
         "`cimsig undo` cannot take back an archived change."
     )
