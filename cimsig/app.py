@@ -186,6 +186,7 @@ def edit(
     with ws.state_file.edit() as st:
         check_belongs(st, ws.guide, ws.state_file.path)
         st.guide = ws.guide.id
+        st.author = environment.user_name()
         changes = change(ws.with_state(st))
     if not existed and ws.state_file.exists() and not start_named_file:
         typer.echo(f"Started a new progress file: {ws.state_file.path}", err=True)

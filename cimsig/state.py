@@ -8,6 +8,7 @@ is an argument), no YAML. The file format is `state_format`; the file on disk is
 import contextlib
 import dataclasses
 import datetime as dt
+import secrets
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -24,6 +25,12 @@ from cimsig.records import (
     Profile,
     Section,
 )
+
+
+def new_uid() -> str:
+    """A history entry's id, unique across every copy of a progress file (64 random bits): what
+    merging two copies goes by, since each copy numbers its entries (`seq`) on its own."""
+    return secrets.token_hex(8)
 
 
 def stamp(now: dt.datetime) -> str:
@@ -45,8 +52,11 @@ class State:
         self.history: list[dict[str, Any]] = []
         # Top-level keys this cimsig does not know are kept as they are, never dropped.
         self.extra: dict[str, Any] = {}
-        # While a command changes several activities at once: the number its entries share.
-        self._batch: int | None = None
+        # While a command changes several activities at once: the id its entries share (the
+        # `uid` of none of them: ids, unlike numbers, stay unique when copies are merged).
+        self._batch: str | None = None
+        # Who makes the changes (written as `by` in each history entry); None: not known.
+        self.author: str | None = None
         # How many changes were made since this state was read: a write is needed when not 0.
         self.revision = 0
         self._last_seq: int | None = None  # the history's highest seq, found once
@@ -54,7 +64,7 @@ class State:
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
         """Make the changes inside one change: one `undo` takes them all back."""
-        self._batch = self._next_seq()
+        self._batch = new_uid()
         try:
             yield
         finally:
@@ -161,12 +171,25 @@ class State:
         profile = self._keep_extra(self.profile, profile)
         return self._change("init", "", {"profile": profile}, now)
 
+    def adopt(
+        self, activity_id: str, values: dict[Section, Any], now: dt.datetime
+    ) -> Change | None:
+        """Take records from another copy of the progress file: one `merge` entry (see
+        `cimsig.merging`); None when nothing would change."""
+        return self._change("merge", activity_id, values, now)
+
+    def replace_history(self, history: list[dict[str, Any]]) -> None:
+        """The history of a merge: both copies' entries, numbered anew."""
+        self.history = history
+        self._last_seq = None
+        self.revision += 1
+
     def revert_last(self, now: dt.datetime) -> list[Change]:
         """Revert the most recent change not already reverted (all of it, when one command
         changed several activities); an empty list when there is none."""
         reverted = {e.get("reverts") for e in self.history if e.get("action") == "revert"}
         open_entries = [
-            e for e in self.history if e.get("action") != "revert" and e.get("seq") not in reverted
+            e for e in self.history if e.get("action") != "revert" and e.get("uid") not in reverted
         ]
         if not open_entries:
             return []
@@ -263,15 +286,12 @@ class State:
         seq = self._next_seq()
         self._last_seq = seq
         self.revision += 1
-        entry: dict[str, Any] = {
-            "seq": seq,
-            "at": stamp(now),
-            "action": action,
-            "id": activity_id,
-            "changes": [_encode_change(c) for c in changes],
-        }
+        entry: dict[str, Any] = {"seq": seq, "uid": new_uid(), "at": stamp(now)}
+        if self.author:
+            entry["by"] = self.author
+        entry.update(action=action, id=activity_id, changes=[_encode_change(c) for c in changes])
         if reverts is not None:
-            entry["reverts"] = reverts.get("seq")
+            entry["reverts"] = reverts.get("uid")
         if self._batch is not None:
             entry["batch"] = self._batch
         self.history.append(entry)
