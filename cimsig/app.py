@@ -221,6 +221,14 @@ def say(text: str, *, err: bool = False) -> None:
     typer.echo(terminal_safe(text), err=err)
 
 
+def say_sync_copies(ws: Workspace) -> None:
+    """A word on stderr about each copy a sync service left beside the progress file."""
+    from cimsig import sync_copies
+
+    for copy in sync_copies.find(ws.state_file, ws.state, environment.cache_dir()):
+        say(f"Note: {sync_copies.describe(copy)}", err=True)
+
+
 def title_of(ws: Workspace, activity_id: str) -> str:
     return next((a.title for a in ws.activities if a.id == activity_id), "")
 

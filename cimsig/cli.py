@@ -33,6 +33,8 @@ COMMAND_MODULES = {
     "remove": "district_plan",
     "export": "sharing",
     "timeline": "sharing",
+    "merge": "copies",
+    "merge-driver": "copies",
     "list": "guide_info",
     "show": "guide_info",
     "validate": "guide_info",

@@ -186,6 +186,8 @@ def apply_merge(state: State, plan: MergePlan, now: dt.datetime) -> list[Change]
             change = state.adopt(activity_id, values, now)
             if change is not None:
                 changes.append(change)
+        if not changes and plan.new_entries:
+            changes.append(state.note_merge(now))
     return changes
 
 

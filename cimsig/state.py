@@ -178,6 +178,12 @@ class State:
         `cimsig.merging`); None when nothing would change."""
         return self._change("merge", activity_id, values, now)
 
+    def note_merge(self, now: dt.datetime) -> Change:
+        """A merge that brought other changes into the history but changed no record: an entry
+        of its own all the same, so that `undo` right after it takes back the merge (nothing),
+        not a change made before it."""
+        return self._record("merge", "", (), now)
+
     def replace_history(self, history: list[dict[str, Any]]) -> None:
         """The history of a merge: both copies' entries, numbered anew."""
         self.history = history
@@ -214,7 +220,7 @@ class State:
             )
         except (KeyError, TypeError, ValueError, AttributeError):
             changes = ()
-        if not changes:
+        if not changes and not (entry.get("action") == "merge" and entry.get("changes") == []):
             raise StateError(
                 f"The last change in the history (number {entry.get('seq')}) cannot be "
                 "undone: its record is damaged. Make the change again by hand instead "

@@ -2,7 +2,7 @@
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -99,14 +99,19 @@ def where(
     """Which guide file and which progress file are in use."""
     guide_path = guide or bundled_guide_path()
     state_file = StateFile(state_path(state))
-    info = {
+    info: dict[str, Any] = {
         "guide": str(guide_path),
         "guide_source": "--guide or CIMSIG_GUIDE" if guide else "bundled",
         "state": str(state_file.path),
         "state_exists": state_file.exists(),
         "state_source": _state_source(state),
         "cache": str(cache_dir()),
+        "conflict_copies": [],
     }
+    copies = _sync_copies(state_file)
+    info["conflict_copies"] = [
+        {"path": str(c.path), "made_by": c.made_by, "new_changes": c.new_changes} for c in copies
+    ]
     if json_out:
         jsonout.print_json(info)
         return
@@ -114,6 +119,22 @@ def where(
     exists = "" if info["state_exists"] else " (not created yet: `cimsig done` creates it)"
     say(f"Progress: {info['state']} ({info['state_source']}){exists}")
     say(f"Cache:    {info['cache']} (copies of the guide and of your progress; safe to delete)")
+    from cimsig import sync_copies
+
+    for copy in copies:
+        say(f"Note: {sync_copies.describe(copy)}")
+
+
+def _sync_copies(state_file: StateFile) -> list[Any]:
+    """The sync services' conflict copies beside the progress file (none when it is unreadable:
+    `cimsig doctor` says why)."""
+    from cimsig import sync_copies
+    from cimsig.errors import CimsigError
+
+    try:
+        return sync_copies.find(state_file, state_file.read(), cache_dir())
+    except CimsigError:
+        return []
 
 
 def _state_source(state: Path | None) -> str:
