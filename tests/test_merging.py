@@ -195,9 +195,11 @@ guide: cim-sigdis-2024
 done:
   ir-1: {date: '2024-09-02', recorded: '2024-09-02T09:00:00-07:00'}
 history:
-- {seq: 1, at: '2024-09-02T09:00:00-07:00', action: done, id: ir-1, batch: 1, changes: [{field: done,
+- {seq: 1, at: '2024-09-02T09:00:00-07:00', action: done, id: ir-1, batch: 1,
+  changes: [{field: done,
     before: null, after: {date: '2024-09-02', recorded: '2024-09-02T09:00:00-07:00'}}]}
-- {seq: 2, at: '2024-09-02T09:00:00-07:00', action: done, id: ir-2, batch: 1, changes: [{field: done,
+- {seq: 2, at: '2024-09-02T09:00:00-07:00', action: done, id: ir-2, batch: 1,
+  changes: [{field: done,
     before: null, after: {date: '2024-09-02', recorded: '2024-09-02T09:00:00-07:00'}}]}
 - {seq: 3, at: '2024-09-03T09:00:00-07:00', action: revert, id: ir-2, reverts: 2, batch: 3,
   changes: [{field: done, before: {date: '2024-09-02', recorded: '2024-09-02T09:00:00-07:00'},
