@@ -5,13 +5,13 @@ from typing import Annotated, Any
 
 import typer
 
-from cimsig import codec, environment, formatting, jsonout, merging
-from cimsig.app import GuideOption, JsonOption, StateOption, edit, say, workspace
+from cimsig import codec, environment, formatting, jsonout, loading, merging
+from cimsig.app import GuideOption, JsonOption, StateOption, edit, say, state_path
 from cimsig.errors import StateError, UsageError
 from cimsig.records import Change
 from cimsig.state import State
 from cimsig.store import StateFile
-from cimsig.workspace import Workspace
+from cimsig.workspace import Workspace, check_belongs
 
 commands = typer.Typer()
 
@@ -40,11 +40,11 @@ def merge(
     """
     if dry_run and remove:
         raise UsageError("--dry-run changes nothing, so it cannot --remove the other copy.")
-    ws = workspace(guide, state, None)
+    ws = _workspace(guide, state)
     other_file = StateFile(other)
     if other_file.target == ws.state_file.target:
         raise UsageError(f"{other} is your progress file itself: name another copy of it.")
-    theirs = _read_copy(other_file)
+    theirs = _read_copy(other_file, environment.cache_dir())
     if theirs.guide is not None and theirs.guide != ws.guide.id:
         merging.check_same_plan(State(ws.guide.id), theirs, str(other))
     found: dict[str, Any] = {}
@@ -58,7 +58,8 @@ def merge(
         return {}
 
     if dry_run:
-        ours = ws.state_file.read()
+        ours = loading.load_state(ws.state_file, environment.cache_dir())
+        check_belongs(ours, ws.guide, ws.state_file.path)
         merge_in(ws.with_state(ours))
         ws = ws.with_state(ours)
     else:
@@ -109,13 +110,21 @@ def merge_driver(
         f"{conflicts} conflict(s), the later change kept.", err=True)  # fmt: skip
 
 
-def _read_copy(state_file: StateFile) -> State:
-    text = state_file.read_text()
-    if text is None:
+def _read_copy(state_file: StateFile, cache_dir: Path | None = None) -> State:
+    """Another copy of the progress file, for reading only (its copy in the cache will do)."""
+    if not state_file.exists():
         raise StateError(f"There is no file {state_file.path}. Check the name.")
-    from cimsig.state_format import parse_state
+    return loading.load_state(state_file, cache_dir)
 
-    return parse_state(text, state_file.path)
+
+def _workspace(guide: Path | None, state: Path | None) -> Workspace:
+    """The guide and the progress file, not read yet: a merge reads it once, under the lock
+    (a long history takes a while to read)."""
+    loaded = loading.load_guide(guide, environment.cache_dir())
+    state_file = StateFile(state_path(state), environment.lock_timeout())
+    ws = Workspace(loaded, state_file, State(), environment.today_in(loaded.time_zone))
+    ws.named_file = state is not None
+    return ws
 
 
 # -- what it says ------------------------------------------------------------------------------
