@@ -101,6 +101,7 @@ def describe(copy: SyncCopy) -> str:
     )
     changes = "change" if copy.new_changes == 1 else "changes"
     return (
-        f"{copy.path} is {what}, with {copy.new_changes} {changes} your progress file lacks. "
-        f'Run: cimsig merge "{copy.path}" (then delete the copy, or add --remove).'
+        f"{copy.path} is {what}, with {copy.new_changes} {changes} your progress file lacks.\n"
+        f'  Run: cimsig merge "{copy.path}"\n'
+        "  (then delete the copy, or add --remove)."
     )

@@ -147,7 +147,8 @@ def _say_merge(
         say(f"  {plan.new_entries} change(s) of the other copy added to the history.")
         for (section, activity_id), value in plan.values.items():
             was = _words(section, before.get((section, activity_id)))
-            say(f"  {_label(section, activity_id)}: {_words(section, value)} (was {was})")
+            say(f"  {_label(section, activity_id)}:")
+            say(f"    {_words(section, value)} (was: {was})")
     for conflict in plan.conflicts:
         say("")
         if conflict.recorded:
@@ -166,15 +167,17 @@ def _say_merge(
                 say(f"    (recorded {_when(entry)})")
     if plan.conflicts:
         say("")
-        say("Check the conflicts above; change any that are wrong (`cimsig done`, `assign` ...).")
+        say("Check the conflicts above, and correct any that are wrong.")
     if plan.changes_anything and not dry_run:
         say("To take the merge back: cimsig undo")
     if dry_run:
         say("Nothing was changed (--dry-run).")
     elif removed:
         say(f"Deleted {other}.")
-    elif plan.changes_anything or not plan.conflicts:
+    elif plan.changes_anything:
         say(f"{other} was not changed; delete it when you are done (or merge with --remove).")
+    elif not plan.conflicts:
+        say("You can delete it (or merge with --remove).")
 
 
 def _label(section: str, activity_id: str) -> str:
@@ -204,7 +207,7 @@ def _words(section: str, value: Any) -> str:
 
 
 def _when(entry: dict[str, Any]) -> str:
-    at = str(entry.get("at", "?")).replace("T", " ")[:16]
+    at = str(entry.get("at", "?")).replace("T", " ")[:19]
     by = entry.get("by")
     return f"{at} by {by}" if by else at
 
