@@ -303,6 +303,7 @@ def edit(
     with ws.state_file.edit() as st:
         check_belongs(st, ws.guide, ws.state_file.path)
         st.guide = ws.guide.id
+        st.author = environment.user_name()
         changes = change(ws.with_state(st))
     if not existed and ws.state_file.exists() and not start_named_file:
         typer.echo(f"Started a new progress file: {ws.state_file.path}", err=True)
@@ -338,6 +339,14 @@ def say(text: str, *, err: bool = False) -> None:
     from cimsig.formatting import terminal_safe
 
     typer.echo(terminal_safe(text), err=err)
+
+
+def say_sync_copies(ws: Workspace) -> None:
+    """A word on stderr about each copy a sync service left beside the progress file."""
+    from cimsig import sync_copies
+
+    for copy in sync_copies.find(ws.state_file, ws.state, environment.cache_dir()):
+        say(f"Note: {sync_copies.describe(copy)}", err=True)
 
 
 def title_of(ws: Workspace, activity_id: str) -> str:

@@ -36,6 +36,8 @@ COMMAND_MODULES = {
     "overview": "districts",
     "export": "sharing",
     "timeline": "sharing",
+    "merge": "copies",
+    "merge-driver": "copies",
     "list": "guide_info",
     "show": "guide_info",
     "validate": "guide_info",
@@ -72,7 +74,7 @@ def _add_district_option(command: "click.Command") -> None:
 
 
 # Commands about districts as a whole: every other command takes --district.
-WITHOUT_DISTRICT = ("district", "overview")
+WITHOUT_DISTRICT = ("district", "overview", "merge-driver")
 
 
 def district_option() -> "click.Parameter":

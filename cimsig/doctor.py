@@ -16,6 +16,7 @@ from pathlib import Path
 from cimsig import environment, schedule
 from cimsig.errors import StateError
 from cimsig.guide import Guide
+from cimsig.state import State
 from cimsig.store import MAX_STATE_BYTES, StateFile
 from cimsig.workspace import Workspace
 
@@ -66,9 +67,17 @@ def examine(
                 f"it holds fields this cimsig does not know (kept as they are): {shown}.",
             )
         )
+    found += _sync_copy_checks(state_file, state, cache_dir)
     ws = Workspace(guide, state_file, state, as_of)
     found += _plan_checks(ws)
     return found
+
+
+def _sync_copy_checks(state_file: StateFile, state: State, cache_dir: Path | None) -> list[Finding]:
+    from cimsig import sync_copies
+
+    copies = sync_copies.find(state_file, state, cache_dir)
+    return [Finding(WARNING, "sync copy", sync_copies.describe(c)) for c in copies]
 
 
 def _file_checks(state_file: StateFile) -> list[Finding]:

@@ -31,6 +31,38 @@ def now() -> dt.datetime:
     return dt.datetime.now().astimezone()
 
 
+# Where `cimsig init --me NAME` keeps the name this computer's changes are recorded under.
+ME_FILE_NAME = "me.txt"
+MAX_NAME_LENGTH = 100
+
+
+def user_name() -> str:
+    """Who makes the changes on this computer: the name set with `cimsig init --me`, else the
+    computer's user name (what `by` in a history entry says)."""
+    try:
+        saved = (app_dir() / ME_FILE_NAME).read_text("utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        saved = ""
+    if saved:
+        return saved[:MAX_NAME_LENGTH]
+    import getpass
+
+    try:
+        return getpass.getuser() or "unknown"
+    except (OSError, KeyError, ImportError):  # no user name in the environment or the system
+        return "unknown"
+
+
+def save_user_name(name: str) -> Path:
+    """Keep `name` as this computer's name for the history; the file it is kept in."""
+    from cimsig.fileio import atomic_write_text
+
+    path = app_dir() / ME_FILE_NAME
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    atomic_write_text(path, name + "\n")
+    return path
+
+
 def app_dir() -> Path:
     """cimsig's settings folder (the platform's usual place, as click finds it)."""
     import typer

@@ -8,6 +8,7 @@ is an argument), no YAML. The file format is `state_format`; the file on disk is
 import contextlib
 import dataclasses
 import datetime as dt
+import secrets
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -24,6 +25,12 @@ from cimsig.records import (
     Profile,
     Section,
 )
+
+
+def new_uid() -> str:
+    """A history entry's id, unique across every copy of a progress file (64 random bits): what
+    merging two copies goes by, since each copy numbers its entries (`seq`) on its own."""
+    return secrets.token_hex(8)
 
 
 def stamp(now: dt.datetime) -> str:
@@ -49,8 +56,11 @@ class State:
         self.history: list[dict[str, Any]] = []
         # Top-level keys this cimsig does not know are kept as they are, never dropped.
         self.extra: dict[str, Any] = {}
-        # While a command changes several activities at once: the number its entries share.
-        self._batch: int | None = None
+        # While a command changes several activities at once: the id its entries share (the
+        # `uid` of none of them: ids, unlike numbers, stay unique when copies are merged).
+        self._batch: str | None = None
+        # Who makes the changes (written as `by` in each history entry); None: not known.
+        self.author: str | None = None
         # How many changes were made since this state was read: a write is needed when not 0.
         self.revision = 0
         self._last_seq: int | None = None  # the history's highest seq, found once
@@ -58,7 +68,7 @@ class State:
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
         """Make the changes inside one change: one `undo` takes them all back."""
-        self._batch = self._next_seq()
+        self._batch = new_uid()
         try:
             yield
         finally:
@@ -165,6 +175,25 @@ class State:
         profile = self._keep_extra(self.profile, profile)
         return self._change("init", "", {"profile": profile}, now)
 
+    def adopt(
+        self, activity_id: str, values: dict[Section, Any], now: dt.datetime
+    ) -> Change | None:
+        """Take records from another copy of the progress file: one `merge` entry (see
+        `cimsig.merging`); None when nothing would change."""
+        return self._change("merge", activity_id, values, now)
+
+    def note_merge(self, now: dt.datetime) -> Change:
+        """A merge that brought other changes into the history but changed no record: an entry
+        of its own all the same, so that `undo` right after it takes back the merge (nothing),
+        not a change made before it."""
+        return self._record("merge", "", (), now)
+
+    def replace_history(self, history: list[dict[str, Any]]) -> None:
+        """The history of a merge: both copies' entries, numbered anew."""
+        self.history = history
+        self._last_seq = None
+        self.revision += 1
+
     def undo_group(self) -> list[dict[str, Any]]:
         """The history entries `undo` takes back next: the most recent change not already
         undone (every entry of it, when one command changed several activities)."""
@@ -172,7 +201,7 @@ class State:
         open_entries = [
             e
             for e in self.history
-            if e.get("action") not in NOT_UNDONE and e.get("seq") not in reverted
+            if e.get("action") not in NOT_UNDONE and e.get("uid") not in reverted
         ]
         if not open_entries:
             return []
@@ -205,20 +234,10 @@ class State:
         if not moved:
             return []
         moved_ids = {id(e) for e in moved}
-        seq = self._next_seq()
+        self._next_seq()  # the numbering goes on from the highest number, archived ones included
         self.history = [e for e in self.history if id(e) not in moved_ids]
-        self.history.append(
-            {
-                "seq": seq,
-                "at": stamp(now),
-                "action": "archive",
-                "id": "",
-                "changes": [],
-                "archived": {"before": first, "count": len(moved), "file": where},
-            }
-        )
-        self._last_seq = seq
-        self.revision += 1
+        self._record("archive", "", (), now)
+        self.history[-1]["archived"] = {"before": first, "count": len(moved), "file": where}
         return moved
 
     def _revert(self, entry: dict[str, Any], now: dt.datetime) -> Change:
@@ -235,7 +254,7 @@ class State:
             )
         except (KeyError, TypeError, ValueError, AttributeError):
             changes = ()
-        if not changes:
+        if not changes and not (entry.get("action") == "merge" and entry.get("changes") == []):
             raise StateError(
                 f"The last change in the history (number {entry.get('seq')}) cannot be "
                 "undone: its record is damaged. Make the change again by hand instead "
@@ -307,15 +326,12 @@ class State:
         seq = self._next_seq()
         self._last_seq = seq
         self.revision += 1
-        entry: dict[str, Any] = {
-            "seq": seq,
-            "at": stamp(now),
-            "action": action,
-            "id": activity_id,
-            "changes": [_encode_change(c) for c in changes],
-        }
+        entry: dict[str, Any] = {"seq": seq, "uid": new_uid(), "at": stamp(now)}
+        if self.author:
+            entry["by"] = self.author
+        entry.update(action=action, id=activity_id, changes=[_encode_change(c) for c in changes])
         if reverts is not None:
-            entry["reverts"] = reverts.get("seq")
+            entry["reverts"] = reverts.get("uid")
         if self._batch is not None:
             entry["batch"] = self._batch
         self.history.append(entry)

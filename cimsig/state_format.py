@@ -15,9 +15,11 @@ from cimsig.errors import StateError
 from cimsig.records import ACTIVITY_SECTIONS
 from cimsig.state import State
 
-STATE_FORMAT = 2
+STATE_FORMAT = 3
 # Format history: 1 had version, guide, done, history (changes of `done` only). 2 adds profile,
 # plans, owners, notes and custom activities; a history entry lists the fields it changed.
+# 3: each history entry has a unique `uid` and `by` (who made it); `reverts` and `batch` hold
+# entry ids instead of numbers, which collide when two copies of a file are merged.
 _ROOT_KEYS = ("version", "guide", "profile", *ACTIVITY_SECTIONS, "history")
 HEADER = (
     "# cimsig progress record: what is done, the district's own plan, and a history of every\n"
@@ -216,6 +218,7 @@ def from_document(data: Any, path: Path, *, history_is_plain: bool = False) -> S
             message, key = problem
             line = _line_of(entry, key) if isinstance(entry, dict) else None
             raise fail(f"a change in the history {message}", line or _line_of(data, "history"))
+    history = _give_ids(history, version)
     extra = {k: v for k, v in data.items() if k not in _ROOT_KEYS}
     state.history = history if history_is_plain else _plain(history)
     state.extra = _plain(extra)
@@ -249,6 +252,40 @@ def _migrate_history(history: list[Any], version: int) -> list[Any]:
             entry["changes"] = [{"field": "done", "before": before, "after": after}]
         migrated.append(entry)
     return migrated
+
+
+def _give_ids(history: list[Any], version: int) -> list[Any]:
+    """Entries written before format 3 get an id made from their content, so two copies of one
+    older file give their shared entries the same ids (and a merge sees them as one); `reverts`
+    and `batch` numbers become the ids of the entries they named. Entries are copied, not
+    changed in place."""
+    if all(isinstance(e, dict) and isinstance(e.get("uid"), str) for e in history):
+        return history
+    import hashlib
+    import json
+
+    given: list[Any] = []
+    uid_of_seq: dict[Any, str] = {}
+    uid_of_batch: dict[Any, str] = {}
+    for entry in history:
+        if isinstance(entry, dict) and not isinstance(entry.get("uid"), str):
+            content = json.dumps(codec.plain(entry), sort_keys=True, default=str)
+            uid = "m" + hashlib.sha256(content.encode("utf-8")).hexdigest()[:15]
+            entry = {"seq": entry["seq"], "uid": uid, **entry}
+        if isinstance(entry, dict):
+            uid_of_seq.setdefault(entry.get("seq"), entry["uid"])
+            if version < 3 and entry.get("batch") is not None:
+                batch = uid_of_batch.setdefault(entry["batch"], entry["uid"])
+                entry = {**entry, "batch": batch}
+        given.append(entry)
+    if version < 3:
+        given = [
+            {**e, "reverts": uid_of_seq.get(e["reverts"], str(e["reverts"]))}
+            if isinstance(e, dict) and e.get("reverts") is not None
+            else e
+            for e in given
+        ]
+    return given
 
 
 _plain = codec.plain

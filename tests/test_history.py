@@ -66,8 +66,8 @@ def test_history_json_is_every_change_with_its_meaning(cli, at) -> None:
     rows = _json(cli, "history", "--all")
     assert [r["seq"] for r in rows] == [6, 5, 4, 3, 2, 1]
     first = rows[0]
-    assert set(first) == {"seq", "at", "action", "id", "summary", "changes", "batch", "reverts",
-                          "undo_next", "undone_by"}  # fmt: skip
+    assert set(first) == {"seq", "uid", "by", "at", "action", "id", "summary", "changes", "batch",
+                          "reverts", "undo_next", "undone_by"}  # fmt: skip
     assert first["action"] == "done" and first["id"] == "step3-submit-documents"
     assert first["at"] == "2025-02-10T10:00:00-07:00" and first["undo_next"] is True
     assert rows[-1]["id"] is None and rows[-1]["summary"] == "set the district profile"

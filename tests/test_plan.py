@@ -255,7 +255,7 @@ def test_a_format_1_state_file_is_migrated(cli, cli_json, state_path: Path) -> N
     assert state_path.read_text(encoding="utf-8") == VERSION_1  # reading changes nothing
     ok(cli("assign", "prep-assurance", "Maria"))
     text = state_path.read_text(encoding="utf-8")
-    assert "version: 2" in text and "owners:" in text
+    assert "version: 3" in text and "owners:" in text
     ok(cli("undo"))  # the assignment
     ok(cli("undo"))  # the format-1 "done", migrated
     assert row(cli_json, "prep-assurance")["status"] == "overdue"
@@ -263,10 +263,10 @@ def test_a_format_1_state_file_is_migrated(cli, cli_json, state_path: Path) -> N
 
 def test_a_newer_state_file_is_refused_untouched(cli, state_path: Path) -> None:
     state_path.parent.mkdir(parents=True)
-    text = "version: 3\nguide: cim-sigdis-2024\nsomething_new: {}\n"
+    text = "version: 4\nguide: cim-sigdis-2024\nsomething_new: {}\n"
     state_path.write_text(text, encoding="utf-8")
     result = cli("done", "prep-assurance", "--as-of", "2024-04-20")
-    assert result.exit_code == 3 and "written by a newer cimsig (format 3" in result.stderr
+    assert result.exit_code == 3 and "written by a newer cimsig (format 4" in result.stderr
     assert state_path.read_text(encoding="utf-8") == text
 
 

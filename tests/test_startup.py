@@ -104,7 +104,15 @@ def test_dateutil_only_for_a_month_name_and_icalendar_only_for_ics(tmp_path: Pat
         (("overview", "--json"), ["districts"]),
         (
             ("--help",),
-            ["district_plan", "districts", "guide_info", "history", "progress", "sharing"],
+            [
+                "copies",
+                "district_plan",
+                "districts",
+                "guide_info",
+                "history",
+                "progress",
+                "sharing",
+            ],
         ),
     ],
 )

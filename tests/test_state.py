@@ -31,7 +31,7 @@ def test_done_is_written_read_back_and_readable_by_people(tmp_path: Path) -> Non
         change = state.mark_done("prep-assurance", D(2024, 4, 18), NOW, "Sent by Maria")
     assert change is not None and change.changes[0].before is None
     text = store.path.read_text(encoding="utf-8")
-    assert "version: 2" in text and "prep-assurance:" in text and "date: '2024-04-18'" in text
+    assert "version: 3" in text and "prep-assurance:" in text and "date: '2024-04-18'" in text
     again = store.read()
     record = again.done["prep-assurance"]
     assert (record.on, record.note, record.recorded) == (

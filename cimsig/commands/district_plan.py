@@ -20,7 +20,7 @@ from cimsig.app import (
     user_date,
     workspace,
 )
-from cimsig.errors import UsageError
+from cimsig.errors import StateError, UsageError
 from cimsig.records import Change, CustomActivity, Plan, Profile
 from cimsig.workspace import Workspace
 
@@ -37,11 +37,21 @@ def init(
         typer.Option("--track", metavar="new|continuing",
                      help="new: identified for the first time; continuing: identified before."),
     ] = None,
+    me: Annotated[
+        str | None,
+        typer.Option("--me", metavar="NAME",
+                     help="Your name, recorded with each change you make on this computer "
+                     "(default: the computer's user name)."),
+    ] = None,
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
 ) -> None:  # fmt: skip
     """Set up the district profile: its name (shown in every header and export) and its track."""
+    if me is not None:
+        _save_me(me)
+        if lea is None and track is None:
+            return  # only the name: the progress file is not touched
     if track is not None and track not in TRACK_WORDS:
         raise UsageError(f"--track must be 'new' or 'continuing', not '{track}'.")
     if lea is not None and not lea.strip():
@@ -71,6 +81,20 @@ def init(
     if profile.track is None:
         say("Tip: add --track new or --track continuing so cimsig knows which activities "
                    "the guide requires of your district.")  # fmt: skip
+
+
+def _save_me(name: str) -> None:
+    """Keep the name this computer's changes are recorded under."""
+    name = formatting.export_safe(name).strip()
+    if not name or len(name) > environment.MAX_NAME_LENGTH or "\n" in name:
+        raise UsageError(
+            f"--me needs your name, on one line, at most {environment.MAX_NAME_LENGTH} characters."
+        )
+    try:
+        environment.save_user_name(name)
+    except OSError as exc:
+        raise StateError(f"Your name could not be saved: {exc.strerror or exc}.") from None
+    say(f"Changes you make on this computer are recorded as made by {name}.", err=True)
 
 
 @commands.command("plan", rich_help_panel="Your district's plan")

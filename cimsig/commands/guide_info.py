@@ -1,7 +1,7 @@
 """Commands about the guide itself: list, show, validate, where, doctor."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -102,7 +102,7 @@ def where(
         kept = guides_dir() / f"{safe_file_name(found.guide.id)}.yaml"
         guide_path = kept if kept.is_file() else bundled_guide_path()
     state_file = StateFile(found.state.absolute())
-    info = {
+    info: dict[str, Any] = {
         "guide": str(guide_path),
         "guide_source": "--guide or CIMSIG_GUIDE" if guide else "bundled",
         "state": str(state_file.path),
@@ -111,7 +111,12 @@ def where(
         "district": found.district,
         "districts": str(districts_dir().absolute()),
         "cache": str(cache_dir().absolute()),
+        "conflict_copies": [],
     }
+    copies = _sync_copies(state_file)
+    info["conflict_copies"] = [
+        {"path": str(c.path), "made_by": c.made_by, "new_changes": c.new_changes} for c in copies
+    ]
     if found.district is not None and guide is None:
         info["guide_source"] = "the district's guide"
     if json_out:
@@ -131,6 +136,22 @@ def where(
     say(f"Progress:  {info['state']} ({source}){exists}")
     say(f"Districts: {info['districts']} (`cimsig district list`)")
     say(f"Cache:     {info['cache']} (copies of the guide and of your progress; safe to delete)")
+    from cimsig import sync_copies
+
+    for copy in copies:
+        say(f"Note: {sync_copies.describe(copy)}")
+
+
+def _sync_copies(state_file: StateFile) -> list[Any]:
+    """The sync services' conflict copies beside the progress file (none when it is unreadable:
+    `cimsig doctor` says why)."""
+    from cimsig import sync_copies
+    from cimsig.errors import CimsigError
+
+    try:
+        return sync_copies.find(state_file, state_file.read(), cache_dir())
+    except CimsigError:
+        return []
 
 
 @commands.command("doctor", rich_help_panel="The guide")

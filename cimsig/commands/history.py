@@ -44,17 +44,26 @@ def history(
     entries = list(reversed(full.history))
     shown = entries if all_ else entries[:limit]
     next_undo = {id(e) for e in full.undo_group()}
+    # (a revert names the change it undid by its id; people read numbers)
+    seq_of = {e.get("uid"): e.get("seq") for e in entries if e.get("uid")}
     undone_by = {e.get("reverts"): e.get("seq") for e in entries if e.get("action") == "revert"}
+
+    def describe_here(entry: dict[str, Any]) -> str:
+        return describe(entry, seq_of)
+
     if json_out:
         jsonout.print_json(
-            [_entry_json(e, id(e) in next_undo, undone_by.get(e.get("seq"))) for e in shown]
+            [
+                _entry_json(e, id(e) in next_undo, undone_by.get(e.get("uid")), describe_here(e))
+                for e in shown
+            ]
         )
         return
     if not entries:
         say("No change has been recorded yet.")
         return
-    rows = [(e, id(e) in next_undo, undone_by.get(e.get("seq"))) for e in shown]
-    views.render_history(rows, describe)
+    rows = [(e, id(e) in next_undo, undone_by.get(e.get("uid"))) for e in shown]
+    views.render_history(rows, describe_here)
     hidden = len(entries) - len(shown)
     if hidden:
         say(
@@ -63,13 +72,17 @@ def history(
         )
 
 
-def _entry_json(entry: dict[str, Any], undo_next: bool, undone_by: Any) -> dict[str, Any]:
+def _entry_json(
+    entry: dict[str, Any], undo_next: bool, undone_by: Any, summary: str
+) -> dict[str, Any]:
     return {
         "seq": entry.get("seq"),
+        "uid": entry.get("uid"),
+        "by": entry.get("by"),
         "at": entry.get("at"),
         "action": entry.get("action"),
         "id": entry.get("id") or None,
-        "summary": describe(entry),
+        "summary": summary,
         "changes": entry.get("changes", []),
         "batch": entry.get("batch"),
         "reverts": entry.get("reverts"),
@@ -90,11 +103,13 @@ ACTION_WORDS = {
     "init": "set the district profile",
     "revert": "undid change",
     "archive": "moved older changes to a side file",
+    "merge": "merged another copy",
 }
 
 
-def describe(entry: dict[str, Any]) -> str:
-    """A change in plain words, for a person reading the history."""
+def describe(entry: dict[str, Any], seq_of: dict[Any, Any] | None = None) -> str:
+    """A change in plain words, for a person reading the history (`seq_of`: the number of each
+    entry id, to name the change a revert undid)."""
     action = str(entry.get("action", "?"))
     words = ACTION_WORDS.get(action, action)
     changes = entry.get("changes") or []
@@ -112,7 +127,10 @@ def describe(entry: dict[str, Any]) -> str:
     if action == "add" and isinstance(after, dict):
         return f"{words}: {_short(str(after.get('title', '')))}"
     if action == "revert":
-        return f"{words} {entry.get('reverts')}"
+        reverts = entry.get("reverts")
+        return f"{words} {(seq_of or {}).get(reverts, reverts)}"
+    if action == "merge":
+        return "took records from another copy (merge)" if changes else "merged another copy"
     if action == "archive" and isinstance(entry.get("archived"), dict):
         moved = entry["archived"]
         return (
@@ -175,8 +193,8 @@ def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | No
                     "changed it or the progress file."
                 ) from None
             kept = state_format.read_archive(text, target)
-        seen = {(e.get("seq"), e.get("at")) for e in kept}
-        entries = kept + [e for e in taken if (e.get("seq"), e.get("at")) not in seen]
+        seen = {_key(e) for e in kept}
+        entries = kept + [e for e in taken if _key(e) not in seen]
         lea = st.profile.lea if st.profile is not None else None
         try:
             # The archive is written first: if the progress file then cannot be, the changes
@@ -218,6 +236,11 @@ def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | No
 
 def _changes(count: int) -> str:
     return f"{count} change" if count == 1 else f"{count:,} changes"
+
+
+def _key(entry: dict[str, Any]) -> Any:
+    """What makes an entry the same one in two files: its id (its number and time before ids)."""
+    return entry.get("uid") or (entry.get("seq"), entry.get("at"))
 
 
 def _mode_of(path: Path) -> int | None:

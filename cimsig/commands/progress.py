@@ -18,6 +18,7 @@ from cimsig.app import (
     profile_words,
     report,
     say,
+    say_sync_copies,
     title_of,
     user_date,
     workspace,
@@ -152,6 +153,8 @@ def undo(
     def undid(i: str, c: Change | None) -> str:
         reverted = (c.reverted if c else None) or {}
         label = f"{reverted.get('action')} {i}".strip()
+        if not c or not c.changes:  # a merge that changed no record: nor does its undo
+            return f"Undid change {reverted.get('seq')} ({label}): it had changed nothing."
         return f"Undid change {reverted.get('seq')} ({label}). {_now_state(ws, i)}"
 
     report(ws, {c.activity_id: c for c in undone}, json_out, undid)
@@ -211,6 +214,7 @@ def status(
             lea=ws.lea, track=ws.track, progress_file=str(ws.state_file.path),
             owners=ws.state.owners,
         )  # fmt: skip
+    say_sync_copies(ws)
     if check and late:
         raise typer.Exit(EXIT_OVERDUE)
 

@@ -1,0 +1,251 @@
+"""One plan in several places: merge another copy of the progress file, and git's merge driver."""
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cimsig import codec, environment, formatting, jsonout, loading, merging
+from cimsig.app import GuideOption, JsonOption, StateOption, edit, say, state_path
+from cimsig.errors import StateError, UsageError
+from cimsig.records import Change
+from cimsig.state import State
+from cimsig.store import StateFile
+from cimsig.workspace import Workspace, check_belongs
+
+commands = typer.Typer()
+
+
+@commands.command("merge", rich_help_panel="Sharing")
+def merge(
+    other: Annotated[
+        Path,
+        typer.Argument(metavar="OTHER", dir_okay=False, show_default=False,
+                       help="Another copy of your progress file (a sync service's conflict copy)."),
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; change nothing.")
+    ] = False,
+    remove: Annotated[
+        bool, typer.Option("--remove", help="Delete the other copy once it is merged.")
+    ] = False,
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:  # fmt: skip
+    """Merge another copy of your progress file into it: nothing either copy recorded is lost.
+
+    Where both copies changed the same thing, the later change wins and is listed. One `cimsig
+    undo` takes the merge back. The other copy is never changed (--remove deletes it after).
+    """
+    if dry_run and remove:
+        raise UsageError("--dry-run changes nothing, so it cannot --remove the other copy.")
+    ws = _workspace(guide, state)
+    other_file = StateFile(other)
+    if other_file.target == ws.state_file.target:
+        raise UsageError(f"{other} is your progress file itself: name another copy of it.")
+    theirs = _read_copy(other_file, environment.cache_dir())
+    if theirs.guide is not None and theirs.guide != ws.guide.id:
+        merging.check_same_plan(State(ws.guide.id), theirs, str(other))
+    found: dict[str, Any] = {}
+
+    def merge_in(now_ws: Workspace) -> dict[str, Change | None]:
+        merging.check_same_plan(now_ws.state, theirs, str(other))
+        found["plan"] = plan = merging.plan_merge(now_ws.state, theirs)
+        found["before"] = {key: now_ws.state.get(*key) for key in plan.values}
+        if not dry_run:
+            found["changes"] = merging.apply_merge(now_ws.state, found["plan"], environment.now())
+        return {}
+
+    if dry_run:
+        ours = loading.load_state(ws.state_file, environment.cache_dir())
+        check_belongs(ours, ws.guide, ws.state_file.path)
+        merge_in(ws.with_state(ours))
+        ws = ws.with_state(ours)
+    else:
+        ws, _ = edit(ws, merge_in)
+    plan: merging.MergePlan = found["plan"]
+    removed = False
+    if remove and not any(not c.recorded for c in plan.conflicts):
+        try:
+            other.unlink()
+            removed = True
+        except OSError as exc:
+            say(f"Warning: {other} could not be deleted ({exc.strerror or exc}).", err=True)
+    elif remove:
+        say(f"Kept {other}: it differs from your file in ways neither file recorded; "
+            "check the differences listed above, then delete it.", err=True)  # fmt: skip
+    if json_out:
+        jsonout.print_json(_as_json(ws, other, plan, dry_run, removed))
+    else:
+        _say_merge(ws.state_file.path, other, plan, found["before"], dry_run, removed)
+
+
+@commands.command("merge-driver", rich_help_panel="Sharing")
+def merge_driver(
+    base: Annotated[Path, typer.Argument(metavar="BASE", help="The common version (git's %O).")],
+    ours: Annotated[Path, typer.Argument(metavar="OURS", help="This branch's version (%A).")],
+    theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="The other branch's (%B).")],
+) -> None:
+    """For git: merge the other branch's progress file into this one's, without conflict marks.
+
+    Set it up once in the repository: a line `*.yaml merge=cimsig` in .gitattributes, and
+    `git config merge.cimsig.driver "cimsig merge-driver %O %A %B"`. Exit 0 when merged (OURS
+    holds the result); 3 when a version cannot be read or is another district's (git then
+    reports a conflict and leaves the file to you).
+    """
+    ours_file = StateFile(ours)
+    mine = _read_copy(ours_file)
+    other = _read_copy(StateFile(theirs))
+    merging.check_same_plan(mine, other, str(theirs))
+    # BASE is not needed: every change in either version is an entry with an id of its own.
+    result, plan, _ = merging.merged(mine, other, environment.now(), environment.user_name())
+    if plan.changes_anything:
+        from cimsig.fileio import atomic_write_text
+        from cimsig.state_format import to_text
+
+        atomic_write_text(ours_file.target, to_text(result))
+    conflicts = len(plan.conflicts)
+    say(f"cimsig: merged {plan.new_entries} change(s) into {ours.name}; "
+        f"{conflicts} conflict(s), the later change kept.", err=True)  # fmt: skip
+
+
+def _read_copy(state_file: StateFile, cache_dir: Path | None = None) -> State:
+    """Another copy of the progress file, for reading only (its copy in the cache will do)."""
+    if not state_file.exists():
+        raise StateError(f"There is no file {state_file.path}. Check the name.")
+    return loading.load_state(state_file, cache_dir)
+
+
+def _workspace(guide: Path | None, state: Path | None) -> Workspace:
+    """The guide and the progress file, not read yet: a merge reads it once, under the lock
+    (a long history takes a while to read)."""
+    loaded = loading.load_guide(guide, environment.cache_dir())
+    state_file = StateFile(state_path(state), environment.lock_timeout())
+    ws = Workspace(loaded, state_file, State(), environment.today_in(loaded.time_zone))
+    ws.named_file = state is not None
+    return ws
+
+
+# -- what it says ------------------------------------------------------------------------------
+
+
+def _say_merge(
+    path: Path,
+    other: Path,
+    plan: merging.MergePlan,
+    before: dict[merging.Key, Any],
+    dry_run: bool,
+    removed: bool,
+) -> None:
+    if not plan.changes_anything:
+        say(f"{other} holds nothing your progress file lacks; nothing changed.")
+    else:
+        verb = "Would merge" if dry_run else "Merged"
+        say(f"{verb} {other}")
+        say(f"  into {path}:")
+        say(f"  {plan.new_entries} change(s) of the other copy added to the history.")
+        for (section, activity_id), value in plan.values.items():
+            was = _words(section, before.get((section, activity_id)))
+            say(f"  {_label(section, activity_id)}:")
+            say(f"    {_words(section, value)} (was: {was})")
+    for conflict in plan.conflicts:
+        say("")
+        if conflict.recorded:
+            say(f"Conflict: both copies changed {_label(conflict.section, conflict.activity_id)}.")
+        else:
+            say(f"Differs, with no change recorded: "
+                f"{_label(conflict.section, conflict.activity_id)}.")  # fmt: skip
+        for side, value, entry in (
+            ("ours", conflict.ours, conflict.ours_entry),
+            ("theirs", conflict.theirs, conflict.theirs_entry),
+        ):
+            name = "This copy: " if side == "ours" else "Other copy:"
+            kept = "  <- kept" if conflict.kept == side else ""
+            say(f"  {name} {_words(conflict.section, value)}{kept}")
+            if entry is not None:
+                say(f"    (recorded {_when(entry)})")
+    if plan.conflicts:
+        say("")
+        say("Check the conflicts above, and correct any that are wrong.")
+    if plan.changes_anything and not dry_run:
+        say("To take the merge back: cimsig undo")
+    if dry_run:
+        say("Nothing was changed (--dry-run).")
+    elif removed:
+        say(f"Deleted {other}.")
+    elif plan.changes_anything:
+        say(f"{other} was not changed; delete it when you are done (or merge with --remove).")
+    elif not plan.conflicts:
+        say("You can delete it (or merge with --remove).")
+
+
+def _label(section: str, activity_id: str) -> str:
+    what = {"done": "done record", "plans": "dates", "owners": "owner", "notes": "notes",
+            "custom": "activity", "profile": "district profile"}[section]  # fmt: skip
+    return what if section == "profile" else f"{what} of {activity_id}"
+
+
+def _words(section: str, value: Any) -> str:
+    if value is None:
+        return {"done": "not done", "plans": "the guide's dates", "owners": "no owner",
+                "notes": "no notes", "custom": "not in the plan",
+                "profile": "not set"}.get(section, "none")  # fmt: skip
+    if section == "done":
+        note = f", note '{value.note}'" if value.note else ""
+        return f"done on {formatting.fmt_date(value.on)}{note}"
+    if section == "plans":
+        start = f", start {formatting.fmt_date(value.start)}" if value.start else ""
+        return f"due {formatting.fmt_date(value.due)}{start}"
+    if section == "notes":
+        return f"{len(value)} note(s)"
+    if section == "custom":
+        return f"'{value.title}', due {formatting.fmt_date(value.due)}"
+    if section == "profile":
+        return f"{value.lea or 'no name'} ({value.track or 'no track'})"
+    return str(value)
+
+
+def _when(entry: dict[str, Any]) -> str:
+    at = str(entry.get("at", "?")).replace("T", " ")[:19]
+    by = entry.get("by")
+    return f"{at} by {by}" if by else at
+
+
+def _as_json(
+    ws: Workspace, other: Path, plan: merging.MergePlan, dry_run: bool, removed: bool
+) -> dict[str, Any]:
+    def record(section: Any, value: Any) -> Any:
+        return codec.encode(section, value)
+
+    return {
+        "progress_file": str(ws.state_file.path),
+        "other": str(other),
+        "dry_run": dry_run,
+        "changed": plan.changes_anything and not dry_run,
+        "removed": removed,
+        "new_changes": plan.new_entries,
+        "records": [
+            {"id": activity_id or None, "field": section, "value": record(section, value)}
+            for (section, activity_id), value in plan.values.items()
+        ],
+        "conflicts": [
+            {
+                "id": c.activity_id or None,
+                "field": c.section,
+                "this_copy": record(c.section, c.ours),
+                "other_copy": record(c.section, c.theirs),
+                "kept": "this_copy" if c.kept == "ours" else "other_copy",
+                "recorded": c.recorded,
+                "this_change": _entry_json(c.ours_entry),
+                "other_change": _entry_json(c.theirs_entry),
+            }
+            for c in plan.conflicts
+        ],
+    }
+
+
+def _entry_json(entry: dict[str, Any] | None) -> dict[str, Any] | None:
+    if entry is None:
+        return None
+    return {"at": entry.get("at"), "by": entry.get("by"), "uid": entry.get("uid")}
