@@ -131,10 +131,6 @@ def user_date(
     return parse_user_date(text, anchor, option=option)
 
 
-def state_path(state: Path | None) -> Path:
-    return state if state is not None else environment.default_state_path()
-
-
 # -- which district, which guide, which progress file ------------------------------------------
 
 DISTRICT_META = "cimsig.district"  # where the --district option leaves its value (ctx.meta)

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 import typer
 
 from cimsig import codec, environment, formatting, jsonout, loading, merging
-from cimsig.app import GuideOption, JsonOption, StateOption, edit, say, state_path
+from cimsig.app import GuideOption, JsonOption, StateOption, edit, locate, say
 from cimsig.errors import StateError, UsageError
 from cimsig.records import Change
 from cimsig.state import State
@@ -120,10 +120,10 @@ def _read_copy(state_file: StateFile, cache_dir: Path | None = None) -> State:
 def _workspace(guide: Path | None, state: Path | None) -> Workspace:
     """The guide and the progress file, not read yet: a merge reads it once, under the lock
     (a long history takes a while to read)."""
-    loaded = loading.load_guide(guide, environment.cache_dir())
-    state_file = StateFile(state_path(state), environment.lock_timeout())
-    ws = Workspace(loaded, state_file, State(), environment.today_in(loaded.time_zone))
-    ws.named_file = state is not None
+    where = locate(guide, state, changing=True)
+    state_file = StateFile(where.state, environment.lock_timeout())
+    ws = Workspace(where.guide, state_file, State(), environment.today_in(where.guide.time_zone))
+    ws.named_file, ws.district = where.named, where.district
     return ws
 
 
