@@ -1,10 +1,17 @@
 """How `done` and `status` scale with a long history: build a progress file of N history
 entries with cimsig's own State methods, then time warm and cold runs through a subprocess.
 
-    python benchmarks/history_scale.py [ENTRIES]      (default 50,000)
+    python benchmarks/history_scale.py [ENTRIES] [NOTE_EVERY]   (default 50,000 and 5)
 
-"Cold" runs with an empty cache folder (every file parsed as YAML); "warm" with the cache the
-previous run left. A `done` is always timed on a fresh copy of the file, so each one changes it.
+The history cycles through done, reopen, note, plan and assign; with NOTE_EVERY above 5 only
+every NOTE_EVERY-th change is a note (the others are done and reopen), so that the notes kept in
+the file (not only in its history) are as many as a district would write: 50,000 changes with a
+note every 5th keep 10,000 notes in the file, every 50th 1,000.
+
+"Cold" runs with an empty cache folder (every file parsed); "warm" as a user runs it, after a
+`status` that filled the cache. A `done` is always timed on a fresh copy of the file, so each
+one changes it. The original is kept in another folder, so no copy of it lies beside the
+progress file (cimsig would look into one as a possible sync conflict copy).
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from cimsig.records import Plan  # noqa: E402
 from cimsig.state import State  # noqa: E402
 
 
-def build(entries: int) -> str:
+def build(entries: int, note_every: int = 5) -> str:
     """A progress file whose history holds `entries` changes of every kind."""
     guide = load_guide()
     ids = [a.id for a in guide.activities]
@@ -39,6 +46,11 @@ def build(entries: int) -> str:
         activity_id = ids[index % len(ids)]
         now = moment + dt.timedelta(minutes=index)
         kind = index % 5
+        if (
+            note_every > 5
+        ):  # done, then reopen, of one activity after the other; now and then a note
+            activity_id = ids[(index // 2) % len(ids)]
+            kind = 2 if index % note_every == 0 else index % 2
         if kind == 0:
             state.mark_done(activity_id, now.date(), now)
         elif kind == 1:
@@ -70,13 +82,17 @@ def run(state: Path, cache_home: Path, *args: str) -> float:
 
 def main() -> None:
     entries = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
+    note_every = int(sys.argv[2]) if len(sys.argv) > 2 else 5
     work = Path(tempfile.mkdtemp(prefix="cimsig-bench-"))
     try:
-        text = build(entries)
-        original = work / "original.yaml"
+        text = build(entries, note_every)
+        (work / "kept").mkdir()
+        original = work / "kept" / "original.yaml"
         original.write_text(text)
-        print(f"{entries:,} history entries: {len(text.encode()) / 1024 / 1024:.1f} MB")
-        state = work / "state.yaml"
+        size = len(text.encode()) / 1024 / 1024
+        print(f"{entries:,} history entries, a note every {note_every}: {size:.1f} MB")
+        (work / "plan").mkdir()
+        state = work / "plan" / "state.yaml"
         results: dict[str, list[float]] = {}
         for round_ in range(3):
             for command in (["status"], ["done", "prep-assurance"]):
@@ -84,7 +100,8 @@ def main() -> None:
                 cache = work / f"cache-{round_}-{command[0]}"
                 cold = run(state, cache, *command)
                 shutil.copy(original, state)
-                warm = run(state, cache, *command)  # the cache of the run before
+                run(state, cache, "status")  # a user looks first: the cache is filled
+                warm = run(state, cache, *command)
                 results.setdefault(f"{command[0]} cold", []).append(cold)
                 results.setdefault(f"{command[0]} warm", []).append(warm)
         for name, times in results.items():

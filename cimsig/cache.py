@@ -116,16 +116,26 @@ def store_guide(guide: Guide, path: Path, text: str, cache_dir: Path) -> None:
 
 def load_state(path: Path, text: str, cache_dir: Path) -> State:
     """The state the progress file's `text` holds: from its copy when there is a good one,
-    else parsed (and a copy kept for next time). Raises StateError as parsing does."""
+    else parsed (and a copy kept for next time). Raises StateError as parsing does.
+
+    A history in the shape cimsig writes is not copied: it stays in the file's text, read
+    only when something needs it, so a long history costs a copy nothing."""
     from cimsig.errors import StateError
 
     key_path = path.absolute()
     document = _read(cache_dir, "state", key_path, text)
     if document is not None:
         with contextlib.suppress(StateError):  # a copy that does not check out: parse the file
-            return state_format.from_document(document, path, history_is_plain=True)
+            if "history" in document:
+                return state_format.from_document(document, path, history_is_plain=True)
+            lines = state_format.history_lines(text, path)
+            if lines is not None:
+                state = state_format.from_document(document, path)
+                lines.highest_seq()  # every entry's number checked, as when parsed
+                state.leave_history_unread(lines)
+                return state
     state = state_format.parse_state(text, path)
-    document = state_format.to_document(state)
+    document = state_format.to_document(state, history=state.unread_history() is None)
     try:
         same = json.loads(json.dumps(document)) == document
     except (TypeError, ValueError):

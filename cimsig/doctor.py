@@ -46,6 +46,7 @@ def examine(
     found += _cache_checks(cache_dir if cache_dir is not None else environment.cache_dir())
     try:
         state = state_file.read()
+        _ = state.history  # every change in the history checked, not only the last ones
     except StateError as exc:
         return [*found, Finding(PROBLEM, "progress file", exc.message)]
     if state.guide is not None and state.guide != guide.id:

@@ -91,14 +91,13 @@ def check_same_plan(ours: State, theirs: State, theirs_name: str) -> None:
 
 
 def shares_entries(ours: State, theirs: State) -> bool:
-    uids = {e.get("uid") for e in ours.history}
-    return any(e.get("uid") in uids for e in theirs.history)
+    return not ours.history_uids().isdisjoint(theirs.history_uids())
 
 
 def new_entries(ours: State, theirs: State) -> int:
-    """How many changes `theirs` holds that `ours` lacks."""
-    uids = {e.get("uid") for e in ours.history}
-    return sum(1 for e in theirs.history if e.get("uid") not in uids)
+    """How many changes `theirs` holds that `ours` lacks (from the entries' ids alone: a long
+    history is not read for it)."""
+    return len(theirs.history_uids() - ours.history_uids())
 
 
 def _lea(state: State) -> str | None:

@@ -11,7 +11,7 @@ import datetime as dt
 import secrets
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol
 
 from cimsig import codec
 from cimsig.errors import StateError
@@ -38,6 +38,22 @@ def stamp(now: dt.datetime) -> str:
     return now.isoformat(timespec="seconds")
 
 
+class UnreadHistory(Protocol):
+    """A progress file's history not read yet (`state_format` makes one)."""
+
+    def read(self) -> list[dict[str, Any]]:
+        """Every entry, oldest first, checked (StateError naming the line when one is bad)."""
+
+    def newest_first(self) -> Iterator[dict[str, Any]]:
+        """The entries newest first, each read as it is reached."""
+
+    def highest_seq(self) -> int:
+        """The highest change number, without reading the entries."""
+
+    def uids(self) -> set[str]:
+        """Every entry's id, without reading the entries."""
+
+
 # Entries that record something other than a change of the plan: `undo` passes over them.
 NOT_UNDONE = ("revert", "archive")
 
@@ -53,7 +69,11 @@ class State:
         self.owners: dict[str, str] = {}
         self.notes: dict[str, tuple[Note, ...]] = {}
         self.custom: dict[str, CustomActivity] = {}
-        self.history: list[dict[str, Any]] = []
+        # The history, read from the file only when something needs it (see `history`): a long
+        # one takes a while, and most commands need only its last entries, or none.
+        self._history: list[dict[str, Any]] | None = []
+        self._unread: UnreadHistory | None = None
+        self._pending: list[dict[str, Any]] = []  # recorded while the history was unread
         # Top-level keys this cimsig does not know are kept as they are, never dropped.
         self.extra: dict[str, Any] = {}
         # While a command changes several activities at once: the id its entries share (the
@@ -64,6 +84,54 @@ class State:
         # How many changes were made since this state was read: a write is needed when not 0.
         self.revision = 0
         self._last_seq: int | None = None  # the history's highest seq, found once
+
+    # -- the history, read when needed ------------------------------------------------------------
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        """Every change, oldest first (read and checked now if it was not yet)."""
+        if self._history is None:
+            assert self._unread is not None
+            self._history = [*self._unread.read(), *self._pending]
+            self._unread, self._pending = None, []
+        return self._history
+
+    @history.setter
+    def history(self, entries: list[dict[str, Any]]) -> None:
+        self._history, self._unread, self._pending = entries, None, []
+
+    def leave_history_unread(self, unread: "UnreadHistory") -> None:
+        """Keep the file's history as it was read, to be read only if needed; a change then
+        adds its entry without reading it, and the file is written with those lines as they
+        were (`unread_history`)."""
+        self._history, self._unread, self._pending = None, unread, []
+
+    def unread_history(self) -> "tuple[UnreadHistory, list[dict[str, Any]]] | None":
+        """The history as read from the file and the entries recorded since, while it has not
+        been read; None once it has been."""
+        if self._history is not None or self._unread is None:
+            return None
+        return self._unread, self._pending
+
+    def history_uids(self) -> set[str]:
+        """The ids of every entry (without reading a history not read yet)."""
+        if self._history is not None or self._unread is None:
+            return {str(e.get("uid")) for e in self.history}
+        return self._unread.uids() | {str(e.get("uid")) for e in self._pending}
+
+    def recent_history(self) -> Iterator[dict[str, Any]]:
+        """The history newest first, reading only as far back as the caller goes."""
+        if self._history is not None or self._unread is None:
+            yield from reversed(self.history)
+            return
+        yield from reversed(self._pending)
+        yield from self._unread.newest_first()
+
+    def _append(self, entry: dict[str, Any]) -> None:
+        if self._history is None:
+            self._pending.append(entry)
+        else:
+            self._history.append(entry)
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:
@@ -85,8 +153,9 @@ class State:
         last = day.isoformat()
         past = State(self.guide, self.profile)
         past.done, past.plans, past.owners = dict(self.done), dict(self.plans), dict(self.owners)
-        past.custom, past.history, past.extra = dict(self.custom), self.history, self.extra
-        for entry in reversed(self.history):
+        past.custom, past.extra = dict(self.custom), self.extra
+        past._history, past._unread, past._pending = self._history, self._unread, self._pending
+        for entry in self.recent_history():
             if str(entry.get("at", ""))[:10] <= last:
                 break
             for change in entry.get("changes", ()):
@@ -334,13 +403,16 @@ class State:
             entry["reverts"] = reverts.get("uid")
         if self._batch is not None:
             entry["batch"] = self._batch
-        self.history.append(entry)
+        self._append(entry)
         return Change(action, activity_id, changes, reverts)
 
     def _next_seq(self) -> int:
         # The highest number in the history (checked to be whole numbers when read), found once.
         if self._last_seq is None:
-            self._last_seq = max((int(e["seq"]) for e in self.history), default=0)
+            if self._history is None and self._unread is not None:
+                self._last_seq = self._unread.highest_seq()
+            else:
+                self._last_seq = max((int(e["seq"]) for e in self.history), default=0)
         return self._last_seq + 1
 
 

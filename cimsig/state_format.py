@@ -5,8 +5,10 @@ change); a file of a newer format is refused and left alone. Every problem names
 where it can, the line.
 """
 
+import contextlib
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +30,8 @@ HEADER = (
 )
 
 
-def to_document(state: State) -> dict[str, Any]:
-    """The state as plain data, as the file holds it."""
+def to_document(state: State, *, history: bool = True) -> dict[str, Any]:
+    """The state as plain data, as the file holds it (without the history: the rest)."""
     document: dict[str, Any] = {
         "version": STATE_FORMAT,
         "guide": state.guide,
@@ -40,7 +42,8 @@ def to_document(state: State) -> dict[str, Any]:
         keys = list(records) if section == "custom" else sorted(records)
         document[section] = {key: codec.encode(section, records[key]) for key in keys}
     document.update(state.extra)
-    document["history"] = state.history
+    if history:
+        document["history"] = state.history
     return document
 
 
@@ -84,7 +87,17 @@ def _json_text(value: Any) -> str:
 
 
 def to_text(state: State) -> str:
-    return dump(to_document(state))
+    unread = state.unread_history()
+    if unread is None:
+        return dump(to_document(state))
+    # The history was never read: its lines are written back as they were, then the new ones.
+    lines, pending = unread
+    assert isinstance(lines, HistoryLines)
+    head = dump(to_document(state, history=False))
+    new = "".join(f"- {_json_text(entry)}\n" for entry in pending)
+    if not lines.segment and not new:
+        return head + "history: []\n"
+    return head + "history:\n" + lines.segment + new
 
 
 def failure(path: Path, message: str, line: int | None = None) -> StateError:
@@ -96,20 +109,27 @@ def failure(path: Path, message: str, line: int | None = None) -> StateError:
 
 
 def parse_state(text: str, path: Path) -> State:
-    """Read the text of a progress file, or raise StateError saying what is wrong and where."""
+    """Read the text of a progress file, or raise StateError saying what is wrong and where.
+
+    The history of a file in the shape cimsig writes is left unread until something needs it
+    (`HistoryLines`): most commands need only its last entries, or none."""
     from cimsig.yamlio import YamlProblem, load_yaml
 
     if not text.strip():
         raise failure(path, "it is empty")
-    quick = _quick_parts(text)
-    if quick is not None:
-        head, history = quick
+    lines = history_lines(text, path)
+    if lines is not None:
         try:
-            data = load_yaml(head, strict=True)
+            data = load_yaml(lines.head, strict=True)
             if isinstance(data, dict) and "history" not in data:
-                data["history"] = history
+                if data.get("version") == STATE_FORMAT:
+                    state = from_document(data, path)
+                    lines.highest_seq()  # every entry's number checked now, cheaply
+                    state.leave_history_unread(lines)
+                    return state
+                data["history"] = lines.entries()  # an older format: read it all to migrate
                 return from_document(data, path, history_is_plain=True)
-        except (YamlProblem, StateError):
+        except (YamlProblem, StateError, ValueError):
             pass  # read it all as YAML below, which names the line that is wrong
     try:
         data = load_yaml(text, strict=True)
@@ -118,28 +138,115 @@ def parse_state(text: str, path: Path) -> State:
     return from_document(data, path)
 
 
-def _quick_parts(text: str) -> tuple[str, list[Any]] | None:
-    """The text before the history, and the history read as JSON lines, when the file has the
-    shape cimsig writes; None otherwise (a hand-edited file), to be read as YAML."""
-    at = text.rfind(_HISTORY_KEY)
-    if at < 0:
-        return None
-    lines = text[at + len(_HISTORY_KEY) :].split("\n")
-    if lines and not lines[-1]:
-        lines.pop()
-    if not all(line.startswith("- {") for line in lines):
-        return None
-    listed = "[" + ", ".join(line[2:] for line in lines) + "]"
-    try:  # one call for the whole list: a call per line costs twice as much
-        history = json.loads(listed)
+# How cimsig begins each line of the history: the change's number, then its id. (Matched after
+# a line break rather than with ^ and re.M, which is several times slower on a long history.)
+_LINE_START = r'\n- \{"seq": ([1-9][0-9]{0,11}), "uid": "([^"\\]*)", '
+
+
+class HistoryLines:
+    """The history of a progress file in the shape cimsig writes it (the last key, one change
+    per line, each a JSON object), not read yet. Reading it checks every entry and names the
+    line of a bad one."""
+
+    def __init__(self, text: str, start: int, path: Path) -> None:
+        self.text, self.start, self.path = text, start, path
+        self.head = text[: start - len(_HISTORY_KEY) + 1]
+        self.segment = text[start:]
+        if self.segment and not self.segment.endswith("\n"):
+            self.segment += "\n"
+        # the line number of the first entry
+        self.first_line = self.head.count("\n") + 2
+        self._index: list[tuple[str, str]] | bool | None = None
+        self._split: list[str] | None = None
+
+    def _lines(self) -> list[str]:
+        if self._split is None:
+            self._split = self.segment[:-1].split("\n") if self.segment else []
+        return self._split
+
+    def entries(self) -> list[Any]:
+        """The entries as JSON reads them, not checked (ValueError when a line is not JSON)."""
+        lines = self._lines()
+        listed = "[" + ", ".join(line[2:] for line in lines) + "]"
+        history = json.loads(listed)  # one call for the whole list: a call per line costs twice
         # A key given twice is refused, as everywhere in the file. Written as cimsig writes
         # them, the lines are exactly what dumping the list gives (one call, no hook per
         # object); only lines written some other way are read again, key by key.
         if _json_text(history) != listed:
             history = json.loads(listed, object_pairs_hook=_unique_keys)
-    except (ValueError, TypeError):
+        if not isinstance(history, list):
+            raise ValueError("not a list")
+        return history
+
+    def read(self) -> list[dict[str, Any]]:
+        try:
+            history = self.entries()
+        except ValueError:
+            # Written by hand some other way (YAML that is not JSON, say): read the whole file
+            # as YAML, which names the line that is wrong.
+            from cimsig.yamlio import YamlProblem, load_yaml
+
+            try:
+                data = load_yaml(self.text, strict=True)
+            except YamlProblem as exc:
+                raise failure(self.path, exc.message, exc.line) from None
+            return from_document(data, self.path).history
+        for number, entry in enumerate(history):
+            problem = _entry_problem(entry)
+            if problem:
+                raise failure(
+                    self.path, f"a change in the history {problem[0]}", self.first_line + number
+                )
+        return _give_ids(history, STATE_FORMAT)
+
+    def newest_first(self) -> Iterator[dict[str, Any]]:
+        lines = self._lines()
+        for index in range(len(lines) - 1, -1, -1):
+            try:
+                entry = json.loads(lines[index][2:])
+            except ValueError:
+                entry = None
+            if not isinstance(entry, dict) or _entry_problem(entry):
+                yield from reversed(self.read()[: index + 1])  # raises for a bad line
+                return
+            yield entry
+
+    def _numbers(self) -> list[tuple[str, str]] | None:
+        """Each line's change number and id, read from the start of the line where cimsig
+        writes them (no JSON parsed); None when a line does not begin that way."""
+        if self._index is None:
+            found = re.findall(_LINE_START, "\n" + self.segment)
+            self._index = found if len(found) == self.segment.count("\n") else False
+        return self._index if isinstance(self._index, list) else None
+
+    def uids(self) -> set[str]:
+        numbers = self._numbers()
+        if numbers is not None:
+            return {uid for _, uid in numbers}
+        return {str(e.get("uid")) for e in self.read()}
+
+    def highest_seq(self) -> int:
+        """The highest change number. Every line must begin with its whole number, as cimsig
+        writes it; when one does not, the whole history is read and checked now (a bad entry
+        is StateError naming its line), so a damaged number is caught when the file is read."""
+        numbers = self._numbers()
+        if numbers is not None:
+            return max(map(int, (seq for seq, _ in numbers)), default=0)
+        return max((int(e["seq"]) for e in self.read()), default=0)
+
+
+def history_lines(text: str, path: Path) -> HistoryLines | None:
+    """The history of `text` when the file has the shape cimsig writes; None otherwise (a
+    hand-edited file, read as YAML)."""
+    at = text.rfind(_HISTORY_KEY)
+    if at < 0:
         return None
-    return text[: at + 1], history
+    start = at + len(_HISTORY_KEY)
+    found = HistoryLines(text, start, path)
+    lines = found.segment.count("\n")
+    if ("\n" + found.segment).count("\n- {") != lines:  # (counted in C: a long history is quick)
+        return None
+    return found
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -317,14 +424,20 @@ def read_archive(text: str, path: Path) -> list[Any]:
             "move it aside (or choose another date) and try again."
         )
 
-    quick = _quick_parts(text)
+    lines = history_lines(text, path)
+    quick: list[Any] | None = None
+    if lines is not None:
+        with contextlib.suppress(ValueError):
+            quick = lines.entries()
     try:
-        data = load_yaml(quick[0] if quick else text, strict=True)
+        data = load_yaml(
+            lines.head if lines is not None and quick is not None else text, strict=True
+        )
     except YamlProblem as exc:
         raise fail(exc.message, exc.line) from None
     if not isinstance(data, dict) or "archive_of" not in data:
         raise fail("it is not a cimsig history archive")
-    history = quick[1] if quick else data.get("history") or []
+    history = quick if quick is not None else data.get("history") or []
     if not isinstance(history, list) or any(_entry_problem(e) for e in history):
         raise fail("its history is damaged")
     return history if quick else _plain(history)

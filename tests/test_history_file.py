@@ -51,7 +51,7 @@ def test_any_note_reads_back_exactly_and_any_yaml_tool_reads_the_same(text: str)
     assert again.history == state.history
     assert yaml.safe_load(written)["history"] == state.history  # still one YAML document
     # one change per line, as the quick reader expects: nothing fell back to slow YAML
-    assert state_format._quick_parts(written) is not None
+    assert state_format.history_lines(written, PATH) is not None
 
 
 def test_each_change_is_one_line_after_the_rest_of_the_file() -> None:
@@ -78,11 +78,34 @@ def test_a_hand_edited_history_is_still_read(tmp_path: Path) -> None:
 
 def test_a_key_given_twice_in_a_change_is_refused_with_its_line() -> None:
     written = state_format.to_text(_with_note("first"))
-    broken = written.replace('{"seq": 2, ', '{"seq": 2, "seq": 7, ', 1)
-    line = next(n for n, text in enumerate(broken.splitlines(), 1) if '"seq": 7' in text)
+    broken = written.replace('"action": "note", ', '"action": "note", "action": "done", ', 1)
+    twice = '"action": "note", "action": "done"'
+    line = next(n for n, text in enumerate(broken.splitlines(), 1) if twice in text)
+    state = state_format.parse_state(broken, PATH)  # what is done and planned reads as it is
+    with pytest.raises(StateError) as caught:
+        state.history  # the history, once something needs it (undo, doctor)
+    assert f"line {line}" in str(caught.value) and "given twice" in str(caught.value)
+
+
+def test_a_damaged_change_number_is_caught_when_the_file_is_read() -> None:
+    written = state_format.to_text(_with_note("first"))
+    broken = written.replace('{"seq": 2, ', '{"seq": "two", ', 1)
+    line = next(n for n, text in enumerate(broken.splitlines(), 1) if '"two"' in text)
     with pytest.raises(StateError) as caught:
         state_format.parse_state(broken, PATH)
-    assert f"line {line}" in str(caught.value) and "given twice" in str(caught.value)
+    assert f"line {line}" in str(caught.value)
+
+
+def test_a_change_written_back_unread_keeps_its_lines_exactly() -> None:
+    written = state_format.to_text(_with_note("Caf\u00e9 \u2028 [b]"))
+    state = state_format.parse_state(written, PATH)
+    state.mark_done("prep-mou-meeting", dt.date(2024, 3, 2), NOW)
+    again = state_format.to_text(state)
+    old_lines = written.split("\nhistory:\n")[1]
+    assert again.split("\nhistory:\n")[1].startswith(old_lines)  # the old lines, as they were
+    reread = state_format.parse_state(again, PATH)
+    assert [e["seq"] for e in reread.history] == [1, 2, 3, 4]
+    assert reread.history[:3] == state_format.parse_state(written, PATH).history
 
 
 def test_a_bad_change_on_a_json_line_names_its_line() -> None:
