@@ -89,7 +89,7 @@ class Workspace:
             result.append(
                 activity if plan is None else schedule.with_plan(activity, plan.due, plan.start)
             )
-        return result
+        return schedule.with_starts(result, self.state.done)
 
     @cached_property
     def statuses(self) -> list[ActivityStatus]:
