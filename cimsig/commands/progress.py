@@ -28,6 +28,8 @@ from cimsig.workspace import Workspace
 
 commands = typer.Typer()
 
+STATUS_DAYS = 14  # how far ahead `status` looks
+
 
 @commands.command("done", rich_help_panel="Every week")
 def done(
@@ -183,21 +185,19 @@ def status(
     guide: GuideOption = None,
     state: StateOption = None,
 ) -> None:
-    """Progress per step, what is overdue, and how much falls due in the next 14 days."""
+    """The weekly check-in: progress per step, the work in progress now, what is overdue, and
+    what falls due in the next 14 days."""
     ws = workspace(guide, state, as_of)
     items = ws.for_owner(ws.statuses, owner)
-    late = schedule.overdue(items)
-    soon_days = 14
-    soon = schedule.due_between(items, ws.as_of, ws.as_of + dt.timedelta(days=soon_days))
     if json_out:
         jsonout.print_json(activity_rows(ws, items))
     else:
         views.render_status(
-            ws.guide, ws.as_of, items, late, soon, soon_days, ws.unknown_ids(), owner,
+            ws.guide, ws.as_of, items, STATUS_DAYS, ws.unknown_ids(), owner,
             lea=ws.lea, track=ws.track, progress_file=str(ws.state_file.path),
-            owners=ws.state.owners,
+            owners=ws.state.owners, has_profile=ws.state.profile is not None,
         )  # fmt: skip
-    if check and late:
+    if check and schedule.overdue(items):
         raise typer.Exit(EXIT_OVERDUE)
 
 
@@ -239,4 +239,7 @@ def next_(
         jsonout.print_json(activity_rows(ws, [*hits, *extra]))
     else:
         following = schedule.first_due_after(items, last) if not hits else None
-        views.render_next(ws.as_of, last, hits, following, extra, ws.state.owners, ws.lea)
+        views.render_next(
+            ws.as_of, last, hits, following, extra, ws.state.owners, ws.lea,
+            days=days, in_progress=len(schedule.in_progress(items)),
+        )  # fmt: skip
