@@ -38,6 +38,7 @@ COMMAND_MODULES = {
     "validate": "guide_info",
     "where": "guide_info",
     "doctor": "guide_info",
+    "help": "help_topics",
 }
 
 

@@ -245,3 +245,20 @@ def first_due_after(items: Iterable[ActivityStatus], day: dt.date) -> ActivitySt
         s for s in items if s.status != DONE and s.activity.due is not None and s.activity.due > day
     ]
     return min(later, key=lambda s: s.activity.due or dt.date.max, default=None)
+
+
+def to_catch_up(
+    items: Iterable[ActivityStatus], *, through: dt.date | None = None, step: str | None = None
+) -> list[ActivityStatus]:
+    """What `done --through` / `done --step` marks: required activities not done yet with a due
+    date (ongoing work is never done; a recommended-only one is the district's choice), due on or
+    before `through` and in `step` when given; soonest due first."""
+    hits = [
+        s
+        for s in items
+        if s.status in (OVERDUE, OPEN, UPCOMING)
+        and s.activity.due is not None
+        and (through is None or s.activity.due <= through)
+        and (step is None or s.activity.step == step)
+    ]
+    return sorted(hits, key=lambda s: s.activity.due or dt.date.max)
