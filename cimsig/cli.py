@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from typer import _click as click  # Typer's own copy of click (see pyproject.toml)
 
 from cimsig import __version__
-from cimsig.app import EXIT_CODES_HELP, CimsigGroup, silence_stdout
+from cimsig.app import EXIT_CODES_HELP, CimsigGroup, plain_help, silence_stdout
+
+plain_help()
 
 # Where each command is defined, in the order of the help screen.
 COMMAND_MODULES = {

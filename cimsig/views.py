@@ -123,13 +123,18 @@ def _list_status(item: ActivityStatus) -> str:
     return item.status
 
 
-def _work_table(out: Console, title: str | None, *columns: str) -> tuple[Table, bool]:
+def _work_table(
+    out: Console, title: str | None, *columns: str, title_style: str = "bold"
+) -> tuple[Table, bool]:
     """A table of activities: short columns that never wrap, then the Activity column, which
     takes the room left and wraps by words (a word longer than the column is folded, never cut).
-    With an ID column when the window is wide enough."""
+    With an ID column when the window is wide enough. The title is printed here, as a line of
+    its own: a table's title would wrap at the table's width, not the window's."""
+    if title:
+        out.print(title, style=title_style)
     wide = _id_column(out)
     names = [*columns, "ID", "Activity"] if wide else [*columns, "Activity"]
-    table = _table(*names, title=title)
+    table = _table(*names)
     for column in table.columns[:-1]:
         column.no_wrap = True
     # Not expanded: the table is as wide as its text, and when that is wider than the window,
@@ -403,8 +408,10 @@ def _status_table(
     style: str = "",
 ) -> None:
     late = due_heading == "Was due"
-    table, wide = _work_table(out, title, due_heading, "Late by" if late else "Left")
-    table.title_style = "bold red" if late else "bold"
+    table, wide = _work_table(
+        out, title, due_heading, "Late by" if late else "Left",
+        title_style="bold red" if late else "bold",
+    )  # fmt: skip
     for item in items:
         a = item.activity
         due = fmt_date(a.due) if late else fmt_due(a).replace(" (weekend)", " *")

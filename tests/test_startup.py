@@ -100,7 +100,7 @@ def test_dateutil_only_for_a_month_name_and_icalendar_only_for_ics(tmp_path: Pat
         (("where",), ["guide_info"]),
         (("export", "md", "--as-of", "2024-06-01"), ["sharing"]),
         (("assign", "assurance", "Ana"), ["district_plan"]),
-        (("--help",), ["district_plan", "guide_info", "progress", "sharing"]),
+        (("--help",), ["district_plan", "guide_info", "help_topics", "progress", "sharing"]),
     ],
 )
 def test_a_command_loads_only_its_own_module(

@@ -127,3 +127,30 @@ def test_help_works_like_dash_dash_help(
 def test_help_on_an_unknown_command(cli: Callable[..., Result]) -> None:
     result = cli("help", "nothing")
     assert result.exit_code == 2 and "There is no command 'nothing'" in result.stderr
+
+
+def test_help_screens_use_plain_words(cli: Callable[..., Result]) -> None:
+    for command in ("assign", "note", "done", "show", "next", "timeline", "validate"):
+        text = cli(command, "--help").stdout
+        for notation in ("<str>", "<path>", "<file>", "<int", "[x>=", "{ID", "{TEXT"):
+            assert notation not in text, f"{command}: {notation}"
+
+
+def test_a_bad_number_is_said_in_words(cli: Callable[..., Result]) -> None:
+    result = cli("next", "--days", "two")
+    assert result.exit_code == 2
+    assert "--days needs a whole number of days, such as 14" in words(result.stderr)
+
+
+def test_track_is_case_insensitive_and_changes_name_the_district(
+    cli: Callable[..., Result],
+) -> None:
+    assert cli("init", "--lea", "Sample SD", "--track", "New").exit_code == 0
+    result = cli("done", "prep-assurance", "--as-of", "2024-09-09")
+    assert result.stdout.startswith("Sample SD: Marked done: prep-assurance")
+
+
+def test_where_prints_absolute_paths(cli_json, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.chdir(tmp_path)
+    info = cli_json("where", "--state", "progress.yaml")
+    assert info["state"] == str(tmp_path / "progress.yaml")

@@ -42,6 +42,8 @@ def init(
     state: StateOption = None,
 ) -> None:  # fmt: skip
     """Set up the district profile: its name (shown in every header and export) and its track."""
+    if track is not None:
+        track = track.strip().lower()  # `--track New` is `--track new`
     if track is not None and track not in TRACK_WORDS:
         raise UsageError(f"--track must be 'new' or 'continuing', not '{track}'.")
     if lea is not None and not lea.strip():

@@ -30,7 +30,8 @@ commands = typer.Typer()
 @commands.command("list", rich_help_panel="The guide")
 def list_(
     step: Annotated[
-        str | None, typer.Option("--step", help="Only this step: prep, step1 ... step4.")
+        str | None,
+        typer.Option("--step", metavar="STEP", help="Only this step: prep, step1 ... step4."),
     ] = None,
     owner: OwnerOption = None,
     as_of: AsOfOption = None,
@@ -100,12 +101,12 @@ def where(
     guide_path = guide or bundled_guide_path()
     state_file = StateFile(state_path(state))
     info = {
-        "guide": str(guide_path),
+        "guide": str(guide_path.absolute()),
         "guide_source": "--guide or CIMSIG_GUIDE" if guide else "bundled",
-        "state": str(state_file.path),
+        "state": str(state_file.path.absolute()),
         "state_exists": state_file.exists(),
         "state_source": _state_source(state),
-        "cache": str(cache_dir()),
+        "cache": str(cache_dir().absolute()),
     }
     if json_out:
         jsonout.print_json(info)

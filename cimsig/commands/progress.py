@@ -20,6 +20,7 @@ from cimsig.app import (
     say,
     title_of,
     user_date,
+    whole_number,
     workspace,
 )
 from cimsig.errors import EXIT_OVERDUE, UsageError
@@ -277,8 +278,7 @@ def next_(
         int,
         typer.Option(
             "--days",
-            min=0,
-            max=3660,
+            click_type=whole_number("--days", "days", 14, 0, 3660),
             metavar="DAYS",
             help="How many days ahead to look (at most 3660).",
         ),
