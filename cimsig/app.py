@@ -267,7 +267,10 @@ def whole_number(option: str, unit: str, example: int, low: int, high: int) -> A
             else:
                 text = str(value).strip()
                 if not text.isdigit():
-                    self.fail(f"{option} needs a whole number of {unit}, such as {example}.")
+                    self.fail(
+                        f"{option} needs a whole number of {unit}, such as {example} "
+                        f"(not '{text}')."
+                    )
                 number = int(text)
             if not low <= number <= high:
                 self.fail(f"{option} must be from {low} to {high} {unit}, not {number}.")
