@@ -85,6 +85,7 @@ GuideOption = Annotated[
         "--guide",
         envvar="CIMSIG_GUIDE",
         show_default=False,
+        metavar="FILE",
         help="Guide file to use instead of the bundled 2024 guide (or set CIMSIG_GUIDE).",
     ),
 ]
@@ -94,6 +95,7 @@ StateOption = Annotated[
         "--state",
         envvar="CIMSIG_STATE",
         show_default=False,
+        metavar="FILE",
         help="Progress file to use (or set CIMSIG_STATE). Default: see `cimsig where`.",
     ),
 ]
@@ -325,9 +327,11 @@ def report(
             rows = [{**row, "district": label} for row in rows]
         jsonout.print_json(rows)
         return
+    # Whose plan changed: a coordinator may keep several districts' progress files.
+    name = label if label is not None else ws.lea
+    whose = f"{name}: " if name else ""
     for activity_id, change in changes.items():
-        text = message(activity_id, change)
-        say(f"{label}: {text}" if label is not None else text)
+        say(whose + message(activity_id, change))
 
 
 def say(text: str, *, err: bool = False) -> None:
@@ -366,3 +370,68 @@ def profile_words(ws: Workspace) -> str:
 def profile_json(ws: Workspace) -> dict[str, Any] | None:
     profile = ws.state.profile
     return None if profile is None else {"lea": profile.lea, "track": profile.track}
+
+
+# -- help in plain words ---------------------------------------------------------------------
+
+
+def whole_number(option: str, unit: str, example: int, low: int, high: int) -> Any:
+    """A click type for a whole number that says what is wrong in words ("--days needs a whole
+    number of days, such as 14"), not "'two' is not a valid integer range"."""
+    from typer._click.types import ParamType
+
+    class WholeNumber(ParamType):
+        name = unit
+
+        def get_metavar(self, param: Any, ctx: Any = None) -> str | None:
+            return None
+
+        def convert(self, value: Any, param: Any, ctx: Any) -> int:
+            if isinstance(value, int):
+                number = value
+            else:
+                text = str(value).strip()
+                if not text.isdigit():
+                    self.fail(
+                        f"{option} needs a whole number of {unit}, such as {example} "
+                        f"(not '{text}')."
+                    )
+                number = int(text)
+            if not low <= number <= high:
+                self.fail(f"{option} must be from {low} to {high} {unit}, not {number}.")
+            return number
+
+    return WholeNumber()
+
+
+def plain_help() -> None:
+    """Help screens in plain words: `ID` where Typer writes `{ID}` and `ID  <str>`.
+
+    Typer marks a required argument with braces in the usage line and shows each argument's
+    type; neither means anything to the people cimsig is for. Applied once, by cimsig.cli.
+    """
+    from typer.core import TyperArgument
+
+    if getattr(TyperArgument, "_cimsig_plain", False):
+        return
+    make_metavar = TyperArgument.make_metavar
+
+    def plain_metavar(self: Any, ctx: Any, *, usage: bool = False) -> str:
+        text: str = make_metavar(self, ctx, usage=usage)
+        return text[1:-1] if text.startswith("{") and text.endswith("}") else text
+
+    TyperArgument.make_metavar = plain_metavar  # type: ignore[method-assign]
+
+    # An argument's type (`<str>`, `<file>`) is shown when its type has no metavar of its own:
+    # give arguments an empty one (their name, like ID, already says what to type).
+    from typer._click.types import ParamType
+
+    type_metavar = ParamType.get_metavar
+
+    def no_type_for_arguments(self: Any, param: Any, ctx: Any = None) -> str | None:
+        if isinstance(param, TyperArgument):
+            return ""
+        return type_metavar(self, param, ctx)
+
+    ParamType.get_metavar = no_type_for_arguments  # type: ignore[method-assign]
+    TyperArgument._cimsig_plain = True  # type: ignore[attr-defined]

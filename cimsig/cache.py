@@ -29,7 +29,7 @@ from cimsig import __version__, state_format
 from cimsig.guide import Activity, BudgetPeriod, Guide, Step
 from cimsig.state import State
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 # A temp file older than this was left by a write that was killed: removed at the next write.
 STALE_TEMP_SECONDS = 3600
 
@@ -156,6 +156,7 @@ def _plain(value: Any) -> Any:
 _ACTIVITY_FIELDS = [f.name for f in fields(Activity)]
 _DATES = [_ACTIVITY_FIELDS.index(name) for name in ("start", "due", "until")]
 _TUPLES = [_ACTIVITY_FIELDS.index(name) for name in ("resources", "submit_to")]
+_LINKS = _ACTIVITY_FIELDS.index("links")
 
 
 def _guide_to(guide: Guide) -> dict[str, Any]:
@@ -176,6 +177,8 @@ def _guide_to(guide: Guide) -> dict[str, Any]:
             }
         ),
         "steps": [[s.id, s.name, s.summary] for s in guide.steps],
+        "resources": list(guide.resources),
+        "links": [list(pair) for pair in guide.links],
         # Rows in the order of Activity's fields, named once: reading them back is twice as
         # fast as one mapping per activity.
         "fields": _ACTIVITY_FIELDS,
@@ -191,7 +194,12 @@ def _activity_from(row: list[Any]) -> Activity:
             row[index] = dt.date.fromisoformat(row[index])
     for index in _TUPLES:
         row[index] = tuple(row[index])
+    row[_LINKS] = _pairs(row[_LINKS])
     return Activity(*row)
+
+
+def _pairs(rows: list[list[str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((name, link) for name, link in rows)
 
 
 def _guide_from(raw: dict[str, Any], path: Path) -> Guide:
@@ -216,6 +224,8 @@ def _guide_from(raw: dict[str, Any], path: Path) -> Guide:
         steps=tuple(Step(*s) for s in raw["steps"]),
         activities=tuple(_activity_from(a) for a in raw["activities"]),
         path=path,
+        resources=tuple(raw["resources"]),
+        links=_pairs(raw["links"]),
     )
 
 

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from typer import _click as click  # Typer's own copy of click (see pyproject.toml)
 
 from cimsig import __version__
-from cimsig.app import EXIT_CODES_HELP, CimsigGroup, silence_stdout
+from cimsig.app import EXIT_CODES_HELP, CimsigGroup, plain_help, silence_stdout
+
+plain_help()
 
 # Where each command is defined, in the order of the help screen.
 COMMAND_MODULES = {
@@ -43,6 +45,7 @@ COMMAND_MODULES = {
     "validate": "guide_info",
     "where": "guide_info",
     "doctor": "guide_info",
+    "help": "help_topics",
 }
 
 
@@ -74,7 +77,7 @@ def _add_district_option(command: "click.Command") -> None:
 
 
 # Commands about districts as a whole: every other command takes --district.
-WITHOUT_DISTRICT = ("district", "overview", "merge-driver")
+WITHOUT_DISTRICT = ("district", "overview", "merge-driver", "help")
 
 
 def district_option() -> "click.Parameter":

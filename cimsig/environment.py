@@ -132,3 +132,13 @@ def lock_timeout() -> float:
     if not 0 <= seconds <= 3600:
         raise UsageError("CIMSIG_LOCK_TIMEOUT must be from 0 to 3600 seconds.")
     return seconds
+
+
+def can_ask() -> bool:
+    """Whether a person is at the keyboard to answer a question (standard input is a terminal)."""
+    import sys
+
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -67,7 +67,8 @@ def _describe(guide: Guide, a: Activity, item: ActivityStatus, owner: str | None
     if a.details:
         lines.append(a.details)
     if a.resources:
-        lines.append("Resources: " + "; ".join(a.resources))
+        named = (f"{r} ({a.link(r)})" if a.link(r) else r for r in a.resources)
+        lines.append("Resources: " + "; ".join(named))
     if a.submit_to:
         lines.append("Submit to: " + ", ".join(a.submit_to))
     if item.status == schedule.DONE:
@@ -225,6 +226,9 @@ def build_markdown(
     who = f"{_md(lea)}. " if lea else ""
     lines.append(f"{who}Checklist as of {fmt_date(as_of)}.")
     lines.append("")
+    if guide.resources:
+        links = "; ".join(_md_resource(r, guide.link(r)) for r in guide.resources)
+        lines.extend([f"See also: {links}.", ""])
     for progress in schedule.progress_by_step(guide.steps, items):
         step = progress.step
         rows = [i for i in items if i.activity.step == step.id]
@@ -233,7 +237,10 @@ def build_markdown(
         lines.append(f"## {step.name}: {step.summary}")
         lines.append("")
         percent = round(progress.fraction * 100)
-        lines.append(f"**Progress: {progress.done} of {progress.total} done ({percent}%).**")
+        ongoing = f" Ongoing: {progress.ongoing} (not counted)." if progress.ongoing else ""
+        lines.append(
+            f"**Progress: {progress.done} of {progress.total} done ({percent}%).**{ongoing}"
+        )
         lines.append("")
         for item in rows:
             lines.extend(_markdown_item(item, (owners or {}).get(item.activity.id)))
@@ -245,6 +252,12 @@ def build_markdown(
 def _md(text: str) -> str:
     """Text that Markdown shows as it is."""
     return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", export_safe(text))
+
+
+def _md_resource(name: str, link: str | None) -> str:
+    """A resource, as a Markdown link when it has one (the address is checked by the guide's
+    loader: https, no spaces or brackets)."""
+    return f"[{_md(name)}](<{link}>)" if link else _md(name)
 
 
 def _markdown_item(item: ActivityStatus, owner: str | None) -> list[str]:
@@ -273,7 +286,8 @@ def _markdown_item(item: ActivityStatus, owner: str | None) -> list[str]:
     if item.note:
         lines.append(f"  Note: {_md(item.note)}  ")
     if a.resources:
-        lines.append("  Resources: " + "; ".join(_md(r) for r in a.resources) + "  ")
+        resources = "; ".join(_md_resource(r, a.link(r)) for r in a.resources)
+        lines.append(f"  Resources: {resources}  ")
     if a.submit_to:
         lines.append("  Submit to: " + ", ".join(_md(s) for s in a.submit_to) + "  ")
     lines[-1] = lines[-1].rstrip()
@@ -306,7 +320,7 @@ def build_json(
             "steps": [{"id": s.id, "name": s.name, "summary": s.summary} for s in guide.steps],
         },
         "progress": [
-            {"step": p.step.id, "done": p.done, "total": p.total}
+            {"step": p.step.id, "done": p.done, "total": p.total, "ongoing": p.ongoing}
             for p in schedule.progress_by_step(guide.steps, items)
         ],
         "activities": list(rows),

@@ -28,7 +28,18 @@ REQUIRED_FOR = ("all", "new", "continuing")
 REPEATS = ("yearly",)
 
 _ROOT_KEYS = {"format", "guide", "activities"}
-_HEADER_KEYS = {"id", "title", "source", "cohort", "time_zone", "budget_period", "steps"}
+_HEADER_KEYS = {
+    "id",
+    "title",
+    "source",
+    "cohort",
+    "time_zone",
+    "budget_period",
+    "steps",
+    "resources",
+}
+_RESOURCE_KEYS = {"name", "link"}
+LINK_PATTERN = r"^https://[^\s<>\"]+$"
 _STEP_KEYS = {"id", "name", "summary"}
 _BUDGET_KEYS = {"start", "end", "months"}
 _ACTIVITY_KEYS = {
@@ -46,6 +57,7 @@ _ACTIVITY_KEYS = {
     "resources",
     "submit_to",
     "required_for",
+    "starts_with",
 }
 
 
@@ -89,6 +101,11 @@ class Activity:
     resources: tuple[str, ...] = ()
     submit_to: tuple[str, ...] = ()
     required_for: str | None = None
+    # Begins on the day this other activity was done (else on its due date): work that starts
+    # with the approved plan, not on a date of its own.
+    starts_with: str | None = None
+    # (resource, web address) for the resources that have a link.
+    links: tuple[tuple[str, str], ...] = ()
     # For one year's occurrence of a yearly item: the id of the item in the guide.
     series: str | None = None
     # "guide" for the guide's activities, "district" for those a district added to its plan.
@@ -100,6 +117,10 @@ class Activity:
     def weekend(self) -> bool:
         """True when the due date is a Saturday or a Sunday."""
         return self.due is not None and self.due.weekday() >= 5
+
+    def link(self, resource: str) -> str | None:
+        """The web address of one of its resources, when the guide gives one."""
+        return dict(self.links).get(resource)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +136,12 @@ class Guide:
     time_zone: str = "America/Los_Angeles"
     budget_period: BudgetPeriod | None = None
     path: Path | None = None
+    # What the guide's introduction points to (the SPP-TAP website ...), with their links.
+    resources: tuple[str, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()
+
+    def link(self, resource: str) -> str | None:
+        return dict(self.links).get(resource)
 
     @property
     def first_date(self) -> dt.date | None:
@@ -225,6 +252,7 @@ class _GuideBuilder:
             self.problem(data.line_of("guide"), "'guide' must be a mapping (id, title, steps, ...)")
             return None
         steps = self._steps(header)
+        resources, links = self._resources(header, None)
         activities = self._activities(data, {s.id for s in steps})
         guide_id = self._text(header, "id", None, required=True)
         if guide_id and not re.match(ID_PATTERN, guide_id):
@@ -246,6 +274,8 @@ class _GuideBuilder:
             steps=tuple(steps),
             activities=tuple(activities),
             path=self.path,
+            resources=resources,
+            links=links,
         )
 
     # -- pieces ---------------------------------------------------------------------------------
@@ -298,6 +328,44 @@ class _GuideBuilder:
             return ()
         return tuple(" ".join(v.split()) for v in value)
 
+    def _resources(
+        self, data: Mapping, activity: str | None
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+        """A list of resources, each a name or a mapping {name, link}: (names, links)."""
+        value = data.get("resources")
+        if value is None:
+            return (), ()
+        shape = "'resources' must be a list of names or of {name: ..., link: https://...}"
+        if not isinstance(value, list):
+            self.problem(data.line_of("resources"), shape, activity)
+            return (), ()
+        names: list[str] = []
+        links: list[tuple[str, str]] = []
+        for item in value:
+            if isinstance(item, str) and item.strip():
+                names.append(" ".join(item.split()))
+                continue
+            if not isinstance(item, Mapping):
+                self.problem(data.line_of("resources"), shape, activity)
+                continue
+            self._unknown_keys(item, _RESOURCE_KEYS, activity)
+            name = self._text(item, "name", activity, required=True)
+            link = self._text(item, "link", activity)
+            if name is None:
+                continue
+            names.append(name)
+            if link is None:
+                continue
+            if not re.match(LINK_PATTERN, link):
+                self.problem(
+                    item.line_of("link"),
+                    f"link '{link}' must be a web address starting with https://",
+                    activity,
+                )
+                continue
+            links.append((name, link))
+        return tuple(names), tuple(links)
+
     def _steps(self, header: Mapping) -> list[Step]:
         raw = header.get("steps")
         if not isinstance(raw, list) or not raw:
@@ -346,6 +414,7 @@ class _GuideBuilder:
             self.problem(data.line_of("activities"), "'activities' must be a list of activities")
             return []
         activities: list[Activity] = []
+        raw_items: list[Mapping] = []
         seen: dict[str, int] = {}
         for index, item in enumerate(raw, start=1):
             if not isinstance(item, Mapping):
@@ -365,7 +434,10 @@ class _GuideBuilder:
                 continue
             seen[activity.id] = item.line_of("id")
             activities.append(activity)
+            raw_items.append(item)
         self._yearly_id_clashes(activities)
+        lines = {a.id: item for a, item in zip(activities, raw_items, strict=True)}
+        self._check_starts_with(activities, lines)
         return activities
 
     def _activity(self, item: Mapping, step_ids: set[str], index: int) -> Activity | None:
@@ -396,7 +468,8 @@ class _GuideBuilder:
         required_for = self._choice(item, "required_for", REQUIRED_FOR, label)
         time = self._text(item, "time", label)
         self._check_dates(item, label, start, due, until, ongoing, repeat, time)
-        resources = self._texts(item, "resources", label)
+        resources, links = self._resources(item, label)
+        starts_with = self._text(item, "starts_with", label)
         submit_to = self._texts(item, "submit_to", label)
         if None in (activity_id, step, title, target):
             return None
@@ -416,6 +489,8 @@ class _GuideBuilder:
             resources=resources,
             submit_to=submit_to,
             required_for=required_for,
+            starts_with=starts_with,
+            links=links,
             line=item.line,
         )
 
@@ -470,6 +545,27 @@ class _GuideBuilder:
                     "a meeting with a time needs start and due on one day",
                     label,
                 )
+
+    def _check_starts_with(self, activities: list[Activity], items: dict[str, Mapping]) -> None:
+        """`starts_with` names an activity of the guide with a single due date, itself dated."""
+        by_id = {a.id: a for a in activities}
+        for activity in activities:
+            if activity.starts_with is None:
+                continue
+            line = items[activity.id].line_of("starts_with")
+            other = by_id.get(activity.starts_with)
+            if other is None:
+                self.problem(line, f"starts_with: no activity has the id '{activity.starts_with}'",
+                             activity.id)  # fmt: skip
+            elif other.due is None or other.repeat or other.starts_with:
+                self.problem(
+                    line,
+                    f"starts_with: '{other.id}' must have one due date of its own (not ongoing, "
+                    "yearly or itself starting with another activity)",
+                    activity.id,
+                )
+            if activity.start is not None:
+                self.problem(line, "give 'start' or 'starts_with', not both", activity.id)
 
     def _yearly_id_clashes(self, activities: list[Activity]) -> None:
         ids = {a.id for a in activities}

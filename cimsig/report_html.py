@@ -95,6 +95,7 @@ def report_context(ws: Workspace, made_at: dt.datetime) -> dict[str, Any]:
                 "summary": step.summary,
                 "done": progress.done,
                 "total": progress.total,
+                "ongoing": progress.ongoing,
                 "percent": round(progress.fraction * 100),
                 "activities": in_step,
             }
@@ -105,7 +106,7 @@ def report_context(ws: Workspace, made_at: dt.datetime) -> dict[str, Any]:
         steps.append(
             {"id": "other", "name": "Other", "summary": "Steps this guide does not have",
              "done": sum(r["status"] == schedule.DONE for r in strays), "total": len(strays),
-             "percent": None, "activities": strays}
+             "ongoing": 0, "percent": None, "activities": strays}
         )  # fmt: skip
     palette = {
         s: {"key": s, "label": STATUS_LABEL[s], "symbol": STATUS_SYMBOL[s],
@@ -114,7 +115,12 @@ def report_context(ws: Workspace, made_at: dt.datetime) -> dict[str, Any]:
     }  # fmt: skip
     return {
         "title": guide.title,
-        "guide": {"title": guide.title, "source": guide.source, "cohort": guide.cohort},
+        "guide": {
+            "title": guide.title,
+            "source": guide.source,
+            "cohort": guide.cohort,
+            "resources": [_link(r, guide.link(r)) for r in guide.resources],
+        },
         "district": ws.lea,
         "track": _TRACK_WORDS.get(ws.track or ""),
         "as_of": fmt_date(as_of),
@@ -175,7 +181,7 @@ def _row(ws: Workspace, item: ActivityStatus, original: Activity | None) -> dict
         "late": late,
         "days_text": days,
         "notes": [{"date": n["at"][:10], "text": n["text"]} for n in row["notes"]],
-        "resources": [_link(r) for r in a.resources],
+        "resources": [_link(r, a.link(r)) for r in a.resources],
         "submit_to": [_link(s) for s in a.submit_to],
     }
 
@@ -188,8 +194,11 @@ def _dates(activity: Activity) -> str:
     return text + (" (weekend)" if activity.weekend else "")
 
 
-def _link(text: str) -> dict[str, str | None]:
-    """A resource or an address: a link where the guide gives one (a web address or e-mail)."""
+def _link(text: str, link: str | None = None) -> dict[str, str | None]:
+    """A resource or an address: a link where the guide gives one (its `link`, a web address in
+    the text, or an e-mail address)."""
+    if link is not None:
+        return {"text": text, "href": link, "address": link}
     if _EMAIL.match(text):
         return {"text": text, "href": f"mailto:{text}", "address": None}
     found = _URL.search(text)

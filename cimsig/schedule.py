@@ -51,6 +51,7 @@ class StepProgress:
     step: Step
     done: int
     total: int
+    ongoing: int = 0  # ongoing activities of the step: shown beside the bar, never counted
 
     @property
     def fraction(self) -> float:
@@ -148,6 +149,22 @@ def with_plan(activity: Activity, due: dt.date, start: dt.date | None = None) ->
     return replace(activity, due=due, start=start, ongoing=False, time=time)
 
 
+def with_starts(activities: Sequence[Activity], done: "Mapping[str, DoneLike]") -> list[Activity]:
+    """Activities that start with another (`starts_with`) get their start date: the day that
+    one was done, or its due date while it is not done (the district's date, if it planned one).
+    """
+    by_id = {a.id: a for a in activities}
+    result = []
+    for activity in activities:
+        other = by_id.get(activity.starts_with) if activity.starts_with else None
+        if other is not None:
+            record = done.get(other.id)
+            begins = record.on if record is not None else other.due
+            activity = replace(activity, start=begins)
+        result.append(activity)
+    return result
+
+
 def status_of(
     activity: Activity, as_of: dt.date, done: "DoneLike | None" = None, *, optional: bool = False
 ) -> ActivityStatus:
@@ -179,13 +196,33 @@ def statuses(
 def progress_by_step(steps: Sequence[Step], items: Sequence[ActivityStatus]) -> list[StepProgress]:
     """Done / total for each step, in the guide's step order.
 
-    Recommended-only activities count only once they are done.
+    Recommended-only activities count only once they are done. Ongoing work (team meetings,
+    implementing the plan) never counts: it has no end, so a step could never reach 100%.
     """
     result = []
     for step in steps:
-        in_step = [s for s in items if s.activity.step == step.id and s.status != RECOMMENDED]
-        result.append(StepProgress(step, sum(s.status == DONE for s in in_step), len(in_step)))
+        in_step = [
+            s
+            for s in items
+            if s.activity.step == step.id and s.status != RECOMMENDED and not is_ongoing(s)
+        ]
+        ongoing = sum(1 for s in items if s.activity.step == step.id and is_ongoing(s))
+        result.append(
+            StepProgress(step, sum(s.status == DONE for s in in_step), len(in_step), ongoing)
+        )
     return result
+
+
+def is_ongoing(item: ActivityStatus) -> bool:
+    """Work with no end (the guide's "ongoing"), whatever its status today."""
+    return item.activity.due is None
+
+
+def in_progress(items: Iterable[ActivityStatus]) -> list[ActivityStatus]:
+    """Not-done activities whose window has started and whose due date has not passed,
+    soonest due first."""
+    hits = [s for s in items if s.status == OPEN]
+    return sorted(hits, key=lambda s: s.activity.due or dt.date.max)
 
 
 def overdue(items: Iterable[ActivityStatus]) -> list[ActivityStatus]:
@@ -212,3 +249,20 @@ def first_due_after(items: Iterable[ActivityStatus], day: dt.date) -> ActivitySt
         s for s in items if s.status != DONE and s.activity.due is not None and s.activity.due > day
     ]
     return min(later, key=lambda s: s.activity.due or dt.date.max, default=None)
+
+
+def to_catch_up(
+    items: Iterable[ActivityStatus], *, through: dt.date | None = None, step: str | None = None
+) -> list[ActivityStatus]:
+    """What `done --through` / `done --step` marks: required activities not done yet with a due
+    date (ongoing work is never done; a recommended-only one is the district's choice), due on or
+    before `through` and in `step` when given; soonest due first."""
+    hits = [
+        s
+        for s in items
+        if s.status in (OVERDUE, OPEN, UPCOMING)
+        and s.activity.due is not None
+        and (through is None or s.activity.due <= through)
+        and (step is None or s.activity.step == step)
+    ]
+    return sorted(hits, key=lambda s: s.activity.due or dt.date.max)

@@ -20,7 +20,7 @@ from cimsig.formatting import (
     status_words,
     terminal_safe,
 )
-from cimsig.guide import Guide
+from cimsig.guide import Activity, Guide
 from cimsig.schedule import ActivityStatus, StepProgress
 
 if TYPE_CHECKING:
@@ -89,10 +89,24 @@ def escape_markup(text: str) -> str:
     return escape(terminal_safe(text))
 
 
-def _activity_cell(item: ActivityStatus, owner: str | None, extra: str = "") -> str:
-    """The title, then dim lines for what else matters: owner, window or time, target."""
+# At this width and wider, the id has a column of its own; narrower, it goes on its own line
+# under the title, so that the title keeps the room (80 columns is the design width).
+WIDE = 110
+
+
+def _id_column(out: Console) -> bool:
+    return out.width >= WIDE
+
+
+def _activity_cell(
+    item: ActivityStatus, owner: str | None, extra: str = "", *, with_id: bool = True
+) -> str:
+    """The title, then dim lines for what else matters: the id (when it has no column of its
+    own), owner, window or time, target."""
     a = item.activity
     lines = [escape_markup(a.title)]
+    if with_id:
+        lines.append(f"[dim]id: {escape_markup(a.id)}[/]")
     if extra:
         lines.append(f"[dim]{escape_markup(extra)}[/]")
     if owner:
@@ -104,9 +118,31 @@ def _activity_cell(item: ActivityStatus, owner: str | None, extra: str = "") -> 
 
 def _list_status(item: ActivityStatus) -> str:
     if item.status == schedule.DONE and item.done_on is not None:
-        late = f", {count_days(item.days_late)} late" if item.days_late else ""
+        late = f"\n{count_days(item.days_late)} late" if item.days_late else ""
         return f"done {item.done_on:%b} {item.done_on.day}{late}"
     return item.status
+
+
+def _work_table(
+    out: Console, title: str | None, *columns: str, title_style: str = "bold"
+) -> tuple[Table, bool]:
+    """A table of activities: short columns that never wrap, then the Activity column, which
+    takes the room left and wraps by words (a word longer than the column is folded, never cut).
+    With an ID column when the window is wide enough. The title is printed here, as a line of
+    its own: a table's title would wrap at the table's width, not the window's."""
+    if title:
+        out.print(title, style=title_style)
+    wide = _id_column(out)
+    names = [*columns, "ID", "Activity"] if wide else [*columns, "Activity"]
+    table = _table(*names)
+    for column in table.columns[:-1]:
+        column.no_wrap = True
+    # Not expanded: the table is as wide as its text, and when that is wider than the window,
+    # Rich narrows the one column that may wrap (expanding spreads spare room over every column).
+    activity = table.columns[-1]
+    activity.overflow = "fold"
+    activity.min_width = 20
+    return table, wide
 
 
 def render_list(
@@ -119,35 +155,47 @@ def render_list(
     out = console()
     _header(out, guide, lea)
     out.print(f"As of {fmt_date(as_of)}. {len(items)} activities.", style="dim")
+    wide = _id_column(out)
     # The same widths in every step's table, so the columns line up down the whole list.
-    status_width = max((len(_list_status(i)) for i in items), default=6)
+    status_width = max(
+        (len(line) for i in items for line in _list_status(i).splitlines()), default=6
+    )
     id_width = min(30, max((len(i.activity.id) for i in items), default=2))
+    dates_width = max(14, min(24, out.width // 4 + 1))
     for progress in schedule.progress_by_step(guide.steps, items):
         step = progress.step
         rows = [i for i in items if i.activity.step == step.id]
         if not rows:
             continue
+        ongoing = f", {progress.ongoing} ongoing" if progress.ongoing else ""
+        columns = ["Status", "ID", "Activity", "Dates"] if wide else ["Status", "Activity", "Dates"]
         table = _table(
-            "Status",
-            "ID",
-            "Activity",
-            "Dates",
-            title=f"\n{step.name} ({progress.done}/{progress.total} done): {step.summary}",
+            *columns,
+            title=escape_markup(
+                f"\n{step.name} ({progress.done}/{progress.total} done{ongoing}): {step.summary}"
+            ),
         )
         table.columns[0].width = status_width
-        table.columns[1].width = id_width
-        table.columns[2].ratio = 1  # the title takes the room the other columns leave
-        table.columns[3].width = 22
+        if wide:
+            table.columns[1].width = id_width
+        activity_column, dates_column = table.columns[-2], table.columns[-1]
+        activity_column.ratio = 1  # the title takes the room the other columns leave
+        activity_column.overflow = "fold"
+        dates_column.width = dates_width
+        dates_column.overflow = "fold"
         table.expand = True
         for item in rows:
             a = item.activity
             dates = fmt_window(a)
             if a.weekend:
                 dates += " (weekend)"
-            activity = _activity_cell(item, (owners or {}).get(a.id), f"Target: {a.target}")
-            table.add_row(
-                _list_status(item), escape_markup(a.id), activity, dates, style=row_style(item)
+            activity = _activity_cell(
+                item, (owners or {}).get(a.id), f"Target: {a.target}", with_id=not wide
             )
+            cells = [_list_status(item), escape_markup(a.id), activity, dates]
+            if not wide:
+                del cells[1]
+            table.add_row(*cells, style=row_style(item))
         out.print(table)
 
 
@@ -161,7 +209,7 @@ def render_show(
     out.print(f"[bold]{escape_markup(a.title)}[/]")
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
-    grid.add_column()
+    grid.add_column(overflow="fold")  # a long address is folded onto the next line, never cut
     step = guide.step(a.step)
     grid.add_row("ID", escape_markup(a.id))
     grid.add_row("Step", escape_markup(f"{step.name}: {step.summary}"))
@@ -183,7 +231,7 @@ def render_show(
     if a.required_for:
         grid.add_row("Required for", _REQUIRED_WORDS[a.required_for])
     if a.resources:
-        grid.add_row("Resources", escape_markup("\n".join(a.resources)))
+        grid.add_row("Resources", escape_markup("\n".join(_resource_lines(a))))
     if a.submit_to:
         grid.add_row("Submit to", escape_markup(", ".join(a.submit_to)))
     status = status_words(item)
@@ -208,6 +256,17 @@ def render_show(
             if a.due
             else ""
         )
+
+
+def _resource_lines(a: Activity) -> list[str]:
+    """Each resource on its line, its web address (when the guide gives one) on the next."""
+    lines = []
+    for resource in a.resources:
+        lines.append(resource)
+        link = a.link(resource)
+        if link:
+            lines.append(link)
+    return lines
 
 
 _TRACK_HEADER = {
@@ -241,12 +300,16 @@ def _can_show(characters: str) -> bool:
     return True
 
 
+NO_PROFILE_HINT = (
+    "No district profile yet: `cimsig init --lea NAME --track new` (or continuing) names your "
+    "district and counts only what your track requires."
+)
+
+
 def render_status(
     guide: Guide,
     as_of: dt.date,
     items: Sequence[ActivityStatus],
-    overdue: Sequence[ActivityStatus],
-    soon: Sequence[ActivityStatus],
     soon_days: int,
     unknown: Sequence[str],
     owner: str | None,
@@ -255,60 +318,112 @@ def render_status(
     track: str | None,
     progress_file: str,
     owners: dict[str, str],
+    has_profile: bool,
 ) -> None:
+    """The Monday check-in: progress per step, then the work open now, what is overdue, what
+    falls due soon (not already listed), and the ongoing work in one line."""
     out = console()
+    last = as_of + dt.timedelta(days=soon_days)
     _header(out, guide, lea)
-    out.print(f"As of {fmt_date(as_of)}", style="dim")
+    out.print(
+        f"As of {fmt_date(as_of)}, looking {soon_days} days ahead (through {fmt_date(last)})",
+        style="dim",
+    )
     if owner:
         out.print(f"Only the activities assigned to {escape_markup(owner)}", style="dim")
     if track:
         out.print(f"Track: {_TRACK_HEADER[track]}", style="dim")
     out.print(f"Progress file: {escape_markup(progress_file)}", style="dim")
+    if not has_profile:
+        out.print(escape_markup(NO_PROFILE_HINT), style="yellow")
     out.print()
-    progress = schedule.progress_by_step(guide.steps, items)
-    name_width = max(len(p.step.name) for p in progress)
-    for p in progress:
-        style = "green" if p.total and p.done == p.total else ""
-        out.print(
-            f"  {escape_markup(p.step.name.ljust(name_width))}  "
-            f"[{style or 'default'}]{_progress_bar(p)}[/]"
-            f"  {p.done:>3}/{p.total:<3} "
-            + (f"{round(p.fraction * 100):>3}%" if p.total else "  -")
-        )
+    _progress_lines(out, schedule.progress_by_step(guide.steps, items))
     out.print()
-    if overdue:
-        table = _table("ID", "Activity", "Was due", "Late by", title=f"Overdue ({len(overdue)})")
-        table.title_style = "bold red"
-        table.columns[0].no_wrap = True
-        table.columns[1].ratio = 1
-        table.expand = True
-        for item in overdue:
-            cell = _activity_cell(item, owners.get(item.activity.id))
-            table.add_row(
-                escape_markup(item.activity.id),
-                cell,
-                fmt_date(item.activity.due),  # past: whether it was a weekend no longer matters
-                count_days(-(item.days_left or 0)),
-                style="red",
-            )
-        out.print(table)
+
+    open_now = schedule.in_progress(items)
+    late = schedule.overdue(items)
+    listed = {i.activity.id for i in open_now}
+    soon = [i for i in schedule.due_between(items, as_of, last) if i.activity.id not in listed]
+    ongoing = [i for i in items if i.status == schedule.ONGOING]
+    if open_now:
+        _status_table(out, f"In progress ({len(open_now)})", "Due", open_now, owners)
+    if late:
+        _status_table(out, f"Overdue ({len(late)})", "Was due", late, owners, style="red")
     else:
         out.print("[green]Nothing is overdue.[/]")
-    out.print()
-    last = as_of + dt.timedelta(days=soon_days)
+        out.print()
     if soon:
-        what = "activity falls" if len(soon) == 1 else "activities fall"
-        out.print(
-            f"{len(soon)} {what} due in the next {soon_days} days (through "
-            f"{fmt_date(last)}): see `cimsig next --days {soon_days}`."
+        more = " (besides the work in progress)" if open_now else ""
+        _status_table(
+            out, f"Due in the next {soon_days} days{more} ({len(soon)})", "Due", soon, owners
         )
-    else:
-        out.print(f"Nothing falls due in the next {soon_days} days (through {fmt_date(last)}).")
+    if not (open_now or late or soon):
+        out.print(f"Nothing is in progress or due in the next {soon_days} days.")
+        following = schedule.first_due_after(items, last)
+        if following is not None:
+            a = following.activity
+            out.print(
+                f"The next deadline is {fmt_due(a)} ({fmt_days(following.days_left)} away): "
+                f"{escape_markup(a.id)}, {escape_markup(a.title)}."
+            )
+        else:
+            out.print("No deadline of the guide is left.")
+        out.print()
+    if ongoing:
+        ids = ", ".join(i.activity.id for i in ongoing)
+        out.print(
+            f"Ongoing ({len(ongoing)}, not counted in the progress): {escape_markup(ids)}.",
+            style="cyan",
+        )
     if unknown:
         out.print(
             f"[yellow]The progress file records {len(unknown)} id(s) this guide does not have "
             f"(kept, not counted): {escape_markup(', '.join(unknown))}[/]"
         )
+
+
+def _progress_lines(out: Console, progress: Sequence[StepProgress]) -> None:
+    """One line per step: its bar, done/total and share; ongoing work beside it, not in it."""
+    name_width = max(len(p.step.name) for p in progress)
+    ongoing_width = max((len(f"  + {p.ongoing} ongoing") for p in progress if p.ongoing), default=0)
+    # 2 + name + 2 + bar + 2 + "nnn/nnn" + 1 + "nnn%" + ongoing: the bar gives way first.
+    bar_width = max(8, min(20, out.width - name_width - ongoing_width - 18))
+    for p in progress:
+        style = "green" if p.total and p.done == p.total else ""
+        share = f"{round(p.fraction * 100):>3}%" if p.total else "  -"
+        beside = f"  + {p.ongoing} ongoing" if p.ongoing else ""
+        out.print(
+            f"  {escape_markup(p.step.name.ljust(name_width))}  "
+            f"[{style or 'default'}]{_progress_bar(p, bar_width)}[/]"
+            f"  {p.done:>3}/{p.total:<3} {share}[cyan]{beside}[/]"
+        )
+
+
+def _status_table(
+    out: Console,
+    title: str,
+    due_heading: str,
+    items: Sequence[ActivityStatus],
+    owners: dict[str, str],
+    style: str = "",
+) -> None:
+    late = due_heading == "Was due"
+    table, wide = _work_table(
+        out, title, due_heading, "Late by" if late else "Left",
+        title_style="bold red" if late else "bold",
+    )  # fmt: skip
+    for item in items:
+        a = item.activity
+        due = fmt_date(a.due) if late else fmt_due(a).replace(" (weekend)", " *")
+        left = count_days(-(item.days_left or 0)) if late else fmt_days(item.days_left)
+        cell = _activity_cell(item, owners.get(a.id), with_id=not wide)
+        cells = [due, left, escape_markup(a.id), cell] if wide else [due, left, cell]
+        table.add_row(*cells, style=style or row_style(item))
+    if not late and any(i.activity.weekend for i in items):
+        table.caption = "* falls on a weekend"
+        table.caption_justify = "left"
+    out.print(table)
+    out.print()
 
 
 def render_next(
@@ -319,6 +434,9 @@ def render_next(
     extra: Sequence[ActivityStatus],
     owners: dict[str, str] | None = None,
     lea: str | None = None,
+    *,
+    days: int = 30,
+    in_progress: int = 0,
 ) -> None:
     out = console()
     owners = owners or {}
@@ -326,11 +444,11 @@ def render_next(
         out.print(f"[bold]{escape_markup(lea)}[/]")
     span = f"from {fmt_date(as_of)} through {fmt_date(last)}"
     if hits:
-        table = _table("Due", "Left", "ID", "Activity", title=f"Due {span}")
-        _next_rows(table, hits, owners)
+        table, wide = _work_table(out, f"Due in the next {days} days, {span}", "Due", "Left")
+        _next_rows(table, hits, owners, wide)
         out.print(table)
     else:
-        out.print(f"Nothing is due {span}.")
+        out.print(f"Nothing is due in the next {days} days, {span}.")
         if following is not None:
             a = following.activity
             out.print(
@@ -341,16 +459,18 @@ def render_next(
             out.print("No deadline of the guide is left after that.")
     if extra:
         out.print()
-        table = _table("Due", "Left", "ID", "Activity", title="Also open, overdue or ongoing")
-        _next_rows(table, extra, owners)
+        table, wide = _work_table(out, "Also open, overdue or ongoing", "Due", "Left")
+        _next_rows(table, extra, owners, wide)
         out.print(table)
+    elif in_progress:
+        out.print()
+        what = "activity is" if in_progress == 1 else "activities are"
+        out.print(f"{in_progress} {what} in progress now: see `cimsig status`.")
 
 
-def _next_rows(table: Table, items: Sequence[ActivityStatus], owners: dict[str, str]) -> None:
-    table.columns[0].no_wrap = True
-    table.columns[2].no_wrap = True
-    table.columns[3].ratio = 1  # the title takes the room the other columns leave
-    table.expand = True
+def _next_rows(
+    table: Table, items: Sequence[ActivityStatus], owners: dict[str, str], wide: bool
+) -> None:
     for item in items:
         a = item.activity
         due = fmt_date(a.due) if a.due else item.status
@@ -362,10 +482,11 @@ def _next_rows(table: Table, items: Sequence[ActivityStatus], owners: dict[str, 
             window = f"{fmt_time(a.time)} Pacific time"
         elif a.start is not None and a.start != a.due:
             window = fmt_window(a)
-        activity = _activity_cell(item, owners.get(a.id), window)
-        table.add_row(
-            due, fmt_days(item.days_left), escape_markup(a.id), activity, style=row_style(item)
-        )
+        activity = _activity_cell(item, owners.get(a.id), window, with_id=not wide)
+        cells = [due, fmt_days(item.days_left), escape_markup(a.id), activity]
+        if not wide:
+            del cells[2]
+        table.add_row(*cells, style=row_style(item))
     if any(i.activity.weekend for i in items):
         table.caption = "* falls on a weekend"
         table.caption_justify = "left"

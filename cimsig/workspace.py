@@ -98,7 +98,7 @@ class Workspace:
             result.append(
                 activity if plan is None else schedule.with_plan(activity, plan.due, plan.start)
             )
-        return result
+        return schedule.with_starts(result, self.state.done)
 
     @cached_property
     def statuses(self) -> list[ActivityStatus]:
@@ -234,7 +234,7 @@ def check_belongs(state: State, guide: Guide, state_path: Path) -> None:
     """Refuse to mix one guide's progress with another guide."""
     if state.guide is not None and state.guide != guide.id:
         raise StateError(
-            f"The state file {state_path} records progress on the guide '{state.guide}', but the "
-            f"guide in use is '{guide.id}'. Use --state to choose the state file for this guide, "
-            "or --guide to choose the guide this state file belongs to."
+            f"The progress file {state_path} records progress on the guide '{state.guide}', but "
+            f"the guide in use is '{guide.id}'. Use --state to choose the progress file for this "
+            "guide, or --guide to choose the guide this progress file belongs to."
         )

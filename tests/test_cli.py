@@ -57,8 +57,11 @@ def test_list_json_has_every_activity_with_stable_keys(cli_json) -> None:
         "2024-04-02",
         "12:00-13:30",
     )
-    ongoing = next(r for r in rows if r["id"] == "step4-implement")
+    ongoing = next(r for r in rows if r["id"] == "step1-team-meetings")
     assert (ongoing["due"], ongoing["days_left"], ongoing["status"]) == (None, None, "ongoing")
+    # Post-approval work waits for the plan: the guide's December 6, 2024 until it is done.
+    later = next(r for r in rows if r["id"] == "step4-implement")
+    assert (later["start"], later["status"]) == ("2024-12-06", "upcoming")
 
 
 def test_list_json_keys_are_sorted(cli) -> None:
@@ -234,7 +237,9 @@ def test_next_with_nothing_in_range_shows_the_next_deadline(cli) -> None:
     result = cli("next", "--as-of", "2024-12-07")
     assert result.exit_code == 0, result.output
     out = " ".join(result.stdout.split())
-    assert "Nothing is due from Sat Dec 7, 2024 through Mon Jan 6, 2025." in out
+    assert (
+        "Nothing is due in the next 30 days, from Sat Dec 7, 2024 through Mon Jan 6, 2025." in out
+    )
     assert "The next deadline is Mon Mar 31, 2025 (114 days away): step4-budget-amendment" in out
 
 

@@ -432,3 +432,89 @@ def test_the_same_relative_name_in_two_folders_is_two_guides(
     assert cached_guide(Path("guide.yaml"), cache).activities[0].due == dt.date(2025, 5, 1)
     monkeypatch.chdir(tmp_path / "b")
     assert cached_guide(Path("guide.yaml"), cache).activities[0].due == dt.date(2025, 6, 1)
+
+
+KNOWN_LINKS = {
+    "https://spptap.org/",
+    "https://spptap.org/2024-cceis-materials/step-1/",
+    "https://www.cde.ca.gov/sp/se/qa/sigdisp.asp",
+}
+
+
+def test_every_activity_states_who_it_is_required_for(guide) -> None:
+    assert {a.id: a.required_for for a in guide.activities if a.required_for is None} == {}
+    new = sorted(a.id for a in guide.activities if a.required_for == "new")
+    assert new == ["prep-intro-recordings", "step1-step2-prework", "step1-step2-workshop"]
+
+
+def test_links_are_only_the_confirmed_addresses(guide) -> None:
+    """The guide's own text has no web addresses: only links known to be right are added."""
+    used = {link for a in guide.activities for _, link in a.links} | {
+        link for _, link in guide.links
+    }
+    assert used == KNOWN_LINKS
+    for a in guide.activities:
+        assert all(name in a.resources for name, _ in a.links)
+        assert a.link("SPP-TAP Webpage") in (None, "https://spptap.org/")
+        if "Step 1 Materials Page" in a.resources:
+            assert (
+                a.link("Step 1 Materials Page") == "https://spptap.org/2024-cceis-materials/step-1/"
+            )
+
+
+def test_the_header_keeps_what_the_introduction_points_to(guide) -> None:
+    assert guide.link("SPP-TAP Website") == "https://spptap.org/"
+    assert any("Guidance Document on the SPP-TAP Materials Webpage" in r for r in guide.resources)
+    assert "SPP-TAP Website" in _seed_text() and "Guidance Document" in _seed_text()
+
+
+def test_post_approval_work_starts_with_the_submitted_plan(guide) -> None:
+    starts = {a.id: a.starts_with for a in guide.activities if a.starts_with}
+    assert starts == {
+        "step4-implement": "step3-submit-documents",
+        "step4-track-students": "step3-submit-documents",
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ("    due: 2025-05-01\n", "    ongoing: true\n    starts_with: nothing-here\n"),
+            "activity 'first': starts_with: no activity has the id 'nothing-here'",
+        ),
+        (
+            ("    due: 2025-05-01\n", "    ongoing: true\n    starts_with: first\n"),
+            "starts_with: 'first' must have one due date of its own",
+        ),
+        (
+            (
+                "    due: 2025-05-01\n",
+                "    due: 2025-05-01\n    resources: [{name: Web, link: x}]\n",
+            ),
+            "link 'x' must be a web address starting with https://",
+        ),
+        (
+            ("    due: 2025-05-01\n", "    due: 2025-05-01\n    resources: [{link: x}]\n"),
+            "'name' is missing",
+        ),
+        (
+            ("    due: 2025-05-01\n", "    due: 2025-05-01\n    resources: Web\n"),
+            "'resources' must be a list of names or of {name: ..., link: https://...}",
+        ),
+    ],
+)
+def test_starts_with_and_links_are_checked(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
+    assert expected in problems_of(tmp_path, GOOD.replace(*change))
+
+
+def test_a_linked_resource_loads(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "    due: 2025-05-01\n",
+        '    due: 2025-05-01\n    resources: [Plain, {name: Web, link: "https://example.org/a"}]\n',
+    )
+    (activity,) = load_guide(write(tmp_path, text)).activities
+    assert activity.resources == ("Plain", "Web")
+    assert activity.link("Web") == "https://example.org/a" and activity.link("Plain") is None

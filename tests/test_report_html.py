@@ -223,10 +223,15 @@ def test_every_activity_is_in_the_checklist_with_its_facts(district: Path) -> No
         assert _squash(activity.target) in page.text
     steps = ctx["steps"]
     assert isinstance(steps, list)
-    assert [(s["name"], s["done"], s["total"]) for s in steps] == [
-        ("Preparation", 5, 5), ("Step 1", 12, 14), ("Step 2", 2, 5), ("Step 3", 0, 9),
-        ("Step 4", 0, 12),
+    # Ongoing work is beside the count, not in it: the same counts as `status` and `export md`.
+    assert [(s["name"], s["done"], s["total"], s["ongoing"]) for s in steps] == [
+        ("Preparation", 5, 5, 0), ("Step 1", 12, 12, 2), ("Step 2", 2, 5, 0),
+        ("Step 3", 0, 9, 0), ("Step 4", 0, 10, 2),
     ]  # fmt: skip
+    assert "Ongoing work (2) is not counted." in page.text
+    hrefs = {attrs.get("href") for attrs in page.named("a")}
+    assert {"https://spptap.org/", "https://spptap.org/2024-cceis-materials/step-1/",
+            "https://www.cde.ca.gov/sp/se/qa/sigdisp.asp"} <= hrefs  # fmt: skip
 
 
 def test_checklist_rows_say_status_late_dates_owner(district: Path) -> None:

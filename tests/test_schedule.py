@@ -88,13 +88,14 @@ def test_the_bundled_guide_on_april_20_2024() -> None:
         "prep-mou-meeting",
     ]
     progress = schedule.progress_by_step(guide.steps, items)
-    # The yearly count has one occurrence (2025) on that date: 44 in all.
-    assert [(p.step.id, p.total) for p in progress] == [
-        ("prep", 5),
-        ("step1", 14),
-        ("step2", 5),
-        ("step3", 8),
-        ("step4", 12),
+    # The yearly count has one occurrence (2025) on that date: 44 in all, 4 of them ongoing
+    # (never counted, so that a step can be finished).
+    assert [(p.step.id, p.total, p.ongoing) for p in progress] == [
+        ("prep", 5, 0),
+        ("step1", 12, 2),
+        ("step2", 5, 0),
+        ("step3", 8, 0),
+        ("step4", 10, 2),
     ]
     soon = schedule.due_between(items, D(2024, 4, 20), D(2024, 5, 4))
     assert [i.activity.id for i in soon] == [
@@ -130,3 +131,38 @@ def test_unknown_ids_exclude_future_yearly_occurrences() -> None:
     assert schedule.unknown_ids(["step4-unduplicated-count-2027"], [bounded]) == [
         "step4-unduplicated-count-2027"
     ]
+
+
+def test_a_step_with_only_ongoing_work_left_is_finished() -> None:
+    guide = load_guide()
+    step1 = [a for a in guide.activities if a.step == "step1"]
+    done = {a.id: _Done(D(2024, 7, 1)) for a in step1 if not a.ongoing}
+    items = schedule.statuses(guide.activities, D(2024, 7, 11), done)
+    (p,) = [p for p in schedule.progress_by_step(guide.steps, items) if p.step.id == "step1"]
+    assert (p.done, p.total, p.ongoing, p.fraction) == (12, 12, 2, 1.0)
+
+
+class _Done:
+    def __init__(self, on: dt.date, note: str | None = None) -> None:
+        self.on, self.note = on, note
+
+
+def test_post_approval_work_starts_with_the_submitted_plan() -> None:
+    """step4-implement and step4-track-students begin when step3-submit-documents was done,
+    else on its due date (December 6, 2024): never 'ongoing' from March 2024."""
+    guide = load_guide()
+    ids = ("step4-implement", "step4-track-students")
+
+    def status_on(day: dt.date, done: dict[str, _Done]) -> list[str]:
+        activities = schedule.with_starts(schedule.expand(guide.activities, day), done)
+        items = {i.activity.id: i for i in schedule.statuses(activities, day, done)}
+        return [items[i].status for i in ids]
+
+    assert status_on(D(2024, 3, 1), {}) == ["upcoming", "upcoming"]
+    assert status_on(D(2024, 12, 5), {}) == ["upcoming", "upcoming"]
+    assert status_on(D(2024, 12, 6), {}) == ["ongoing", "ongoing"]
+    early = {"step3-submit-documents": _Done(D(2024, 11, 20))}
+    assert status_on(D(2024, 11, 20), early) == ["ongoing", "ongoing"]
+    assert status_on(D(2024, 11, 19), early) == ["upcoming", "upcoming"]
+    starts = {a.id: a.start for a in schedule.with_starts(guide.activities, early) if a.id in ids}
+    assert starts == {i: D(2024, 11, 20) for i in ids}

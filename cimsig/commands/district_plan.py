@@ -52,6 +52,8 @@ def init(
         _save_me(me)
         if lea is None and track is None:
             return  # only the name: the progress file is not touched
+    if track is not None:
+        track = track.strip().lower()  # `--track New` is `--track new`
     if track is not None and track not in TRACK_WORDS:
         raise UsageError(f"--track must be 'new' or 'continuing', not '{track}'.")
     if lea is not None and not lea.strip():

@@ -29,7 +29,8 @@ commands = typer.Typer()
 @commands.command("list", rich_help_panel="The guide")
 def list_(
     step: Annotated[
-        str | None, typer.Option("--step", help="Only this step: prep, step1 ... step4.")
+        str | None,
+        typer.Option("--step", metavar="STEP", help="Only this step: prep, step1 ... step4."),
     ] = None,
     owner: OwnerOption = None,
     as_of: AsOfOption = None,

@@ -21,6 +21,7 @@ from cimsig.app import (
     say_sync_copies,
     title_of,
     user_date,
+    whole_number,
     workspace,
 )
 from cimsig.errors import EXIT_OVERDUE, UsageError
@@ -29,32 +30,64 @@ from cimsig.workspace import Workspace
 
 commands = typer.Typer()
 
+STATUS_DAYS = 14  # how far ahead `status` looks
+
 
 @commands.command("done", rich_help_panel="Every week")
 def done(
     activity_ids: Annotated[
-        list[str], typer.Argument(metavar="ID...", help="One or more ids, or parts of ids.")
-    ],
+        list[str] | None,
+        typer.Argument(metavar="[ID...]", show_default=False,
+                       help="One or more ids, or parts of ids."),
+    ] = None,
+    through: Annotated[
+        str | None,
+        typer.Option("--through", metavar="DATE", show_default=False,
+                     help="Catch up: every required activity due on or before DATE not done yet."),
+    ] = None,
+    step: Annotated[
+        str | None,
+        typer.Option("--step", metavar="STEP", show_default=False,
+                     help="Catch up: every required activity of a step (prep, step1 ... step4)."),
+    ] = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Mark without asking (--through, --step).")
+    ] = False,
     on: Annotated[
         str | None,
         typer.Option("--on", metavar="DATE", show_default=False,
                      help="The day it was done (default: the as-of date, normally today)."),
     ] = None,
-    note: Annotated[str | None, typer.Option("--note", help="A note to keep with it.")] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", metavar="TEXT", help="A note to keep with it.")
+    ] = None,
     as_of: AsOfOption = None,
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
 ) -> None:  # fmt: skip
-    """Mark activities as done; on a done activity, --on or --note corrects its record."""
+    """Mark activities as done; on a done activity, --on or --note corrects its record.
+    --through DATE or --step STEP catch up on many at once (one change: one undo)."""
     ws = workspace(guide, state, as_of, changing=True)
     done_on = user_date(on, "--on", ws.guide.time_zone, ws.as_of) if on is not None else None
     check_done_date(ws, done_on)
-    ws.resolve_all(activity_ids, note_option="--note")  # refused before the file is locked
-    before = {i: ws.state.done.get(i) for i in ws.resolve_all(activity_ids)}
+    if through is not None or step is not None:
+        if activity_ids:
+            raise UsageError("Give ids, or --through / --step, not both.")
+        activity_ids = _catch_up_ids(ws, through, step, yes=yes, json_out=json_out)
+        if not activity_ids:
+            return
+    if not activity_ids:
+        raise UsageError(
+            "Name what is done: one or more ids (cimsig done step1-case-study), or catch up "
+            "with --through DATE or --step STEP."
+        )
+    ids = activity_ids
+    ws.resolve_all(ids, note_option="--note")  # refused before the file is locked
+    before = {i: ws.state.done.get(i) for i in ws.resolve_all(ids)}
 
     def mark(now_ws: Workspace) -> dict[str, Change | None]:
-        targets = now_ws.resolve_all(activity_ids, note_option="--note")
+        targets = now_ws.resolve_all(ids, note_option="--note")
         st, moment = now_ws.state, environment.now()
         with st.batch():
             return {
@@ -83,6 +116,46 @@ def done(
         return f"Marked done: {i} ({title_of(ws, i)}), done on {formatting.fmt_date(new.on)}."
 
     report(ws, changes, json_out, message)
+    if len(changes) > 1 and not json_out:
+        say("One change: `cimsig undo` takes it all back.")
+
+
+def _catch_up_ids(
+    ws: Workspace, through: str | None, step: str | None, *, yes: bool, json_out: bool
+) -> list[str]:
+    """The ids `done --through` / `--step` marks, after showing them and asking (unless --yes)."""
+    through_date = (
+        user_date(through, "--through", ws.guide.time_zone, ws.as_of) if through else None
+    )
+    step_ids = [s.id for s in ws.guide.steps]
+    if step is not None and step not in step_ids:
+        raise UsageError(f"There is no step '{step}'. Steps: {', '.join(step_ids)}.")
+    items = schedule.to_catch_up(ws.statuses, through=through_date, step=step)
+    scope = " and ".join(
+        ([f"due on or before {formatting.fmt_date(through_date)}"] if through_date else [])
+        + ([f"in {ws.guide.step(step).name}"] if step else [])
+    )
+    if not items:
+        say(f"Nothing to mark: every required activity {scope} is done already.", err=json_out)
+        if json_out:
+            jsonout.print_json([])
+        return []
+    what = "activity" if len(items) == 1 else "activities"
+    say(f"{len(items)} required {what} {scope} not marked done yet:", err=json_out)
+    for item in items:
+        say(f"  {formatting.fmt_date(item.activity.due)}  {item.activity.id}", err=json_out)
+    if not yes:
+        if not environment.can_ask():
+            raise UsageError(
+                "Nothing was changed: there is no one to ask whether to mark these done. "
+                "Add --yes to mark them without asking."
+            )
+        if not typer.confirm(f"Mark these {len(items)} as done?", default=False, err=json_out):
+            say("Nothing was changed.", err=json_out)
+            if json_out:
+                jsonout.print_json([])
+            return []
+    return [i.activity.id for i in items]
 
 
 def check_done_date(ws: Workspace, done_on: dt.date | None) -> None:
@@ -200,22 +273,20 @@ def status(
     guide: GuideOption = None,
     state: StateOption = None,
 ) -> None:
-    """Progress per step, what is overdue, and how much falls due in the next 14 days."""
+    """The weekly check-in: progress per step, the work in progress now, what is overdue, and
+    what falls due in the next 14 days."""
     ws = workspace(guide, state, as_of)
     items = ws.for_owner(ws.statuses, owner)
-    late = schedule.overdue(items)
-    soon_days = 14
-    soon = schedule.due_between(items, ws.as_of, ws.as_of + dt.timedelta(days=soon_days))
     if json_out:
         jsonout.print_json(activity_rows(ws, items))
     else:
         views.render_status(
-            ws.guide, ws.as_of, items, late, soon, soon_days, ws.unknown_ids(), owner,
+            ws.guide, ws.as_of, items, STATUS_DAYS, ws.unknown_ids(), owner,
             lea=ws.lea, track=ws.track, progress_file=str(ws.state_file.path),
-            owners=ws.state.owners,
+            owners=ws.state.owners, has_profile=ws.state.profile is not None,
         )  # fmt: skip
     say_sync_copies(ws)
-    if check and late:
+    if check and schedule.overdue(items):
         raise typer.Exit(EXIT_OVERDUE)
 
 
@@ -225,8 +296,7 @@ def next_(
         int,
         typer.Option(
             "--days",
-            min=0,
-            max=3660,
+            click_type=whole_number("--days", "days", 14, 0, 3660),
             metavar="DAYS",
             help="How many days ahead to look (at most 3660).",
         ),
@@ -257,4 +327,7 @@ def next_(
         jsonout.print_json(activity_rows(ws, [*hits, *extra]))
     else:
         following = schedule.first_due_after(items, last) if not hits else None
-        views.render_next(ws.as_of, last, hits, following, extra, ws.state.owners, ws.lea)
+        views.render_next(
+            ws.as_of, last, hits, following, extra, ws.state.owners, ws.lea,
+            days=days, in_progress=len(schedule.in_progress(items)),
+        )  # fmt: skip

@@ -16,6 +16,7 @@ from cimsig.app import (
     profile_json,
     say,
     user_date,
+    whole_number,
     workspace,
 )
 from cimsig.errors import UsageError
@@ -223,7 +224,12 @@ def timeline_(
     ] = None,
     width: Annotated[
         int | None,
-        typer.Option("--width", min=40, help="Width in characters (default: the terminal's)."),
+        typer.Option(
+            "--width",
+            click_type=whole_number("--width", "characters", 100, 40, 10000),
+            metavar="COLUMNS",
+            help="Width in characters, at least 40 (default: the terminal's).",
+        ),
     ] = None,
     as_of: AsOfOption = None,
     guide: GuideOption = None,
