@@ -86,7 +86,7 @@ GuideOption = Annotated[
         envvar="CIMSIG_GUIDE",
         show_default=False,
         metavar="FILE",
-        help="Guide file to use instead of the bundled 2024 guide (or set CIMSIG_GUIDE).",
+        help="Guide file to use instead of the bundled guide (or set CIMSIG_GUIDE).",
     ),
 ]
 StateOption = Annotated[

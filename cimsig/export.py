@@ -16,7 +16,14 @@ from typing import Any
 
 from cimsig import schedule
 from cimsig.errors import ExportError, UsageError
-from cimsig.formatting import count_days, export_safe, fmt_date, fmt_time, fmt_window
+from cimsig.formatting import (
+    count_days,
+    export_safe,
+    fmt_date,
+    fmt_time,
+    fmt_window,
+    zone_words,
+)
 from cimsig.guide import Activity, Guide
 from cimsig.schedule import ActivityStatus
 
@@ -63,7 +70,7 @@ def _describe(guide: Guide, a: Activity, item: ActivityStatus, owner: str | None
     if a.start is not None and a.due is not None and a.start != a.due:
         lines.append(f"Window: {fmt_window(a)}")
     if a.time:
-        lines.append(f"Time: {fmt_time(a.time)} Pacific time")
+        lines.append(f"Time: {fmt_time(a.time)} {zone_words(guide.time_zone)}")
     if a.details:
         lines.append(a.details)
     if a.resources:
@@ -243,7 +250,9 @@ def build_markdown(
         )
         lines.append("")
         for item in rows:
-            lines.extend(_markdown_item(item, (owners or {}).get(item.activity.id)))
+            lines.extend(
+                _markdown_item(item, (owners or {}).get(item.activity.id), guide.time_zone)
+            )
         lines.append("")
     lines.append(f"*Made with cimsig from {guide.title}. A due date is the last day to finish.*")
     return "\n".join(lines) + "\n"
@@ -260,7 +269,9 @@ def _md_resource(name: str, link: str | None) -> str:
     return f"[{_md(name)}](<{link}>)" if link else _md(name)
 
 
-def _markdown_item(item: ActivityStatus, owner: str | None) -> list[str]:
+def _markdown_item(
+    item: ActivityStatus, owner: str | None, zone: str = "America/Los_Angeles"
+) -> list[str]:
     a = item.activity
     box = "[x]" if item.status == schedule.DONE else "[ ]"
     facts = [f"Target: {_md(a.target)}"]
@@ -271,7 +282,7 @@ def _markdown_item(item: ActivityStatus, owner: str | None) -> list[str]:
         if a.start is not None and a.start != a.due:
             due = f"{fmt_window(a)}" + (" (weekend)" if a.weekend else "")
         if a.time:
-            due += f", {fmt_time(a.time)} Pacific time"
+            due += f", {fmt_time(a.time)} {zone_words(zone)}"
         facts.append(due)
     if item.status == schedule.DONE:
         late = f", {count_days(item.days_late)} late" if item.days_late else ""

@@ -100,3 +100,21 @@ def export_safe(text: str) -> str:
     """Text for a file others open (calendar, spreadsheet, Markdown): control characters
     other than newline and tab removed; the words kept."""
     return re.sub(_CONTROLS, "", text)
+
+
+# What a time zone of the guide is called in a sentence ("10:00 a.m. Pacific time").
+ZONE_NAMES = {
+    "America/Los_Angeles": "Pacific time",
+    "America/Denver": "Mountain time",
+    "America/Phoenix": "Arizona time",
+    "America/Chicago": "Central time",
+    "America/New_York": "Eastern time",
+    "America/Anchorage": "Alaska time",
+    "Pacific/Honolulu": "Hawaii time",
+}
+
+
+def zone_words(zone: str) -> str:
+    """The guide's time zone in words: "Pacific time" for America/Los_Angeles; the zone's own
+    name for one without a common name ("Europe/Berlin time")."""
+    return ZONE_NAMES.get(zone, f"{zone} time")

@@ -19,6 +19,7 @@ from cimsig.formatting import (
     fmt_window,
     status_words,
     terminal_safe,
+    zone_words,
 )
 from cimsig.guide import Activity, Guide
 from cimsig.schedule import ActivityStatus, StepProgress
@@ -223,7 +224,7 @@ def render_show(
     else:
         grid.add_row("Due", fmt_due(a))
     if a.time:
-        grid.add_row("Time", f"{fmt_time(a.time)} Pacific time")
+        grid.add_row("Time", f"{fmt_time(a.time)} {zone_words(guide.time_zone)}")
     if a.series:
         grid.add_row("Repeats", f"every year (this is the {a.due.year if a.due else ''} report)")
     if a.details:
@@ -437,6 +438,7 @@ def render_next(
     *,
     days: int = 30,
     in_progress: int = 0,
+    zone: str = "America/Los_Angeles",
 ) -> None:
     out = console()
     owners = owners or {}
@@ -445,7 +447,7 @@ def render_next(
     span = f"from {fmt_date(as_of)} through {fmt_date(last)}"
     if hits:
         table, wide = _work_table(out, f"Due in the next {days} days, {span}", "Due", "Left")
-        _next_rows(table, hits, owners, wide)
+        _next_rows(table, hits, owners, wide, zone)
         out.print(table)
     else:
         out.print(f"Nothing is due in the next {days} days, {span}.")
@@ -460,7 +462,7 @@ def render_next(
     if extra:
         out.print()
         table, wide = _work_table(out, "Also open, overdue or ongoing", "Due", "Left")
-        _next_rows(table, extra, owners, wide)
+        _next_rows(table, extra, owners, wide, zone)
         out.print(table)
     elif in_progress:
         out.print()
@@ -469,7 +471,11 @@ def render_next(
 
 
 def _next_rows(
-    table: Table, items: Sequence[ActivityStatus], owners: dict[str, str], wide: bool
+    table: Table,
+    items: Sequence[ActivityStatus],
+    owners: dict[str, str],
+    wide: bool,
+    zone: str = "America/Los_Angeles",
 ) -> None:
     for item in items:
         a = item.activity
@@ -479,7 +485,7 @@ def _next_rows(
         # The window says more than the due date only when it spans days or has a time.
         window = ""
         if a.time:
-            window = f"{fmt_time(a.time)} Pacific time"
+            window = f"{fmt_time(a.time)} {zone_words(zone)}"
         elif a.start is not None and a.start != a.due:
             window = fmt_window(a)
         activity = _activity_cell(item, owners.get(a.id), window, with_id=not wide)

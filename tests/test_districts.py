@@ -229,3 +229,19 @@ def test_two_districts_in_one_real_calendar(cli, tmp_path: Path, two) -> None:
     assert "[done] Beta USD:" in updated.read_text().replace("\r\n ", "")
     listed = khal("list", "2024-03-01", "400d").stdout
     assert "Alpha Unified School District:" in listed and "Beta USD:" in listed
+
+
+def test_the_time_zone_is_named_from_the_guide(cli, tmp_path: Path) -> None:
+    east = tmp_path / "east.yaml"
+    text = GUIDE.read_text(encoding="utf-8").replace("id: cim-sigdis-2024", "id: east-2024", 1)
+    east.write_text(text.replace("America/Los_Angeles", "America/New_York", 1), encoding="utf-8")
+    timed = next(
+        r["id"] for r in json.loads(cli("list", "--json", "--as-of", "2024-04-01").stdout)
+        if r["time"]
+    )  # fmt: skip
+    assert "Pacific time" in cli("show", timed, "--as-of", "2024-04-01").stdout
+    shown = cli("show", timed, "--guide", str(east), "--as-of", "2024-04-01").stdout
+    assert "Eastern time" in shown and "Pacific" not in shown
+    md = cli("export", "md", "--guide", str(east), "--as-of", "2024-04-01").stdout
+    assert "Eastern time" in md and "Pacific time" not in md
+    assert "2024" not in cli("status", "--help").stdout.split("--guide", 1)[1].split("\n")[0]

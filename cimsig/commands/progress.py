@@ -329,5 +329,5 @@ def next_(
         following = schedule.first_due_after(items, last) if not hits else None
         views.render_next(
             ws.as_of, last, hits, following, extra, ws.state.owners, ws.lea,
-            days=days, in_progress=len(schedule.in_progress(items)),
+            days=days, in_progress=len(schedule.in_progress(items)), zone=ws.guide.time_zone,
         )  # fmt: skip
