@@ -176,7 +176,7 @@ def test_export_json_document(cli) -> None:
 
 # -- the timeline -------------------------------------------------------------------------------
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).parents[1] / "golden"
 
 
 def _lines(text: str) -> str:

@@ -18,7 +18,7 @@ import yaml
 from tests.conftest import RECORDED
 
 AS_OF = "2024-05-01"
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).parents[2]
 
 
 def ok(result):

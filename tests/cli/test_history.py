@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.cli.test_faults import cimsig
+
 
 @pytest.fixture
 def at(monkeypatch: pytest.MonkeyPatch):
@@ -196,3 +198,23 @@ def test_an_archive_in_a_district_is_not_taken_for_a_second_guide(cli, at) -> No
     rows = json.loads(cli("district", "list", "--json").stdout)
     assert [r["guide"] for r in rows] == ["cim-sigdis-2024"]
     assert cli("status", "--district", "alpha", "--as-of", "2024-05-01").exit_code == 0
+
+
+def test_a_file_written_before_one_line_changes_is_read_and_rewritten(
+    state_path: Path,
+) -> None:
+    old_style = (
+        "version: 2\nguide: cim-sigdis-2024\ndone:\n  prep-assurance:\n    date: '2024-03-01'\n"
+        "    recorded: '2024-03-01T09:00:00-08:00'\n    note: null\n"
+        "history:\n- seq: 1\n  at: '2024-03-01T09:00:00-08:00'\n  action: done\n"
+        "  id: prep-assurance\n  changes:\n  - field: done\n    before: null\n"
+        "    after: {date: '2024-03-01', recorded: '2024-03-01T09:00:00-08:00', note: null}\n"
+    )
+    state_path.parent.mkdir(parents=True, exist_ok=True)
+    state_path.write_text(old_style)
+    result = cimsig(state_path, "done", "prep-mou-meeting", "--as-of", "2024-03-05")
+    assert result.returncode == 0, result.stderr
+    text = state_path.read_text()
+    history = text.split("\nhistory:\n", 1)[1].splitlines()
+    assert [line[:12] for line in history] == ['- {"seq": 1,', '- {"seq": 2,']
+    assert set(yaml.safe_load(text)["done"]) == {"prep-assurance", "prep-mou-meeting"}

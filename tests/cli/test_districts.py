@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-GUIDE = Path(__file__).parents[1] / "data" / "pacing_2024.yaml"
+GUIDE = Path(__file__).parents[2] / "data" / "pacing_2024.yaml"
 
 
 @pytest.fixture

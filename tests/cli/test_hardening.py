@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.test_faults import cimsig, env_for
+from tests.cli.test_faults import cimsig, env_for
 
 AS_OF = "2024-04-20"
 

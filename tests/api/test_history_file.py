@@ -19,7 +19,6 @@ from cimsig import state_format
 from cimsig.errors import StateError
 from cimsig.records import Plan
 from cimsig.state import State
-from tests.test_faults import cimsig
 
 NOW = dt.datetime(2024, 3, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=-8)))
 PATH = Path("progress.yaml")
@@ -115,23 +114,3 @@ def test_a_bad_change_on_a_json_line_names_its_line() -> None:
     with pytest.raises(StateError) as caught:
         state_format.parse_state(broken, PATH)
     assert f"line {line}" in str(caught.value)
-
-
-def test_a_file_written_before_one_line_changes_is_read_and_rewritten(
-    state_path: Path,
-) -> None:
-    old_style = (
-        "version: 2\nguide: cim-sigdis-2024\ndone:\n  prep-assurance:\n    date: '2024-03-01'\n"
-        "    recorded: '2024-03-01T09:00:00-08:00'\n    note: null\n"
-        "history:\n- seq: 1\n  at: '2024-03-01T09:00:00-08:00'\n  action: done\n"
-        "  id: prep-assurance\n  changes:\n  - field: done\n    before: null\n"
-        "    after: {date: '2024-03-01', recorded: '2024-03-01T09:00:00-08:00', note: null}\n"
-    )
-    state_path.parent.mkdir(parents=True, exist_ok=True)
-    state_path.write_text(old_style)
-    result = cimsig(state_path, "done", "prep-mou-meeting", "--as-of", "2024-03-05")
-    assert result.returncode == 0, result.stderr
-    text = state_path.read_text()
-    history = text.split("\nhistory:\n", 1)[1].splitlines()
-    assert [line[:12] for line in history] == ['- {"seq": 1,', '- {"seq": 2,']
-    assert set(yaml.safe_load(text)["done"]) == {"prep-assurance", "prep-mou-meeting"}

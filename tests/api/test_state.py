@@ -148,7 +148,7 @@ with StateFile(path).edit() as state:
 
 def test_twenty_writers_at_once_all_land(tmp_path: Path) -> None:
     path = tmp_path / "state.yaml"
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
     procs = [
         subprocess.Popen([sys.executable, "-c", _WORKER, str(path), f"activity-{n:02d}"], env=env)
         for n in range(20)

@@ -35,7 +35,7 @@ def _probe(tmp_path: Path, *args: str) -> dict[str, list[str]]:
     env = {
         **os.environ,
         "CIMSIG_STATE": str(tmp_path / "state.yaml"),
-        "PYTHONPATH": str(Path(__file__).parents[1]),
+        "PYTHONPATH": str(Path(__file__).parents[2]),
         "HOME": str(tmp_path),
         "XDG_CONFIG_HOME": str(tmp_path / ".config"),
         "APPDATA": str(tmp_path),

@@ -19,7 +19,7 @@ from cimsig.store import StateFile
 def run(tmp_path: Path, state_path: Path):
     env = {
         **os.environ,
-        "PYTHONPATH": str(Path(__file__).parents[1]),
+        "PYTHONPATH": str(Path(__file__).parents[2]),
         "HOME": str(tmp_path / "home"),
         "XDG_CONFIG_HOME": str(tmp_path / "home" / ".config"),
         "APPDATA": str(tmp_path / "home"),
@@ -81,7 +81,7 @@ def test_exit_codes_and_messages(
 
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path, state_path: Path) -> None:
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
-    env["PYTHONPATH"] = str(Path(__file__).parents[1])
+    env["PYTHONPATH"] = str(Path(__file__).parents[2])
     proc = subprocess.Popen(
         [sys.executable, "-m", "cimsig", "list", "--json", "--as-of", "2024-06-01"],
         env=env,
