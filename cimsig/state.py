@@ -8,12 +8,17 @@ is an argument), no YAML. The file format is `state_format`; the file on disk is
 import contextlib
 import dataclasses
 import datetime as dt
-import secrets
+import os
 from collections.abc import Iterator
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from cimsig import codec
+
+if TYPE_CHECKING:
+    # What a history not read yet is: `state_format.HistoryLines` (read, newest_first,
+    # highest_seq, uids); named here for the type checker only, as state does not read files.
+    from cimsig.state_format import HistoryLines as UnreadHistory
 from cimsig.errors import StateError
 from cimsig.records import (
     Change,
@@ -30,28 +35,14 @@ from cimsig.records import (
 def new_uid() -> str:
     """A history entry's id, unique across every copy of a progress file (64 random bits): what
     merging two copies goes by, since each copy numbers its entries (`seq`) on its own."""
-    return secrets.token_hex(8)
+    # (os.urandom is what `secrets` uses; importing `secrets` costs every command its
+    # hashlib and random modules)
+    return os.urandom(8).hex()
 
 
 def stamp(now: dt.datetime) -> str:
     """How a moment is written in the file: ISO 8601 to the second, with its UTC offset."""
     return now.isoformat(timespec="seconds")
-
-
-class UnreadHistory(Protocol):
-    """A progress file's history not read yet (`state_format` makes one)."""
-
-    def read(self) -> list[dict[str, Any]]:
-        """Every entry, oldest first, checked (StateError naming the line when one is bad)."""
-
-    def newest_first(self) -> Iterator[dict[str, Any]]:
-        """The entries newest first, each read as it is reached."""
-
-    def highest_seq(self) -> int:
-        """The highest change number, without reading the entries."""
-
-    def uids(self) -> set[str]:
-        """Every entry's id, without reading the entries."""
 
 
 # Entries that record something other than a change of the plan: `undo` passes over them.
