@@ -234,10 +234,12 @@ def overview_rows(as_of_text: str | None) -> list[dict[str, Any]]:
         steps = schedule.progress_by_step(ws.guide.steps, items)
         following = schedule.first_due_after(items, ws.as_of - dt.timedelta(days=1))
         due = following.activity.due if following is not None else None
-        # (a look-back keeps the whole history: the last change is the last recorded)
+        # The last change recorded by the as-of date: the history is in the order recorded, so
+        # it is the first one found from the end (the rest of a long history is not read).
         day = ws.as_of.isoformat()
-        last = max((a for e in ws.state.history if (a := str(e.get("at", "")))[:10] <= day),
-                   default="")  # fmt: skip
+        last = next(
+            (a for e in ws.state.recent_history() if (a := str(e.get("at", "")))[:10] <= day), ""
+        )
         rows.append(
             {
                 "district": ws.district_label,
