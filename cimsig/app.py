@@ -16,7 +16,7 @@ import typer
 from typer.core import TyperGroup
 
 from cimsig import environment, jsonout
-from cimsig.errors import EXIT_BUG, CimsigError, UsageError
+from cimsig.errors import EXIT_BUG, CimsigError, StateError, UsageError
 from cimsig.records import Change
 from cimsig.schedule import ActivityStatus
 from cimsig.store import StateFile
@@ -225,14 +225,28 @@ def district_workspaces(as_of: str | None) -> "list[Workspace]":
     guides: dict[str, Guide] = {}
     result = []
     for cohort in districts.cohorts(environment.districts_dir()):
-        if cohort.guide_id not in guides:
-            guides[cohort.guide_id] = loading.load_guide(cohort_guide_path(cohort.guide_id), cache)
-        guide = guides[cohort.guide_id]
-        day = user_date(as_of, "--as-of", guide.time_zone)
-        state_file = StateFile(cohort.path)
-        state = loading.load_state(state_file, cache)
-        check_belongs(state, guide, cohort.path)
-        ws = Workspace(guide, state_file, state.as_it_stood(day), day)
+        try:
+            if cohort.guide_id not in guides:
+                path = cohort_guide_path(cohort.guide_id)
+                guides[cohort.guide_id] = loading.load_guide(path, cache)
+            guide = guides[cohort.guide_id]
+            day = user_date(as_of, "--as-of", guide.time_zone)
+            state_file = StateFile(cohort.path)
+            state = loading.load_state(state_file, cache)
+            if state.guide not in (None, cohort.guide_id):
+                raise StateError(
+                    f"{cohort.path} holds progress on the guide '{state.guide}', not the guide "
+                    "its name says; move it out of the districts folder"
+                )
+            check_belongs(state, guide, cohort.path)
+            ws = Workspace(guide, state_file, state.as_it_stood(day), day)
+            ws.statuses  # noqa: B018 -- a file that fails, fails here, not in the middle of a view
+        except UsageError:
+            raise
+        except CimsigError as exc:
+            # One district's file that cannot be read does not hide the others.
+            say(f"Note: district {cohort.district} left out: {exc}", err=True)
+            continue
         ws.named_file, ws.district = True, cohort.district
         result.append(ws)
     return result

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from cimsig.environment import safe_file_name
 from cimsig.errors import UsageError
 
 REMOVED = ".removed"  # where `district remove` keeps the copy it names
@@ -32,9 +33,13 @@ class Cohort:
 
 
 def folder_name(name: str) -> str:
-    """A district's folder name: its name in lower case, words joined by dashes, ASCII only."""
+    """A district's folder name: its name in lower case, words joined by dashes, in ASCII when
+    the name is in Latin letters (accents dropped), else in the name's own letters."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")[:60].strip("-")
+    folder = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
+    if not folder:
+        folder = re.sub(r"[\W_]+", "-", name.lower()).strip("-")
+    return folder[:60].strip("-")
 
 
 def cohorts(root: Path) -> list[Cohort]:
@@ -46,11 +51,32 @@ def cohorts(root: Path) -> list[Cohort]:
         if folder.name.startswith(".") or not folder.is_dir():
             continue
         for path in sorted(folder.glob("*.yaml")):
-            # (a history archive beside a progress file is not a cohort of its own)
-            if path.name.startswith(".") or ARCHIVE_MARK in path.name or not path.is_file():
+            # Only files named as cimsig names them, GUIDE-ID.yaml: a history archive, a sync
+            # service's conflict copy ("... (conflicted copy).yaml") or a file of the user's own
+            # is not a cohort (`check_cohort` then makes sure the file is what its name says).
+            stem = path.stem
+            if (
+                stem.startswith(".")
+                or ARCHIVE_MARK in stem
+                or safe_file_name(stem) != stem
+                or not _begins_as_progress_file(path)
+            ):
                 continue
-            found.append(Cohort(folder.name, path.stem, path))
+            found.append(Cohort(folder.name, stem, path))
     return found
+
+
+_MARK = b"# cimsig progress record"  # the first line cimsig writes in a progress file
+
+
+def _begins_as_progress_file(path: Path) -> bool:
+    """Whether a file begins as cimsig begins a progress file (its first bytes only)."""
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(len(_MARK) + 3)
+    except OSError:  # a folder, a file that cannot be opened
+        return False
+    return start.removeprefix(b"\xef\xbb\xbf").startswith(_MARK)
 
 
 def names(root: Path) -> list[str]:
@@ -98,6 +124,4 @@ def cohort_of(root: Path, district: str, guide_id: str | None) -> Cohort:
 
 def safe_id(guide_id: str) -> str:
     """A guide id as a file name (guide ids are words and dashes; anything else is replaced)."""
-    from cimsig.environment import safe_file_name
-
     return safe_file_name(guide_id)

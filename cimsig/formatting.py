@@ -82,7 +82,9 @@ def status_words(item: ActivityStatus) -> str:
 
 # C0 and C1 control characters (an escape sequence starts with one), DEL, and the Unicode
 # controls that reorder text on screen. Newline and tab are kept where text may have them.
-_CONTROLS = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+# Control characters, and the invisible ones that move or hide text: zero-width characters,
+# line and paragraph separators, bidirectional overrides, the byte-order mark.
+_CONTROLS = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]"
 
 
 def _visible(match: re.Match[str]) -> str:

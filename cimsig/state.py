@@ -279,17 +279,32 @@ class State:
         with self.batch():
             return [self._revert(entry, now) for entry in reversed(group)]
 
-    def archive_before(self, day: dt.date, now: dt.datetime, where: str) -> list[dict[str, Any]]:
-        """Take the changes recorded before `day` out of the history (to be kept in the side
-        file `where`), and record that they were. What is done and planned stays as it is; a
-        change made by one command stays whole. Returns the entries taken out, oldest first."""
-        first = day.isoformat()
-        kept_batches = {e.get("batch") for e in self.history if str(e.get("at", ""))[:10] >= first}
+    def archive_before(
+        self, cutoff: dt.datetime, now: dt.datetime, where: str
+    ) -> list[dict[str, Any]]:
+        """Take the changes recorded before the moment `cutoff` out of the history (to be kept
+        in the side file `where`), and record that they were. What is done and planned stays as
+        it is; a change made by one command stays whole, as does an undo with the change it
+        undid; earlier archiving records stay. Returns the entries taken out, oldest first."""
+
+        def early(entry: dict[str, Any]) -> bool:
+            try:
+                return dt.datetime.fromisoformat(str(entry.get("at"))) < cutoff
+            except (TypeError, ValueError):  # (a time without its offset: compared as text)
+                return str(entry.get("at", ""))[:10] < cutoff.date().isoformat()
+
+        kept = [e for e in self.history if not early(e) or e.get("action") == "archive"]
+        kept_batches = {e.get("batch") for e in kept}
+        kept_reverted = {e.get("reverts") for e in kept if e.get("action") == "revert"}
+        kept_uids = {e.get("uid") for e in kept}
         moved = [
             e
             for e in self.history
-            if str(e.get("at", ""))[:10] < first
+            if early(e)
+            and e.get("action") != "archive"
             and (e.get("batch") is None or e.get("batch") not in kept_batches)
+            and e.get("uid") not in kept_reverted  # a change stays with the undo of it ...
+            and e.get("reverts") not in kept_uids  # ... and an undo with the change it undid
         ]
         if not moved:
             return []
@@ -297,7 +312,11 @@ class State:
         self._next_seq()  # the numbering goes on from the highest number, archived ones included
         self.history = [e for e in self.history if id(e) not in moved_ids]
         self._record("archive", "", (), now)
-        self.history[-1]["archived"] = {"before": first, "count": len(moved), "file": where}
+        self.history[-1]["archived"] = {
+            "before": cutoff.date().isoformat(),
+            "count": len(moved),
+            "file": where,
+        }
         return moved
 
     def _revert(self, entry: dict[str, Any], now: dt.datetime) -> Change:

@@ -688,10 +688,13 @@ def render_overview(rows: Sequence[dict[str, Any]]) -> None:
     out = console()
     several_guides = len({r["guide"] for r in rows}) > 1
     wide = out.width >= 72
+    # With districts on two guides, the guide gets a column of its own only where there is
+    # room; otherwise it goes under the district's name.
+    guide_column = several_guides and out.width >= 100
     columns = ["District", "Done", "Overdue", "Open now", "Next due"]
     if wide:
         columns.append("Last change")
-    if several_guides:
+    if guide_column:
         columns.insert(1, "Guide")
     table = _table(*columns)
     table.expand = True
@@ -710,8 +713,11 @@ def render_overview(rows: Sequence[dict[str, Any]]) -> None:
                 f"{fmt_date(dt.date.fromisoformat(due), weekday=False)}\n"
                 f"[dim]{escape_markup(fmt_days(row['next_days_left']))}[/]"
             )
+        name = escape_markup(str(row["district"]))
+        if several_guides and not guide_column:
+            name += f"\n[dim]{escape_markup(str(row['guide']))}[/]"
         cells = [
-            escape_markup(str(row["district"])),
+            name,
             f"{row['done']}/{row['total']}",
             str(row["overdue"]),
             str(row["open"]),
@@ -722,7 +728,7 @@ def render_overview(rows: Sequence[dict[str, Any]]) -> None:
             cells.append(
                 fmt_date(dt.date.fromisoformat(changed), weekday=False) if changed else "never"
             )
-        if several_guides:
+        if guide_column:
             cells.insert(1, escape_markup(str(row["guide"])))
         table.add_row(*cells, style="red" if row["overdue"] else "")
     out.print(table)

@@ -85,6 +85,9 @@ def add(
         )
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with StateFile(path, environment.lock_timeout()).edit() as st:
+        if st.profile is not None or st.revision or st.history_uids():
+            # added by another cimsig at the same moment, between the check and the lock
+            raise UsageError(f"District {folder} already follows the guide '{loaded.id}' ({path}).")
         st.guide = loaded.id
         st.set_profile(Profile(lea=name.strip(), track=chosen), environment.now())
     say(f"Added {name.strip()} ({_track_words(chosen)}) on {loaded.title}.")
@@ -99,7 +102,7 @@ def _track_words(track: str | None) -> str:
 @district.command("list")
 def list_(json_out: JsonOption = False) -> None:
     """The districts you follow: name, track, guide and progress file."""
-    rows = [_row(c) for c in districts.cohorts(environment.districts_dir())]
+    rows = [row for c in districts.cohorts(environment.districts_dir()) if (row := _row(c))]
     if json_out:
         jsonout.print_json(rows)
         return
@@ -109,11 +112,20 @@ def list_(json_out: JsonOption = False) -> None:
     views.render_districts(rows)
 
 
-def _row(cohort: districts.Cohort) -> dict[str, Any]:
+def _row(cohort: districts.Cohort) -> dict[str, Any] | None:
     from cimsig import loading
+    from cimsig.errors import CimsigError
     from cimsig.store import StateFile
 
-    state = loading.load_state(StateFile(cohort.path), environment.cache_dir())
+    try:
+        state = loading.load_state(StateFile(cohort.path), environment.cache_dir())
+    except CimsigError as exc:  # one file that cannot be read does not hide the others
+        say(f"Note: district {cohort.district} left out: {exc}", err=True)
+        return None
+    if state.guide not in (None, cohort.guide_id):
+        say(f"Note: {cohort.path} is not {cohort.district}'s progress on '{cohort.guide_id}' "
+            f"(it holds '{state.guide}'): left out.", err=True)  # fmt: skip
+        return None
     profile = state.profile
     return {
         "district": (profile.lea if profile and profile.lea else None) or cohort.district,
@@ -146,8 +158,10 @@ def import_(
     if state.guide is None:
         raise StateError(f"{file} does not say which guide it follows; it cannot be imported.")
     lea = name or (state.profile.lea if state.profile else None)
-    if not lea or not districts.folder_name(lea):
+    if not lea:
         raise UsageError(f"{file} has no district name: add --name NAME.")
+    if not districts.folder_name(lea):
+        raise UsageError(f"'{lea}' has no letters or digits to name a folder after: use --name.")
     cache = environment.cache_dir()
     bundled = loading.load_guide(None, cache)
     kept = environment.guides_dir() / f"{districts.safe_id(state.guide)}.yaml"
@@ -196,9 +210,13 @@ def remove(
     stamp = environment.now().strftime("%Y%m%d-%H%M%S")
     keep = root / districts.REMOVED / f"{folder}-{stamp}"
     keep.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    number = 1
+    while keep.exists():  # removed once already this second
+        number += 1
+        keep = root / districts.REMOVED / f"{folder}-{stamp}-{number}"
     (root / folder).rename(keep)
-    say(f"Removed {folder}. Its progress files are kept in {keep}; move that folder back into "
-        f"{root} to follow it again.")  # fmt: skip
+    say(f"Removed {folder}. Its progress files are kept in {keep}; to follow it again, move "
+        f"that folder back into {root} and rename it {folder}.")  # fmt: skip
 
 
 # -- overview ----------------------------------------------------------------------------------

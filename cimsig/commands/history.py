@@ -128,13 +128,15 @@ def describe(entry: dict[str, Any], seq_of: dict[Any, Any] | None = None) -> str
         return f"{words}: {_short(str(after.get('title', '')))}"
     if action == "revert":
         reverts = entry.get("reverts")
-        return f"{words} {(seq_of or {}).get(reverts, reverts)}"
+        number = (seq_of or {}).get(reverts)
+        return f"{words} {number}" if number is not None else "undid a change now archived"
     if action == "merge":
         return "took records from another copy (merge)" if changes else "merged another copy"
     if action == "archive" and isinstance(entry.get("archived"), dict):
         moved = entry["archived"]
+        count = moved.get("count")
         return (
-            f"moved {moved.get('count')} changes recorded before "
+            f"moved {count} {'change' if count == 1 else 'changes'} recorded before "
             f"{_day(moved.get('before'))} to {moved.get('file')}"
         )
     return words
@@ -178,7 +180,12 @@ def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | No
 
     def move(now_ws: Workspace) -> dict[str, Any]:
         st = now_ws.state
-        taken = st.archive_before(before, environment.now(), target.name)
+        # Before midnight at the start of that day in the guide's time zone, whatever clock
+        # each change was recorded with.
+        from zoneinfo import ZoneInfo
+
+        cutoff = dt.datetime.combine(before, dt.time(0), ZoneInfo(ws.guide.time_zone))
+        taken = st.archive_before(cutoff, environment.now(), target.name)
         if not taken:
             return {}
         kept: list[Any] = []
@@ -214,8 +221,15 @@ def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | No
 
     if not ws.state_file.exists():
         raise UsageError(f"There is no progress file at {ws.state_file.path} to archive from.")
+    if ws.state_file.is_read_only():
+        raise StateError(
+            f"The progress file {ws.state_file.path} is read-only, so nothing was archived."
+        )
+    if target.exists() and not (_mode_of(target) or 0o200) & 0o222:
+        raise StateError(f"The history archive {target} is read-only, so nothing was archived.")
     ws, _ = edit(ws, move)
-    left = len(ws.state.history) - 1  # not counting the entry that records the archiving
+    # (not counting the entry that records the archiving, when there is one)
+    left = len(ws.state.history) - (1 if moved else 0)
     if json_out:
         jsonout.print_json(
             {"archived": len(moved), "before": before.isoformat(),

@@ -240,9 +240,9 @@ def _nothing_to_undo(ws: Workspace) -> str:
     archived = [e for e in history if e.get("action") == "archive"]
     if archived:
         return (
-            "There is nothing to undo: the changes left in the history have been undone, and "
-            "older ones were moved to a side file (`cimsig history --archive`), which undo "
-            "does not reach."
+            "There is nothing undo can take back: the changes still in the history are undone "
+            "already or are records of archiving, and older ones were moved to a side file "
+            "(`cimsig history --archive`), which undo does not reach."
         )
     return "There is nothing to undo: every recorded change has been undone already."
 

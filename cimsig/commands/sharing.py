@@ -66,6 +66,10 @@ def _each_district(
 
     if output is not None:
         raise UsageError("--all-districts writes one file per district: use --folder, not -o.")
+    from cimsig.app import selected_district
+
+    if selected_district() is not None:
+        raise UsageError("--all-districts is every district: leave out --district.")
     spaces = district_workspaces(as_of)
     if not spaces:
         raise UsageError("There are no districts yet: add one with `cimsig district add NAME`.")
@@ -130,6 +134,8 @@ def export_ics(
             owners=ws.state.owners, district_prefix=not no_prefix,
         )  # fmt: skip
 
+    if folder is not None and not all_districts:
+        raise UsageError("--folder goes with --all-districts; for one file, use -o FILE.")
     if all_districts:
         _each_district("ics", lambda ws: build(ws)[0], folder, output, as_of)
         return
@@ -151,6 +157,8 @@ def export_csv(
     """A spreadsheet (CSV, opens in Excel): one row per activity with its status."""
     from cimsig import export
 
+    if folder is not None and not all_districts:
+        raise UsageError("--folder goes with --all-districts; for one file, use -o FILE.")
     if all_districts:
         _each_district("csv", lambda ws: export.build_csv(_csv_rows(ws)), folder, output, as_of)
         return
@@ -173,6 +181,8 @@ def export_md(
         text = export.build_markdown(ws.guide, ws.statuses, ws.as_of, ws.lea, ws.state.owners)
         return text.encode("utf-8")
 
+    if folder is not None and not all_districts:
+        raise UsageError("--folder goes with --all-districts; for one file, use -o FILE.")
     if all_districts:
         _each_district("md", build, folder, output, as_of)
         return

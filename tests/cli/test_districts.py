@@ -245,3 +245,57 @@ def test_the_time_zone_is_named_from_the_guide(cli, tmp_path: Path) -> None:
     md = cli("export", "md", "--guide", str(east), "--as-of", "2024-04-01").stdout
     assert "Eastern time" in md and "Pacific time" not in md
     assert "2024" not in cli("status", "--help").stdout.split("--guide", 1)[1].split("\n")[0]
+
+
+def test_a_stray_or_broken_file_in_a_district_folder_does_not_hide_the_others(
+    cli, state_path: Path, two
+) -> None:
+    beta = folder(state_path) / "beta-usd"
+    (beta / "notes.yaml").write_text("agenda: board\n")  # a file of the user's own
+    (beta / "cim-sigdis-2024 (conflicted copy).yaml").write_text(
+        (beta / "cim-sigdis-2024.yaml").read_text()
+    )  # a sync service's copy
+    alpha = folder(state_path) / "alpha-unified-school-district" / "cim-sigdis-2024.yaml"
+    # damaged by hand (the first line, which cimsig writes, kept)
+    alpha.write_text(alpha.read_text().split("\n", 1)[0] + "\nversion: 3\nguide: [broken\n")
+    result = cli("overview", "--json", "--as-of", "2024-04-01")
+    assert result.exit_code == 0
+    assert [r["name"] for r in json.loads(result.stdout)] == ["beta-usd"]
+    assert "alpha-unified-school-district left out" in result.stderr
+    listed = cli("district", "list", "--json")
+    assert [r["name"] for r in json.loads(listed.stdout)] == ["beta-usd"]
+    assert cli("status", "--district", "beta", "--as-of", "2024-04-01").exit_code == 0
+
+
+def test_removing_twice_in_one_second_keeps_both_copies(cli, state_path: Path) -> None:
+    for _ in range(2):
+        assert cli("district", "add", "Gamma").exit_code == 0
+        assert cli("district", "remove", "gamma", "--yes").exit_code == 0
+    assert len(list((folder(state_path) / ".removed").glob("gamma-*"))) == 2
+
+
+def test_a_name_in_another_script_gets_a_folder(cli, state_path: Path) -> None:
+    result = cli("district", "add", "中文学区", "--track", "new")
+    assert result.exit_code == 0, result.stderr
+    assert (folder(state_path) / "中文学区" / "cim-sigdis-2024.yaml").is_file()
+    assert cli("status", "--district", "中文", "--as-of", "2024-04-01").exit_code == 0
+
+
+def test_all_districts_refuses_options_that_mean_one(cli, tmp_path: Path, two) -> None:
+    both = cli("export", "csv", "--all-districts", "--district", "alpha")
+    assert both.exit_code == 2 and "leave out --district" in both.stderr
+    alone = cli("export", "csv", "--folder", str(tmp_path))
+    assert alone.exit_code == 2 and "--all-districts" in alone.stderr
+
+
+def test_overview_of_two_guides_reads_at_80_columns(cli, tmp_path: Path, monkeypatch, two) -> None:
+    second = tmp_path / "guide-2025.yaml"
+    text = GUIDE.read_text(encoding="utf-8").replace(
+        "id: cim-sigdis-2024", "id: cim-sigdis-2025", 1
+    )
+    second.write_text(text, encoding="utf-8")
+    assert cli("district", "add", "Beta USD", "--guide", str(second)).exit_code == 0
+    monkeypatch.setenv("COLUMNS", "80")
+    shown = cli("overview", "--as-of", "2024-10-20").stdout
+    assert "Alpha Unified School" in shown and "cim-sigdis-2025" in shown
+    assert max(len(line) for line in shown.splitlines()) <= 80

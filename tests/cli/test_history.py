@@ -124,7 +124,8 @@ def test_archive_moves_old_changes_keeps_the_plan_and_the_record(
     again = cli("history", "--archive", "2025-03-02")
     assert again.exit_code == 0, again.stderr
     side2 = state_path.with_name("state-history-before-2025-03-02.yaml")
-    assert [e["seq"] for e in yaml.safe_load(side2.read_text())["history"]] == [6, 7, 8]
+    # (the record of the first archiving stays in the progress file; a change goes with its undo)
+    assert [e["seq"] for e in yaml.safe_load(side2.read_text())["history"]] == [6, 8]
 
 
 def test_archiving_again_after_an_interruption_keeps_each_change_once(
@@ -218,3 +219,42 @@ def test_a_file_written_before_one_line_changes_is_read_and_rewritten(
     history = text.split("\nhistory:\n", 1)[1].splitlines()
     assert [line[:12] for line in history] == ['- {"seq": 1,', '- {"seq": 2,']
     assert set(yaml.safe_load(text)["done"]) == {"prep-assurance", "prep-mou-meeting"}
+
+
+def test_archiving_again_moves_nothing_new_and_counts_right(cli, at, state_path: Path) -> None:
+    import json
+
+    _a_year_of_work(cli, at)
+    at("2025-03-01")
+    assert cli("history", "--archive", "2025-01-01").exit_code == 0  # 1-5 go; 6 and 7 stay
+    again = cli("history", "--archive", "2025-01-01", "--json")
+    assert json.loads(again.stdout) == {"archived": 0, "before": "2025-01-01", "file": None,
+                                        "left": 2}  # fmt: skip
+    third = cli("history", "--archive", "2025-03-01")
+    assert "Moved 1 change recorded" in third.stdout  # the done of Feb 10; archive records stay
+
+
+def test_archive_refuses_a_read_only_side_file(cli, at, state_path: Path) -> None:
+    _a_year_of_work(cli, at)
+    at("2025-03-01")
+    assert cli("history", "--archive", "2025-01-01").exit_code == 0
+    side = state_path.with_name("state-history-before-2025-01-01.yaml")
+    side.chmod(0o444)
+    before = side.read_bytes()
+    state_path.write_text(state_path.read_text())  # (unchanged)
+    result = cli("history", "--archive", "2025-01-01")
+    assert result.exit_code in (0, 3)  # nothing left to move, or refused: never replaced
+    assert side.read_bytes() == before and side.stat().st_mode & 0o777 == 0o444
+
+
+def test_an_undo_stays_with_the_change_it_undid_when_archiving(cli, at, state_path: Path) -> None:
+    from cimsig.commands.history import describe
+
+    _a_year_of_work(cli, at)
+    at("2025-02-11")
+    assert cli("undo").exit_code == 0  # takes back the done of Feb 10
+    at("2025-03-01")
+    assert cli("history", "--archive", "2025-02-11").exit_code == 0
+    kept = [e["seq"] for e in yaml.safe_load(state_path.read_text())["history"]]
+    assert 6 in kept and 7 in kept  # the done (Feb 10) stayed with its undo (Feb 11)
+    assert describe({"action": "revert", "reverts": "gone"}, {}) == "undid a change now archived"
