@@ -147,6 +147,15 @@ def selected_district() -> str | None:
     return value or None
 
 
+def _district_source() -> str:
+    """How the district was named: `--district` or `CIMSIG_DISTRICT`."""
+    from typer._click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    found = ctx.meta.get(DISTRICT_META + ".source") if ctx is not None else None
+    return str(found or "--district")
+
+
 class Location:
     """The guide and the progress file a command works on, and how they were chosen.
 
@@ -185,7 +194,8 @@ def locate(
 
         if state is not None:
             raise UsageError(
-                f"--district and {_state_source(state)} both name a progress file: use one."
+                f"{_district_source()} and {_state_source(state)} both name a progress file: "
+                "use one of them."
             )
         name = districts.find(root, typed)
         guide_id = loading.load_guide(guide, cache).id if guide is not None else None

@@ -91,6 +91,12 @@ def district_option() -> "click.Parameter":
 
     def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
         ctx.meta[DISTRICT_META] = value
+        source = ctx.get_parameter_source("district")
+        ctx.meta[DISTRICT_META + ".source"] = (
+            "CIMSIG_DISTRICT"
+            if source is not None and source.name == "ENVIRONMENT"
+            else "--district"
+        )
 
     return TyperOption(
         param_decls=["--district"],

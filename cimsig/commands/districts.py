@@ -242,6 +242,14 @@ def overview(
         raise typer.Exit(EXIT_OVERDUE)
 
 
+def _sort_name(name: Any) -> str:
+    """A name as a person sorts it: "École" with the E's, in any case."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", str(name))
+    return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
+
+
 def overview_rows(as_of_text: str | None) -> list[dict[str, Any]]:
     """One row per district and cohort, counted as that district's own `status` counts."""
     from cimsig.app import district_workspaces
@@ -275,5 +283,5 @@ def overview_rows(as_of_text: str | None) -> list[dict[str, Any]]:
                 "progress_file": str(ws.state_file.path),
             }
         )
-    rows.sort(key=lambda r: (-int(str(r["overdue"])), str(r["district"]).lower(), str(r["guide"])))
+    rows.sort(key=lambda r: (-int(str(r["overdue"])), _sort_name(r["district"]), str(r["guide"])))
     return rows

@@ -195,8 +195,9 @@ def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | No
             try:
                 text = decode_text(read_regular_file(target, MAX_STATE_BYTES))
             except (OSError, UnicodeDecodeError) as exc:
+                why = getattr(exc, "strerror", None) or exc
                 raise StateError(
-                    f"The history archive {target} cannot be read ({exc}); cimsig has not "
+                    f"The history archive {target} cannot be read ({why}); cimsig has not "
                     "changed it or the progress file."
                 ) from None
             kept = state_format.read_archive(text, target)

@@ -73,7 +73,7 @@ def test_the_environment_picks_the_district_and_state_with_district_is_refused(
                                                   "2024-04-01").stdout)}  # fmt: skip
     assert rows["beta-usd"]["done"] == 1 and rows["alpha-unified-school-district"]["done"] == 0
     both = cli("status", "--state", str(tmp_path / "x.yaml"))
-    assert both.exit_code == 2 and "--district and --state" in both.stderr
+    assert both.exit_code == 2 and "CIMSIG_DISTRICT and --state" in both.stderr
 
 
 def test_without_districts_nothing_changes(cli, state_path: Path) -> None:
