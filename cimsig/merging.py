@@ -159,12 +159,18 @@ def plan_merge(ours: State, theirs: State) -> MergePlan:
                     ours_last.get(key), theirs_last.get(key), recorded,
                 )
             )  # fmt: skip
+    # The union's entries that changed notes other than by adding one, by activity: found in
+    # one pass, not one pass per activity.
+    notes_changes: dict[str, list[dict[str, Any]]] = {}
+    for entry in union:
+        if any(c.get("field") == "notes" and "added" not in c for c in entry.get("changes", ())):
+            notes_changes.setdefault(str(entry.get("id")), []).append(entry)
     for activity_id in sorted(ours.notes.keys() | theirs.notes.keys()):
         mine_notes = ours.notes.get(activity_id, ())
         notes = _merge_notes(
             mine_notes,
             theirs.notes.get(activity_id, ()),
-            functools.partial(_removed_notes, union, activity_id),
+            functools.partial(_removed_notes, notes_changes.get(activity_id, []), activity_id),
         )
         if notes != mine_notes:
             values[("notes", activity_id)] = notes or None
