@@ -157,6 +157,7 @@ class HistoryLines:
         # the line number of the first entry
         self.first_line = self.head.count("\n") + 2
         self._index: list[tuple[str, str]] | bool | None = None
+        self._highest: int | None = None
         self._split: list[str] | None = None
 
     def _lines(self) -> list[str]:
@@ -229,10 +230,13 @@ class HistoryLines:
         """The highest change number. Every line must begin with its whole number, as cimsig
         writes it; when one does not, the whole history is read and checked now (a bad entry
         is StateError naming its line), so a damaged number is caught when the file is read."""
-        numbers = self._numbers()
-        if numbers is not None:
-            return max(map(int, (seq for seq, _ in numbers)), default=0)
-        return max((int(e["seq"]) for e in self.read()), default=0)
+        if self._highest is None:
+            numbers = self._numbers()
+            if numbers is not None:
+                self._highest = max(map(int, (seq for seq, _ in numbers)), default=0)
+            else:
+                self._highest = max((int(e["seq"]) for e in self.read()), default=0)
+        return self._highest
 
 
 def history_lines(text: str, path: Path) -> HistoryLines | None:
