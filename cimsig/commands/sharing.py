@@ -208,6 +208,8 @@ def export_json(
 @export_app.command("html")
 def export_html(
     output: OutputOption = None,
+    all_districts: AllDistrictsOption = False,
+    folder: FolderOption = None,
     as_of: AsOfOption = None,
     guide: GuideOption = None,
     state: StateOption = None,
@@ -215,8 +217,15 @@ def export_html(
     """A report to open in a web browser, e-mail or print: progress, what is due, the checklist."""
     from cimsig import report_html
 
-    ws = workspace(guide, state, as_of)
-    _write(report_html.build_report(ws, environment.now()).encode("utf-8"), output)
+    def build(ws: Workspace) -> bytes:
+        return report_html.build_report(ws, environment.now()).encode("utf-8")
+
+    if folder is not None and not all_districts:
+        raise UsageError("--folder goes with --all-districts; for one file, use -o FILE.")
+    if all_districts:
+        _each_district("html", build, folder, output, as_of)
+        return
+    _write(build(workspace(guide, state, as_of)), output)
 
 
 @commands.command("timeline", rich_help_panel="Sharing")

@@ -299,3 +299,15 @@ def test_overview_of_two_guides_reads_at_80_columns(cli, tmp_path: Path, monkeyp
     shown = cli("overview", "--as-of", "2024-10-20").stdout
     assert "Alpha Unified School" in shown and "cim-sigdis-2025" in shown
     assert max(len(line) for line in shown.splitlines()) <= 80
+
+
+def test_an_html_report_for_every_district(cli, tmp_path: Path, two) -> None:
+    out = tmp_path / "reports"
+    result = cli("export", "html", "--all-districts", "--folder", str(out), "--as-of", "2024-04-01")
+    assert result.exit_code == 0, result.stderr
+    beta = out / "beta-usd-cim-sigdis-2024.html"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "alpha-unified-school-district-cim-sigdis-2024.html", beta.name]  # fmt: skip
+    assert "Beta USD" in beta.read_text(encoding="utf-8")
+    one = cli("export", "html", "--district", "alpha", "--as-of", "2024-04-01")
+    assert one.exit_code == 0 and "Alpha Unified School District" in one.stdout
