@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cimsig.environment import safe_file_name
 from cimsig.errors import UsageError
+from cimsig.state_format import begins_as_progress_file
 
 REMOVED = ".removed"  # where `district remove` keeps the copy it names
 ARCHIVE_MARK = "-history-before-"  # in the name of a side file `history --archive` writes
@@ -59,24 +60,11 @@ def cohorts(root: Path) -> list[Cohort]:
                 stem.startswith(".")
                 or ARCHIVE_MARK in stem
                 or safe_file_name(stem) != stem
-                or not _begins_as_progress_file(path)
+                or not begins_as_progress_file(path)
             ):
                 continue
             found.append(Cohort(folder.name, stem, path))
     return found
-
-
-_MARK = b"# cimsig progress record"  # the first line cimsig writes in a progress file
-
-
-def _begins_as_progress_file(path: Path) -> bool:
-    """Whether a file begins as cimsig begins a progress file (its first bytes only)."""
-    try:
-        with path.open("rb") as handle:
-            start = handle.read(len(_MARK) + 3)
-    except OSError:  # a folder, a file that cannot be opened
-        return False
-    return start.removeprefix(b"\xef\xbb\xbf").startswith(_MARK)
 
 
 def names(root: Path) -> list[str]:

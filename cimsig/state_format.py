@@ -30,6 +30,17 @@ HEADER = (
 )
 
 
+def begins_as_progress_file(path: Path) -> bool:
+    """Whether a file begins as cimsig begins a progress file (its first bytes only)."""
+    mark = HEADER.splitlines()[0].encode("utf-8")
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(len(mark) + 3)
+    except OSError:  # a folder, a file that cannot be opened
+        return False
+    return start.removeprefix(b"\xef\xbb\xbf").startswith(mark)
+
+
 def to_document(state: State, *, history: bool = True) -> dict[str, Any]:
     """The state as plain data, as the file holds it (without the history: the rest)."""
     document: dict[str, Any] = {

@@ -17,12 +17,11 @@ from pathlib import Path
 from cimsig import merging
 from cimsig.errors import CimsigError
 from cimsig.state import State
-from cimsig.state_format import HEADER
+from cimsig.state_format import begins_as_progress_file
 from cimsig.store import MAX_STATE_BYTES, StateFile
 
 # Files a folder may hold that are looked into; a shared folder with more is not scanned whole.
 MAX_CANDIDATES = 20
-_MARK = HEADER.splitlines()[0].encode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +62,9 @@ def find(state_file: StateFile, state: State, cache_dir: Path | None = None) -> 
         if name == target.name or name.startswith(".") or name.endswith((".lock", ".tmp")):
             continue
         service = made_by(name, target)
-        if service is None and not (path.suffix in (".yaml", ".yml") and _looks_like_ours(path)):
+        if service is None and not (
+            path.suffix in (".yaml", ".yml") and begins_as_progress_file(path)
+        ):
             continue
         looked += 1
         if looked > MAX_CANDIDATES:
@@ -80,16 +81,6 @@ def find(state_file: StateFile, state: State, cache_dir: Path | None = None) -> 
         if new:
             found.append(SyncCopy(path, service or "a renamed copy", new))
     return found
-
-
-def _looks_like_ours(path: Path) -> bool:
-    """Whether a file begins as cimsig begins a progress file (read its first line only)."""
-    try:
-        with path.open("rb") as handle:
-            start = handle.read(len(_MARK) + 3)
-    except OSError:
-        return False
-    return start.removeprefix(b"\xef\xbb\xbf").startswith(_MARK)
 
 
 def describe(copy: SyncCopy) -> str:

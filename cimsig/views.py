@@ -360,15 +360,7 @@ def render_status(
         )
     if not (open_now or late or soon):
         out.print(f"Nothing is in progress or due in the next {soon_days} days.")
-        following = schedule.first_due_after(items, last)
-        if following is not None:
-            a = following.activity
-            out.print(
-                f"The next deadline is {fmt_due(a)} ({fmt_days(following.days_left)} away): "
-                f"{escape_markup(a.id)}, {escape_markup(a.title)}."
-            )
-        else:
-            out.print("No deadline of the guide is left.")
+        _print_next_deadline(out, schedule.first_due_after(items, last), "")
         out.print()
     if ongoing:
         ids = ", ".join(i.activity.id for i in ongoing)
@@ -451,14 +443,7 @@ def render_next(
         out.print(table)
     else:
         out.print(f"Nothing is due in the next {days} days, {span}.")
-        if following is not None:
-            a = following.activity
-            out.print(
-                f"The next deadline is {fmt_due(a)} ({fmt_days(following.days_left)} away): "
-                f"{escape_markup(a.id)}, {escape_markup(a.title)}."
-            )
-        else:
-            out.print("No deadline of the guide is left after that.")
+        _print_next_deadline(out, following, " after that")
     if extra:
         out.print()
         table, wide = _work_table(out, "Also open, overdue or ongoing", "Due", "Left")
@@ -468,6 +453,18 @@ def render_next(
         out.print()
         what = "activity is" if in_progress == 1 else "activities are"
         out.print(f"{in_progress} {what} in progress now: see `cimsig status`.")
+
+
+def _print_next_deadline(out: Console, following: ActivityStatus | None, after: str) -> None:
+    """The sentence that names the next deadline when nothing is due soon."""
+    if following is None:
+        out.print(f"No deadline of the guide is left{after}.")
+        return
+    a = following.activity
+    out.print(
+        f"The next deadline is {fmt_due(a)} ({fmt_days(following.days_left)} away): "
+        f"{escape_markup(a.id)}, {escape_markup(a.title)}."
+    )
 
 
 def _next_rows(

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from cimsig import districts, environment, jsonout, schedule, views
-from cimsig.app import AsOfOption, GuideOption, JsonOption, say
+from cimsig.app import AsOfOption, GuideOption, JsonOption, cohort_guide_path, say
 from cimsig.errors import EXIT_OVERDUE, GuideError, StateError, UsageError
 
 commands = typer.Typer()
@@ -164,14 +164,13 @@ def import_(
         raise UsageError(f"'{lea}' has no letters or digits to name a folder after: use --name.")
     cache = environment.cache_dir()
     bundled = loading.load_guide(None, cache)
-    kept = environment.guides_dir() / f"{districts.safe_id(state.guide)}.yaml"
     if guide is not None:
         loaded = _kept_guide(guide)
         if loaded.id != state.guide:
             raise StateError(
                 f"{file} follows the guide '{state.guide}', but {guide} is '{loaded.id}'."
             )
-    elif state.guide != bundled.id and not kept.is_file():
+    elif state.guide != bundled.id and cohort_guide_path(state.guide) is None:
         raise StateError(
             f"{file} follows the guide '{state.guide}', which cimsig does not have yet: add "
             "--guide PATH with that guide file."

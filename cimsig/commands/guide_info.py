@@ -13,12 +13,13 @@ from cimsig.app import (
     OwnerOption,
     StateOption,
     activity_rows,
+    cohort_guide_path,
     locate,
     say,
     user_date,
     workspace,
 )
-from cimsig.environment import cache_dir, districts_dir, guides_dir, safe_file_name
+from cimsig.environment import cache_dir, districts_dir
 from cimsig.errors import UsageError
 from cimsig.guide import bundled_guide_path, load_guide
 from cimsig.store import StateFile
@@ -100,8 +101,7 @@ def where(
     found = locate(guide, state, ask=False)
     guide_path = (guide or bundled_guide_path()).absolute()
     if found.district is not None and guide is None:
-        kept = guides_dir() / f"{safe_file_name(found.guide.id)}.yaml"
-        guide_path = kept if kept.is_file() else bundled_guide_path()
+        guide_path = cohort_guide_path(found.guide.id) or bundled_guide_path()
     state_file = StateFile(found.state.absolute())
     info: dict[str, Any] = {
         "guide": str(guide_path),

@@ -81,6 +81,25 @@ def _each_district(
     say(f"Wrote {len(spaces)} files to {folder.absolute()}: one per district.", err=True)
 
 
+def _export(
+    extension: str,
+    build: "Callable[[Workspace], bytes]",
+    all_districts: bool,
+    folder: Path | None,
+    output: Path | None,
+    as_of: str | None,
+    guide: Path | None,
+    state: Path | None,
+) -> None:
+    """One export of the district in use, or (--all-districts) one for every district."""
+    if folder is not None and not all_districts:
+        raise UsageError("--folder goes with --all-districts; for one file, use -o FILE.")
+    if all_districts:
+        _each_district(extension, build, folder, output, as_of)
+        return
+    _write(build(workspace(guide, state, as_of)), output)
+
+
 def _csv_rows(ws: "Workspace") -> list[dict[str, Any]]:
     return [{**row, "district": ws.lea} for row in activity_rows(ws, ws.statuses)]
 
@@ -134,15 +153,16 @@ def export_ics(
             owners=ws.state.owners, district_prefix=not no_prefix,
         )  # fmt: skip
 
-    if folder is not None and not all_districts:
-        raise UsageError("--folder goes with --all-districts; for one file, use -o FILE.")
-    if all_districts:
-        _each_district("ics", lambda ws: build(ws)[0], folder, output, as_of)
-        return
-    data, left_out = build(workspace(guide, state, as_of))
-    _write(data, output)
-    if left_out:
-        say(f"{left_out} ongoing activities have no date and are not in the calendar.", err=True)
+    left_out: list[int] = []
+
+    def calendar(ws: Workspace) -> bytes:
+        data, without_date = build(ws)
+        left_out.append(without_date)
+        return data
+
+    _export("ics", calendar, all_districts, folder, output, as_of, guide, state)
+    if not all_districts and left_out[0]:
+        say(f"{left_out[0]} ongoing activities have no date and are not in the calendar.", err=True)
 
 
 @export_app.command("csv")
@@ -157,12 +177,10 @@ def export_csv(
     """A spreadsheet (CSV, opens in Excel): one row per activity with its status."""
     from cimsig import export
 
-    if folder is not None and not all_districts:
-        raise UsageError("--folder goes with --all-districts; for one file, use -o FILE.")
-    if all_districts:
-        _each_district("csv", lambda ws: export.build_csv(_csv_rows(ws)), folder, output, as_of)
-        return
-    _write(export.build_csv(_csv_rows(workspace(guide, state, as_of))), output)
+    def build(ws: Workspace) -> bytes:
+        return export.build_csv(_csv_rows(ws))
+
+    _export("csv", build, all_districts, folder, output, as_of, guide, state)
 
 
 @export_app.command("md")
@@ -181,12 +199,7 @@ def export_md(
         text = export.build_markdown(ws.guide, ws.statuses, ws.as_of, ws.lea, ws.state.owners)
         return text.encode("utf-8")
 
-    if folder is not None and not all_districts:
-        raise UsageError("--folder goes with --all-districts; for one file, use -o FILE.")
-    if all_districts:
-        _each_district("md", build, folder, output, as_of)
-        return
-    _write(build(workspace(guide, state, as_of)), output)
+    _export("md", build, all_districts, folder, output, as_of, guide, state)
 
 
 @export_app.command("json")
@@ -220,12 +233,7 @@ def export_html(
     def build(ws: Workspace) -> bytes:
         return report_html.build_report(ws, environment.now()).encode("utf-8")
 
-    if folder is not None and not all_districts:
-        raise UsageError("--folder goes with --all-districts; for one file, use -o FILE.")
-    if all_districts:
-        _each_district("html", build, folder, output, as_of)
-        return
-    _write(build(workspace(guide, state, as_of)), output)
+    _export("html", build, all_districts, folder, output, as_of, guide, state)
 
 
 @commands.command("timeline", rich_help_panel="Sharing")
