@@ -1,12 +1,16 @@
 """How `done` and `status` scale with a long history: build a progress file of N history
 entries with cimsig's own State methods, then time warm and cold runs through a subprocess.
 
-    python benchmarks/history_scale.py [ENTRIES] [NOTE_EVERY]   (default 50,000 and 5)
+    python benchmarks/history_scale.py [ENTRIES] [NOTE_EVERY] [ROUNDS]   (default 50,000, 5, 3)
 
 The history cycles through done, reopen, note, plan and assign; with NOTE_EVERY above 5 only
 every NOTE_EVERY-th change is a note (the others are done and reopen), so that the notes kept in
 the file (not only in its history) are as many as a district would write: 50,000 changes with a
 note every 5th keep 10,000 notes in the file, every 50th 1,000.
+
+Each round also times the same commands on a file of 40 entries, so the figures come with the
+ratio to a small plan measured on the same machine at the same moment (this machine's speed
+varies by a third from one minute to the next).
 
 "Cold" runs with an empty cache folder (every file parsed); "warm" as a user runs it, after a
 `status` that filled the cache. A `done` is always timed on a fresh copy of the file, so each
@@ -83,29 +87,37 @@ def run(state: Path, cache_home: Path, *args: str) -> float:
 def main() -> None:
     entries = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
     note_every = int(sys.argv[2]) if len(sys.argv) > 2 else 5
+    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 3
     work = Path(tempfile.mkdtemp(prefix="cimsig-bench-"))
     try:
-        text = build(entries, note_every)
         (work / "kept").mkdir()
-        original = work / "kept" / "original.yaml"
-        original.write_text(text)
+        originals = {"large": work / "kept" / "large.yaml", "small": work / "kept" / "small.yaml"}
+        text = build(entries, note_every)
+        originals["large"].write_text(text)
+        originals["small"].write_text(build(40, note_every))
         size = len(text.encode()) / 1024 / 1024
         print(f"{entries:,} history entries, a note every {note_every}: {size:.1f} MB")
         (work / "plan").mkdir()
         state = work / "plan" / "state.yaml"
-        results: dict[str, list[float]] = {}
-        for round_ in range(3):
-            for command in (["status"], ["done", "prep-assurance"]):
-                shutil.copy(original, state)
-                cache = work / f"cache-{round_}-{command[0]}"
-                cold = run(state, cache, *command)
-                shutil.copy(original, state)
-                run(state, cache, "status")  # a user looks first: the cache is filled
-                warm = run(state, cache, *command)
-                results.setdefault(f"{command[0]} cold", []).append(cold)
-                results.setdefault(f"{command[0]} warm", []).append(warm)
-        for name, times in results.items():
-            print(f"{name:12} median {statistics.median(times):.2f} s  (of {len(times)})")
+        results: dict[str, dict[str, list[float]]] = {"large": {}, "small": {}}
+        for round_ in range(rounds):
+            for kind, original in originals.items():
+                for command in (["status"], ["done", "prep-assurance"]):
+                    shutil.copy(original, state)
+                    cache = work / f"cache-{kind}-{round_}-{command[0]}"
+                    cold = run(state, cache, *command)
+                    shutil.copy(original, state)
+                    run(state, cache, "status")  # a user looks first: the cache is filled
+                    warm = run(state, cache, *command)
+                    results[kind].setdefault(f"{command[0]} cold", []).append(cold)
+                    results[kind].setdefault(f"{command[0]} warm", []).append(warm)
+        for name, times in results["large"].items():
+            large = statistics.median(times)
+            small = statistics.median(results["small"][name])
+            print(
+                f"{name:12} median {large:.2f} s  (of {len(times)});"
+                f"  40 entries {small:.2f} s, ratio {large / small:.2f}"
+            )
     finally:
         shutil.rmtree(work)
 

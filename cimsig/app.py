@@ -282,7 +282,7 @@ def workspace(
     loaded = where.guide
     as_of_date = user_date(as_of, "--as-of", loaded.time_zone)
     state_file = StateFile(where.state, environment.lock_timeout())
-    progress = loading.load_state(state_file, environment.cache_dir())
+    progress = loading.load_state(state_file, environment.cache_dir(), for_change=changing)
     check_belongs(progress, loaded, state_file.path)
     ws = Workspace(loaded, state_file, progress.as_it_stood(as_of_date), as_of_date)
     ws.named_file, ws.district = where.named, where.district

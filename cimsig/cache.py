@@ -8,7 +8,9 @@ folder, private to the user (folder 0700, files 0600), and are only ever copies:
 
 - A copy is used only for the exact text it was made from: it holds that text, and the file's
   text must be equal to it (a size and a modification time can stay the same across an edit).
-  It is keyed by the file's absolute path and by cimsig's version.
+  For a large file (a long history) it holds the SHA-256 digest of the text instead, so a read
+  does not load a second copy of megabytes of text. It is keyed by the file's absolute path and
+  by cimsig's version.
 - A copy carries a checksum of its contents; a damaged copy is discarded, never used.
 - Only reads use a copy. A change always reads the file itself, under the lock (`store`).
 
@@ -29,7 +31,11 @@ from cimsig import __version__, state_format
 from cimsig.guide import Activity, BudgetPeriod, Guide, Step
 from cimsig.state import State
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
+# From this size on a copy keeps the digest of the text it was made from, not the text itself:
+# hashing 13 MB takes 10 ms, reading a second copy of it as JSON ten times that. (Below it,
+# hashlib is not imported at all: its import costs a small file's whole lookup.)
+DIGEST_FROM_BYTES = 256 * 1024
 # A temp file older than this was left by a write that was killed: removed at the next write.
 STALE_TEMP_SECONDS = 3600
 
@@ -58,16 +64,26 @@ def _read(cache_dir: Path, kind: str, path: Path, text: str) -> Any:
         body = json.loads(payload)
     except (OSError, ValueError, AttributeError):
         return None
-    if not isinstance(body, dict) or body.get("text") != text:
+    if not isinstance(body, dict) or body.get("made_from") != _fingerprint(text):
         return None
     return body.get("data")
+
+
+def _fingerprint(text: str) -> list[str]:
+    """What a copy keeps of the text it was made from: the text, or for a large file its
+    SHA-256 digest (a different text with the same digest is not a practical possibility)."""
+    if len(text) < DIGEST_FROM_BYTES:
+        return ["text", text]
+    import hashlib
+
+    return ["sha256", hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()]
 
 
 def _write(cache_dir: Path, kind: str, path: Path, text: str, data: Any) -> None:
     """Keep a copy; never fails the command."""
     from cimsig.fileio import atomic_write_bytes
 
-    payload = json.dumps({"text": text, "data": data}).encode("utf-8")
+    payload = json.dumps({"made_from": _fingerprint(text), "data": data}).encode("utf-8")
     header = json.dumps({"key": _key(path), "crc": zlib.crc32(payload)}).encode("utf-8")
     with contextlib.suppress(OSError):
         # cimsig's own folder, when this makes it, is as private as the cache inside it.
@@ -119,29 +135,37 @@ def load_state(path: Path, text: str, cache_dir: Path) -> State:
     else parsed (and a copy kept for next time). Raises StateError as parsing does.
 
     A history in the shape cimsig writes is not copied: it stays in the file's text, read
-    only when something needs it, so a long history costs a copy nothing."""
+    only when something needs it, so a long history costs a copy nothing. The copy keeps where
+    it begins and its highest change number, both checked when the copy was made."""
     from cimsig.errors import StateError
 
     key_path = path.absolute()
-    document = _read(cache_dir, "state", key_path, text)
-    if document is not None:
-        with contextlib.suppress(StateError):  # a copy that does not check out: parse the file
-            if "history" in document:
+    kept = _read(cache_dir, "state", key_path, text)
+    if isinstance(kept, dict):
+        with contextlib.suppress(StateError, KeyError, TypeError, ValueError):
+            document, lines_at = kept["document"], kept["history"]
+            if lines_at is None:
                 return state_format.from_document(document, path, history_is_plain=True)
-            lines = state_format.history_lines(text, path)
-            if lines is not None:
-                state = state_format.from_document(document, path)
-                lines.highest_seq()  # every entry's number checked, as when parsed
-                state.leave_history_unread(lines)
-                return state
+            lines = state_format.known_history_lines(
+                text, lines_at["at"], lines_at["highest"], path
+            )
+            state = state_format.from_document(document, path)
+            state.leave_history_unread(lines)
+            return state
     state = state_format.parse_state(text, path)
-    document = state_format.to_document(state, history=state.unread_history() is None)
+    unread = state.unread_history()
+    document = state_format.to_document(state, history=unread is None)
     try:
         same = json.loads(json.dumps(document)) == document
     except (TypeError, ValueError):
         same = False
     if same:  # data that JSON would change (a hand-written numeric key, say) is not kept
-        _write(cache_dir, "state", key_path, text, document)
+        history = None
+        if unread is not None:
+            lines = unread[0]
+            assert isinstance(lines, state_format.HistoryLines)
+            history = {"at": lines.start, "highest": lines.highest_seq()}
+        _write(cache_dir, "state", key_path, text, {"document": document, "history": history})
     return state
 
 

@@ -26,11 +26,16 @@ def load_guide(path: Path | None, cache_dir: Path | None) -> Guide:
     return guide
 
 
-def load_state(state_file: StateFile, cache_dir: Path | None) -> State:
+def load_state(state_file: StateFile, cache_dir: Path | None, *, for_change: bool = False) -> State:
     """The progress as the file holds it now (an empty state when there is no file yet).
 
     For reading only: a change reads the file itself under the lock (`StateFile.edit`).
+    `for_change`: a change follows. The file itself is parsed (no copy is used), and the change
+    starts from that parsing when the file is still the same under the lock; the state returned
+    must not be changed.
     """
+    if for_change:
+        return state_file.read(for_change=True)
     text = state_file.read_text()
     if text is None:
         return State()

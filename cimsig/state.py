@@ -144,8 +144,10 @@ class State:
         last = day.isoformat()
         past = State(self.guide, self.profile)
         past.done, past.plans, past.owners = dict(self.done), dict(self.plans), dict(self.owners)
-        past.custom, past.extra = dict(self.custom), self.extra
-        past._history, past._unread, past._pending = self._history, self._unread, self._pending
+        past.custom, past.extra = dict(self.custom), dict(self.extra)
+        # Its own lists: a change made to this state afterwards is not in the look back.
+        past._history = None if self._history is None else list(self._history)
+        past._unread, past._pending = self._unread, list(self._pending)
         for entry in self.recent_history():
             if str(entry.get("at", ""))[:10] <= last:
                 break

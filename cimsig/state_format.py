@@ -67,14 +67,25 @@ _HISTORY_KEY = "\nhistory:\n"
 _NOT_YAML_PRINTABLE = "[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]"
 
 
+def _yaml_options() -> dict[str, Any]:
+    import yaml
+
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return {"Dumper": dumper, "sort_keys": False, "allow_unicode": True}
+
+
+def _dump_block(data: dict[str, Any]) -> str:
+    import yaml
+
+    return str(yaml.dump(data, default_flow_style=False, width=100, **_yaml_options()))
+
+
 def dump(document: dict[str, Any]) -> str:
     """The text of a progress file holding `document`."""
     import yaml
 
-    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    options: dict[str, Any] = {"Dumper": dumper, "sort_keys": False, "allow_unicode": True}
-    head = {key: value for key, value in document.items() if key != "history"}
-    body: str = yaml.dump(head, default_flow_style=False, width=100, **options)
+    options = _yaml_options()
+    body = _dump_block({key: value for key, value in document.items() if key != "history"})
     history = document.get("history")
     if "history" not in document:
         return HEADER + body
@@ -104,11 +115,38 @@ def to_text(state: State) -> str:
     # The history was never read: its lines are written back as they were, then the new ones.
     lines, pending = unread
     assert isinstance(lines, HistoryLines)
-    head = dump(to_document(state, history=False))
+    head = _head_text(to_document(state, history=False), lines)
     new = "".join(f"- {_json_text(entry)}\n" for entry in pending)
     if not lines.segment and not new:
         return head + "history: []\n"
     return head + "history:\n" + lines.segment + new
+
+
+def _head_text(document: dict[str, Any], lines: "HistoryLines") -> str:
+    """The text of the file before its history: each part (`done:`, `notes:` ...) the change
+    left as it was is written back as it was read, and only the others are written anew. A
+    district's notes are most of it, and writing them as YAML would cost a change on a long
+    plan more than everything else it does.
+
+    A part is kept only when what it was read as equals what it holds now, so keeping its text
+    writes exactly what writing it anew would mean; the whole is written anew when the parts
+    were not read from this text in this order (a file cimsig did not write, a copy)."""
+    read = lines.head_data
+    key_lines = getattr(read, "key_lines", None)
+    if key_lines is None or not lines.head.startswith(HEADER) or list(read) != list(document):
+        return dump(document)
+    starts = [key_lines.get(str(key), 0) for key in read]
+    if starts != sorted(set(starts)) or starts[0] <= HEADER.count("\n"):
+        return dump(document)
+    text_lines = lines.head.splitlines(keepends=True)
+    ends = [*starts[1:], len(text_lines) + 1]
+    parts = []
+    for (key, value), start, end in zip(document.items(), starts, ends, strict=True):
+        if read[key] == value:
+            parts.append("".join(text_lines[start - 1 : end - 1]))
+        else:
+            parts.append(_dump_block({key: value}))
+    return HEADER + "".join(parts)
 
 
 def failure(path: Path, message: str, line: int | None = None) -> StateError:
@@ -136,6 +174,7 @@ def parse_state(text: str, path: Path) -> State:
                 if data.get("version") == STATE_FORMAT:
                     state = from_document(data, path)
                     lines.highest_seq()  # every entry's number checked now, cheaply
+                    lines.head_data = data  # its parts written back as they were if unchanged
                     state.leave_history_unread(lines)
                     return state
                 data["history"] = lines.entries()  # an older format: read it all to migrate
@@ -152,6 +191,8 @@ def parse_state(text: str, path: Path) -> State:
 # How cimsig begins each line of the history: the change's number, then its id. (Matched after
 # a line break rather than with ^ and re.M, which is several times slower on a long history.)
 _LINE_START = r'\n- \{"seq": ([1-9][0-9]{0,11}), "uid": "([^"\\]*)", '
+# The same, the number only: half the time to scan 50,000 lines.
+_SEQ_START = r'\n- \{"seq": ([1-9][0-9]{0,11}), "uid": "'
 
 
 class HistoryLines:
@@ -169,6 +210,9 @@ class HistoryLines:
         self.first_line = self.head.count("\n") + 2
         self._index: list[tuple[str, str]] | bool | None = None
         self._highest: int | None = None
+        self._count: int | None = None
+        # The part before the history as YAML read it (`parse_state`), when it was read here.
+        self.head_data: Any = None
         self._split: list[str] | None = None
 
     def _lines(self) -> list[str]:
@@ -212,23 +256,40 @@ class HistoryLines:
         return _give_ids(history, STATE_FORMAT)
 
     def newest_first(self) -> Iterator[dict[str, Any]]:
-        lines = self._lines()
-        for index in range(len(lines) - 1, -1, -1):
+        """The entries, the newest first, each read as it is reached (a look back to last week
+        reads a few lines of a long history, not all of them)."""
+        segment, end = self.segment, len(self.segment) - 1  # (the segment ends with a break)
+        index = self._line_count()
+        while end > 0:
+            begin = segment.rfind("\n", 0, end) + 1
+            index -= 1
             try:
-                entry = json.loads(lines[index][2:])
+                entry = json.loads(segment[begin + 2 : end])
             except ValueError:
                 entry = None
             if not isinstance(entry, dict) or _entry_problem(entry):
                 yield from reversed(self.read()[: index + 1])  # raises for a bad line
                 return
             yield entry
+            end = begin - 1
+
+    def _scan(self, pattern: str) -> list[Any] | None:
+        """What `pattern` finds at the start of each line (scanned from the line break before
+        the first one, without copying the text); None when a line does not match."""
+        found = re.compile(pattern).findall(self.text, self.start - 1)
+        return found if len(found) == self._line_count() else None
+
+    def _line_count(self) -> int:
+        if self._count is None:
+            self._count = self.segment.count("\n")
+        return self._count
 
     def _numbers(self) -> list[tuple[str, str]] | None:
         """Each line's change number and id, read from the start of the line where cimsig
         writes them (no JSON parsed); None when a line does not begin that way."""
         if self._index is None:
-            found = re.findall(_LINE_START, "\n" + self.segment)
-            self._index = found if len(found) == self.segment.count("\n") else False
+            found = self._scan(_LINE_START)
+            self._index = found if found is not None else False
         return self._index if isinstance(self._index, list) else None
 
     def uids(self) -> set[str]:
@@ -242,9 +303,9 @@ class HistoryLines:
         writes it; when one does not, the whole history is read and checked now (a bad entry
         is StateError naming its line), so a damaged number is caught when the file is read."""
         if self._highest is None:
-            numbers = self._numbers()
+            numbers = self._scan(_SEQ_START)
             if numbers is not None:
-                self._highest = max(map(int, (seq for seq, _ in numbers)), default=0)
+                self._highest = max(map(int, numbers), default=0)
             else:
                 self._highest = max((int(e["seq"]) for e in self.read()), default=0)
         return self._highest
@@ -258,9 +319,28 @@ def history_lines(text: str, path: Path) -> HistoryLines | None:
         return None
     start = at + len(_HISTORY_KEY)
     found = HistoryLines(text, start, path)
-    lines = found.segment.count("\n")
-    if ("\n" + found.segment).count("\n- {") != lines:  # (counted in C: a long history is quick)
+    numbers = found._scan(_SEQ_START)
+    if numbers is not None:  # every line begins as cimsig begins it: the usual case
+        found._highest = max(map(int, numbers), default=0)
+        return found
+    # (counted in C, from the line break before the first line: a long history is quick)
+    if text.count("\n- {", start - 1) != found._line_count():
         return None
+    return found
+
+
+def known_history_lines(text: str, start: Any, highest: Any, path: Path) -> HistoryLines:
+    """The history of `text` as found when this same text was read before (a copy made from
+    it, `cache`): where its lines start and the highest change number, both checked then.
+    ValueError when they cannot be right."""
+    if isinstance(start, bool) or not isinstance(start, int) or not 0 < start <= len(text):
+        raise ValueError("not a place in the text")
+    if text[start - len(_HISTORY_KEY) : start] != _HISTORY_KEY:
+        raise ValueError("the history does not start there")
+    if isinstance(highest, bool) or not isinstance(highest, int) or highest < 0:
+        raise ValueError(f"{highest!r} is not a change number")
+    found = HistoryLines(text, start, path)
+    found._highest = highest
     return found
 
 

@@ -41,6 +41,10 @@ class StateFile:
         # never the link (which would turn into a private copy nobody else sees).
         self.target = Path(os.path.realpath(path))
         self.lock_path = self.target.with_name(self.target.name + ".lock")
+        # The text this process read and parsed itself before a change, and the state parsed
+        # from it (`read(for_change=True)`): when the file under the lock is still exactly that
+        # text, the change starts from that state instead of parsing the same text again.
+        self._read_for_change: tuple[bytes, State] | None = None
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -87,8 +91,12 @@ class StateFile:
         No lock is needed to read: writes replace the file in one step, so a reader sees the old
         file or the new one, never half of one.
         """
+        raw = self._read_bytes()
+        return None if raw is None else self._decode(raw)
+
+    def _read_bytes(self) -> bytes | None:
         try:
-            raw = read_regular_file(self.target, MAX_STATE_BYTES)
+            return read_regular_file(self.target, MAX_STATE_BYTES)
         except FileNotFoundError:
             return None
         except (IsADirectoryError, NotARegularFile):
@@ -105,6 +113,8 @@ class StateFile:
             raise StateError(
                 f"The progress file {self.path} cannot be read: {exc.strerror or exc}."
             ) from None
+
+    def _decode(self, raw: bytes) -> str:
         try:
             return decode_text(raw)
         except UnicodeDecodeError:
@@ -113,10 +123,18 @@ class StateFile:
                 "cimsig has not changed it; move it aside and restore your backup."
             ) from None
 
-    def read(self) -> State:
-        """The state as it is on disk (an empty state when there is no file yet)."""
-        text = self.read_text()
-        return State() if text is None else state_format.parse_state(text, self.path)
+    def read(self, *, for_change: bool = False) -> State:
+        """The state as it is on disk (an empty state when there is no file yet).
+
+        `for_change`: a change (`edit`) follows, which may start from this reading. Nothing may
+        change the state returned: it is the one the change will make its changes to."""
+        raw = self._read_bytes()
+        if raw is None:
+            return State()
+        state = state_format.parse_state(self._decode(raw), self.path)
+        if for_change:
+            self._read_for_change = (raw, state)
+        return state
 
     @contextlib.contextmanager
     def edit(self) -> Iterator[State]:
@@ -125,13 +143,21 @@ class StateFile:
         If the caller raises, or changes nothing, nothing is written.
         """
         with self._locked():
-            text = self.read_text()
-            state = State() if text is None else state_format.parse_state(text, self.path)
+            raw = self._read_bytes()
+            known, self._read_for_change = self._read_for_change, None
+            if raw is None:
+                state = State()
+            elif known is not None and known[0] == raw:
+                # The file itself, read under the lock, is byte for byte what this process
+                # parsed a moment ago (never a cached copy): that parsing is used, not repeated.
+                state = known[1]
+            else:
+                state = state_format.parse_state(self._decode(raw), self.path)
             guide = state.guide
             yield state
             # Every change is counted (State.revision): no need to write the text out twice to
             # compare, which cost most of a change's time on a long history.
-            if state.revision or state.guide != guide or text is None:
+            if state.revision or state.guide != guide or raw is None:
                 self._write(state_format.to_text(state))
 
     @contextlib.contextmanager

@@ -114,3 +114,57 @@ def test_a_bad_change_on_a_json_line_names_its_line() -> None:
     with pytest.raises(StateError) as caught:
         state_format.parse_state(broken, PATH)
     assert f"line {line}" in str(caught.value)
+
+
+# -- a change to a long plan: the parts it did not touch are written back as they were ----------
+
+
+def _a_plan_of_every_kind() -> State:
+    state = _with_note("first [note]")
+    state.assign("prep-assurance", "Maria", NOW)
+    state.add_note("step1-case-study", "Sam: 'case' study — ok", NOW)
+    state.mark_done("step1-case-study", dt.date(2024, 2, 28), NOW)
+    return state
+
+
+def _changes() -> list:
+    later = NOW + dt.timedelta(days=1)
+    return [
+        lambda s: s.mark_done("prep-fmta-meeting", dt.date(2024, 3, 2), later),
+        lambda s: s.add_note("prep-assurance", "second", later),
+        lambda s: s.set_plan("step1-case-study", Plan(dt.date(2024, 7, 1)), later),
+        lambda s: s.assign("step1-case-study", "Jo", later),
+        lambda s: s.reopen("prep-assurance", later),
+        lambda s: s.revert_last(later),
+    ]
+
+
+@pytest.mark.parametrize("change", range(len(_changes())))
+def test_a_change_writes_what_writing_the_whole_file_anew_would(change: int) -> None:
+    written = state_format.to_text(_a_plan_of_every_kind())
+    state = state_format.parse_state(written, PATH)
+    assert state.unread_history() is not None  # the quick path: history and parts kept
+    _changes()[change](state)
+    quick = state_format.to_text(state)
+    # reading the history makes the state write every part anew, the slow way
+    assert quick == state_format.dump(state_format.to_document(state))
+    assert state.unread_history() is None
+    assert state_format.to_text(state_format.parse_state(quick, PATH)) == quick
+
+
+def test_a_part_the_change_does_not_touch_keeps_a_hand_written_comment() -> None:
+    written = state_format.to_text(_a_plan_of_every_kind())
+    edited = written.replace("notes:\n", "notes:\n  # checked with the SELPA\n", 1)
+    state = state_format.parse_state(edited, PATH)
+    state.mark_done("prep-fmta-meeting", dt.date(2024, 3, 2), NOW)
+    after = state_format.to_text(state)
+    assert "  # checked with the SELPA\n" in after  # notes untouched: kept as written
+    assert "prep-fmta-meeting:\n    date: '2024-03-02'" in after  # done: written anew
+    state = state_format.parse_state(after, PATH)
+    state.add_note("prep-assurance", "third", NOW)
+    after = state_format.to_text(state)
+    assert "# checked with the SELPA" not in after  # notes changed: written anew
+    assert [n.text for n in state_format.parse_state(after, PATH).notes["prep-assurance"]] == [
+        "first [note]",
+        "third",
+    ]

@@ -83,6 +83,29 @@ def test_nothing_is_written_when_nothing_changes(tmp_path: Path) -> None:
     assert (store.path.stat().st_mtime_ns, store.path.read_bytes()) == before
 
 
+def test_a_change_starts_from_the_file_as_it_is_under_the_lock(tmp_path: Path) -> None:
+    """A command reads the file, then changes it under the lock: when another cimsig changed
+    the file in between, the change is made to the file as it is then, not as it was read."""
+    mine, theirs = StateFile(tmp_path / "state.yaml"), StateFile(tmp_path / "state.yaml")
+    with mine.edit() as state:
+        state.mark_done("a", D(2024, 4, 1), NOW)
+    seen = mine.read(for_change=True)
+    with theirs.edit() as state:
+        state.mark_done("b", D(2024, 4, 2), NOW)
+    with mine.edit() as state:
+        assert sorted(state.done) == ["a", "b"]
+        state.mark_done("c", D(2024, 4, 3), NOW)
+    assert sorted(seen.done) == ["a"]
+    assert sorted(StateFile(tmp_path / "state.yaml").read().done) == ["a", "b", "c"]
+    # unchanged in between: the change starts from what was read, and writes it with its own
+    seen = mine.read(for_change=True)
+    with mine.edit() as state:
+        assert state is seen
+        state.mark_done("d", D(2024, 4, 4), NOW)
+    final = StateFile(tmp_path / "state.yaml").read()
+    assert sorted(final.done) == ["a", "b", "c", "d"] and len(final.history) == 4
+
+
 def test_an_error_inside_edit_writes_nothing(tmp_path: Path) -> None:
     store = StateFile(tmp_path / "state.yaml")
     with pytest.raises(RuntimeError), store.edit() as state:

@@ -196,7 +196,7 @@ def test_a_change_never_writes_back_what_the_cache_says(tmp_path: Path) -> None:
     _write_some_progress(store)
     store.read()
     (cache_file,) = (tmp_path / "cache").glob("state-*.json")
-    _forge(cache_file, lambda data: data.update(done={}))
+    _forge(cache_file, lambda data: data["document"].update(done={}))
     with store.edit() as st:  # as `cimsig note` does
         st.add_note("prep-assurance", "checked", NOW)
     kept = StateFile(store.path).read()
@@ -209,8 +209,10 @@ def test_a_damaged_copy_is_discarded_and_the_history_is_never_copied(tmp_path: P
     store.read()
     (cache_file,) = (tmp_path / "cache").glob("state-*.json")
     # the history stays in the file (read from there when needed), so no copy can change it
-    assert "history" not in json.loads(cache_file.read_bytes().split(b"\n", 1)[1])["data"]
-    _forge(cache_file, lambda data: data["done"]["prep-assurance"].update(date="abc"))
+    kept = json.loads(cache_file.read_bytes().split(b"\n", 1)[1])["data"]
+    assert "history" not in kept["document"]
+    assert sorted(kept["history"]) == ["at", "highest"]  # where it starts, its highest number
+    _forge(cache_file, lambda data: data["document"]["done"]["prep-assurance"].update(date="abc"))
     assert sorted(store.read().done) == ["prep-assurance", "step1-case-study"]
     with store.edit() as st:
         assert st.reopen("prep-assurance", NOW) is not None
@@ -231,3 +233,26 @@ def test_copies_are_private_and_stale_temp_files_go(tmp_path: Path) -> None:
     assert cache_file.stat().st_mode & 0o777 == 0o600
     assert cache.stat().st_mode & 0o777 == 0o700
     assert not stale.exists()
+
+
+def test_a_large_file_keeps_a_digest_not_its_text_and_sees_an_edit_of_the_same_size(
+    tmp_path: Path,
+) -> None:
+    from cimsig import cache
+
+    store = Cached(tmp_path / "state.yaml", tmp_path / "cache")
+    with store.edit() as st:
+        st.mark_done("prep-assurance", dt.date(2024, 4, 5), NOW)
+        for number in range(cache.DIGEST_FROM_BYTES // 200):
+            st.add_note("prep-assurance", f"{number:05} " + "n" * 150, NOW)
+    text = store.path.read_text(encoding="utf-8")
+    assert len(text) > cache.DIGEST_FROM_BYTES
+    store.read()
+    (cache_file,) = (tmp_path / "cache").glob("state-*.json")
+    assert cache_file.stat().st_size < len(text) // 2  # no second copy of the text
+    assert store.read().done["prep-assurance"].on == dt.date(2024, 4, 5)  # from the copy
+    # the same size, the same modification time, one digit changed
+    stat = store.path.stat()
+    store.path.write_text(text.replace("2024-04-05", "2024-04-06", 1), encoding="utf-8")
+    os.utime(store.path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert store.read().done["prep-assurance"].on == dt.date(2024, 4, 6)
