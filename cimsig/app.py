@@ -365,12 +365,22 @@ def say(text: str, *, err: bool = False) -> None:
     typer.echo(terminal_safe(text), err=err)
 
 
-def say_sync_copies(ws: Workspace) -> None:
-    """A word on stderr about each copy a sync service left beside the progress file."""
+def say_file_notes(ws: Workspace) -> None:
+    """A word on stderr about each copy a sync service left beside the progress file, and
+    about a damaged line in its history (which only the commands that read all of it refuse)."""
     from cimsig import sync_copies
 
     for copy in sync_copies.find(ws.state_file, ws.state, environment.cache_dir()):
         say(f"Note: {sync_copies.describe(copy)}", err=True)
+    problem = ws.state.history_problem()
+    if problem is not None:
+        say(
+            f"Note: the history in the progress file {ws.state_file.path} is damaged "
+            f"({problem}). What is done and planned is shown as the file records it, and "
+            "marking work done still works; `cimsig undo`, `cimsig history` and `cimsig merge` "
+            "refuse the file until that line is fixed. `cimsig doctor` checks the whole file.",
+            err=True,
+        )
 
 
 def title_of(ws: Workspace, activity_id: str) -> str:

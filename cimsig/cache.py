@@ -136,7 +136,8 @@ def load_state(path: Path, text: str, cache_dir: Path) -> State:
 
     A history in the shape cimsig writes is not copied: it stays in the file's text, read
     only when something needs it, so a long history costs a copy nothing. The copy keeps where
-    it begins and its highest change number, both checked when the copy was made."""
+    it begins, its highest change number and what is wrong in it (`HistoryLines.problem`), all
+    found when the copy was made."""
     from cimsig.errors import StateError
 
     key_path = path.absolute()
@@ -147,7 +148,7 @@ def load_state(path: Path, text: str, cache_dir: Path) -> State:
             if lines_at is None:
                 return state_format.from_document(document, path, history_is_plain=True)
             lines = state_format.known_history_lines(
-                text, lines_at["at"], lines_at["highest"], path
+                text, lines_at["at"], lines_at["highest"], lines_at["problem"], path
             )
             state = state_format.from_document(document, path)
             state.leave_history_unread(lines)
@@ -164,7 +165,12 @@ def load_state(path: Path, text: str, cache_dir: Path) -> State:
         if unread is not None:
             lines = unread[0]
             assert isinstance(lines, state_format.HistoryLines)
-            history = {"at": lines.start, "highest": lines.highest_seq()}
+            lines.problem()  # a history of a usual size is checked whole, once per version
+            history = {
+                "at": lines.start,
+                "highest": lines.highest_seq(),
+                "problem": lines.problem_as_found(),
+            }
         _write(cache_dir, "state", key_path, text, {"document": document, "history": history})
     return state
 

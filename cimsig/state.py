@@ -110,6 +110,13 @@ class State:
             return {str(e.get("uid")) for e in self.history}
         return self._unread.uids() | {str(e.get("uid")) for e in self._pending}
 
+    def history_problem(self) -> str | None:
+        """What is wrong in a history not read yet, with its line, when it was checked
+        (`HistoryLines.problem`); None when nothing is known to be wrong."""
+        if self._history is not None or self._unread is None:
+            return None
+        return self._unread.problem()
+
     def recent_history(self) -> Iterator[dict[str, Any]]:
         """The history newest first, reading only as far back as the caller goes."""
         if self._history is not None or self._unread is None:

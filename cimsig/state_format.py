@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from cimsig import codec
 from cimsig.errors import StateError
@@ -195,6 +195,11 @@ _LINE_START = r'\n- \{"seq": ([1-9][0-9]{0,11}), "uid": "([^"\\]*)", '
 _SEQ_START = r'\n- \{"seq": ([1-9][0-9]{0,11}), "uid": "'
 
 
+# A history up to this size (about 4,000 changes) is checked whole when a command reads the file
+# and keeps a copy (`problem`); a longer one only by what reads all of it.
+CHECK_WHOLE_BYTES = 1024 * 1024
+
+
 class HistoryLines:
     """The history of a progress file in the shape cimsig writes it (the last key, one change
     per line, each a JSON object), not read yet. Reading it checks every entry and names the
@@ -211,6 +216,8 @@ class HistoryLines:
         self._index: list[tuple[str, str]] | bool | None = None
         self._highest: int | None = None
         self._count: int | None = None
+        # What `problem` found: False until it looked.
+        self._problem: str | Literal[False] | None = False
         # The part before the history as YAML read it (`parse_state`), when it was read here.
         self.head_data: Any = None
         self._split: list[str] | None = None
@@ -235,6 +242,13 @@ class HistoryLines:
         return history
 
     def read(self) -> list[dict[str, Any]]:
+        history, problem = self._checked()
+        if problem is not None:
+            raise failure(self.path, *problem)
+        return _give_ids(history, STATE_FORMAT)
+
+    def _checked(self) -> tuple[list[Any], tuple[str, int | None] | None]:
+        """The entries, and what is wrong with the first bad one and its line (or None)."""
         try:
             history = self.entries()
         except ValueError:
@@ -245,15 +259,33 @@ class HistoryLines:
             try:
                 data = load_yaml(self.text, strict=True)
             except YamlProblem as exc:
-                raise failure(self.path, exc.message, exc.line) from None
-            return from_document(data, self.path).history
+                return [], (exc.message, exc.line)
+            return from_document(data, self.path).history, None
         for number, entry in enumerate(history):
             problem = _entry_problem(entry)
             if problem:
-                raise failure(
-                    self.path, f"a change in the history {problem[0]}", self.first_line + number
-                )
-        return _give_ids(history, STATE_FORMAT)
+                return history, (f"a change in the history {problem[0]}", self.first_line + number)
+        return history, None
+
+    def problem(self) -> str | None:
+        """What is wrong in the history, with its line, when reading all of it would refuse the
+        file; None when it reads, or when it was not checked: a history of more than
+        CHECK_WHOLE_BYTES is checked by `cimsig doctor` and by what reads it all, not here."""
+        if self._problem is False:
+            if len(self.segment) > CHECK_WHOLE_BYTES:
+                return None
+            try:
+                found = self._checked()[1]
+            except StateError as exc:  # a hand-written history YAML refuses: its own words
+                self._problem = exc.message
+            else:
+                line = f"line {found[1]}: " if found and found[1] else ""
+                self._problem = None if found is None else line + found[0]
+        return self._problem
+
+    def problem_as_found(self) -> str | Literal[False] | None:
+        """What `problem` found (False: not looked), for a copy (`known_history_lines`)."""
+        return self._problem
 
     def newest_first(self) -> Iterator[dict[str, Any]]:
         """The entries, the newest first, each read as it is reached (a look back to last week
@@ -329,10 +361,14 @@ def history_lines(text: str, path: Path) -> HistoryLines | None:
     return found
 
 
-def known_history_lines(text: str, start: Any, highest: Any, path: Path) -> HistoryLines:
+def known_history_lines(
+    text: str, start: Any, highest: Any, problem: Any, path: Path
+) -> HistoryLines:
     """The history of `text` as found when this same text was read before (a copy made from
-    it, `cache`): where its lines start and the highest change number, both checked then.
-    ValueError when they cannot be right."""
+    it, `cache`): where its lines start, the highest change number and what `problem` found,
+    all checked then. ValueError when they cannot be right."""
+    if problem is not False and problem is not None and not isinstance(problem, str):
+        raise ValueError("not a problem")
     if isinstance(start, bool) or not isinstance(start, int) or not 0 < start <= len(text):
         raise ValueError("not a place in the text")
     if text[start - len(_HISTORY_KEY) : start] != _HISTORY_KEY:
@@ -340,7 +376,7 @@ def known_history_lines(text: str, start: Any, highest: Any, path: Path) -> Hist
     if isinstance(highest, bool) or not isinstance(highest, int) or highest < 0:
         raise ValueError(f"{highest!r} is not a change number")
     found = HistoryLines(text, start, path)
-    found._highest = highest
+    found._highest, found._problem = highest, problem
     return found
 
 

@@ -18,7 +18,7 @@ from cimsig.app import (
     profile_words,
     report,
     say,
-    say_sync_copies,
+    say_file_notes,
     title_of,
     user_date,
     whole_number,
@@ -285,7 +285,7 @@ def status(
             lea=ws.lea, track=ws.track, progress_file=str(ws.state_file.path),
             owners=ws.state.owners, has_profile=ws.state.profile is not None,
         )  # fmt: skip
-    say_sync_copies(ws)
+    say_file_notes(ws)
     if check and schedule.overdue(items):
         raise typer.Exit(EXIT_OVERDUE)
 

@@ -211,7 +211,11 @@ def test_a_damaged_copy_is_discarded_and_the_history_is_never_copied(tmp_path: P
     # the history stays in the file (read from there when needed), so no copy can change it
     kept = json.loads(cache_file.read_bytes().split(b"\n", 1)[1])["data"]
     assert "history" not in kept["document"]
-    assert sorted(kept["history"]) == ["at", "highest"]  # where it starts, its highest number
+    assert sorted(kept["history"]) == [
+        "at",
+        "highest",
+        "problem",
+    ]  # where it starts, its highest number
     _forge(cache_file, lambda data: data["document"]["done"]["prep-assurance"].update(date="abc"))
     assert sorted(store.read().done) == ["prep-assurance", "step1-case-study"]
     with store.edit() as st:

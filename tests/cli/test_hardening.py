@@ -476,3 +476,32 @@ def test_300_notes_of_200_characters_keep_the_file_small(state_path: Path) -> No
         state.add_note("prep-mou-meeting", f"{index:03} " + "n" * 196, now)
     size = len(to_text(state).encode())
     assert size < 200_000, size  # was about 18 MB with the whole list twice in each entry
+
+
+def test_a_damaged_change_is_named_by_status_each_time_and_by_undo(cli, state_path: Path) -> None:
+    """A history line whose number and id are right but whose rest is damaged: `done` still
+    works (it writes the line back as it was), and `status` says so, from the cache too."""
+    assert cli("done", "prep-assurance", "--as-of", AS_OF).exit_code == 0
+    assert cli("done", "step1-case-study", "--as-of", AS_OF).exit_code == 0
+    text = state_path.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if line.startswith('- {"seq": 1,'))
+    state_path.write_text(
+        text.replace(first, first.replace('"changes": [', '"changes": 5, "x": ['))
+    )
+    number = (
+        state_path.read_text(encoding="utf-8")
+        .splitlines()
+        .index(first.replace('"changes": [', '"changes": 5, "x": ['))
+        + 1
+    )
+    for _ in range(2):  # the first status makes the copy, the second reads it
+        result = cli("status", "--as-of", AS_OF)
+        assert result.exit_code == 0
+        assert f"is damaged (line {number}: a change in the history has no list" in result.stderr
+        assert "cimsig doctor" in result.stderr
+    assert cli("done", "step1-identify-team", "--as-of", AS_OF).exit_code == 0
+    result = cli("undo", "--as-of", AS_OF)
+    assert result.exit_code == 3 and "a change in the history has no list" in result.stderr
+    fixed = state_path.read_text(encoding="utf-8").replace('"changes": 5, "x": [', '"changes": [')
+    state_path.write_text(fixed)
+    assert "damaged" not in cli("status", "--as-of", AS_OF).stderr
