@@ -116,6 +116,7 @@ def test_an_error_inside_edit_writes_nothing(tmp_path: Path) -> None:
 
 BAD_STATES = {
     "empty": ("", "it is empty"),
+    "blank lines only": ("\n  \n\t\n", "it is empty"),
     "a list": ("- a\n- b\n", "not a cimsig progress file"),
     "truncated": ("version: 1\ndone:\n  a: {date: '2024-04-0", "line 3"),
     "no version": ("done: {}\n", "no format 'version'"),
