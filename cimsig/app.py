@@ -249,7 +249,7 @@ def district_workspaces(as_of: str | None) -> "list[Workspace]":
                     "its name says; move it out of the districts folder"
                 )
             check_belongs(state, guide, cohort.path)
-            ws = Workspace(guide, state_file, state.as_it_stood(day), day)
+            ws = Workspace(guide, state_file, state.as_it_stood(day, guide.time_zone), day)
             ws.statuses  # noqa: B018 -- a file that fails, fails here, not in the middle of a view
         except UsageError:
             raise
@@ -284,7 +284,9 @@ def workspace(
     state_file = StateFile(where.state, environment.lock_timeout())
     progress = loading.load_state(state_file, environment.cache_dir(), for_change=changing)
     check_belongs(progress, loaded, state_file.path)
-    ws = Workspace(loaded, state_file, progress.as_it_stood(as_of_date), as_of_date)
+    ws = Workspace(
+        loaded, state_file, progress.as_it_stood(as_of_date, loaded.time_zone), as_of_date
+    )
     ws.named_file, ws.district = where.named, where.district
     missing = not state_file.exists() and not state_file.path.is_symlink()
     if ws.named_file and missing and not changing:

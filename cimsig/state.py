@@ -49,6 +49,44 @@ def stamp(now: dt.datetime) -> str:
 NOT_UNDONE = ("revert", "archive")
 
 
+def _zone(name: str) -> dt.tzinfo:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):  # guides are checked; this is a last resort
+        return dt.timezone.utc
+
+
+def end_of_day(day: dt.date, zone: str) -> dt.datetime:
+    """Midnight at the end of `day` in the time zone named `zone` (the guide's)."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), _zone(zone))
+
+
+def recorded_before(at: Any, moment: dt.datetime) -> bool:
+    """Whether a change or note recorded `at` (as cimsig writes it: ISO text with the UTC offset
+    of the computer that recorded it) was recorded before `moment`, whatever clock recorded
+    it. A time written without its offset is compared by its date."""
+    text = str(at)
+    try:
+        return dt.datetime.fromisoformat(text) < moment
+    except (TypeError, ValueError):
+        return text[:10] < moment.date().isoformat()
+
+
+def day_recorded(at: Any, zone: str) -> str | None:
+    """The day (ISO) in the time zone named `zone` on which `at` was recorded: its own date
+    when it was written without its offset; None when nothing was recorded."""
+    text = str(at or "")
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text[:10] or None
+    if moment.tzinfo is None:
+        return text[:10]
+    return moment.astimezone(_zone(zone)).date().isoformat()
+
+
 class State:
     """A district's progress on one guide."""
 
@@ -140,15 +178,18 @@ class State:
         finally:
             self._batch = None
 
-    def as_it_stood(self, day: dt.date) -> "State":
-        """The progress as it stood at the end of `day`, for a look back (`--as-of`).
+    def as_it_stood(self, day: dt.date, zone: str) -> "State":
+        """The progress as it stood at the end of `day` in `zone`, the guide's time zone, for a
+        look back (`--as-of`).
 
         An activity counts as done from the day it was done (`--on`), whenever that was
         recorded; a note from the day it was written; the district's own dates, owners, own
         activities from the day they were recorded (later changes are taken back
         with their `before` values). The profile (who the district is) is not looked back on.
+        Days are the guide's: a note written at 7 p.m. in Los Angeles on a computer that keeps
+        UTC (where it is already tomorrow) was written today.
         """
-        last = day.isoformat()
+        end = end_of_day(day, zone)
         past = State(self.guide, self.profile)
         past.done, past.plans, past.owners = dict(self.done), dict(self.plans), dict(self.owners)
         past.custom, past.extra = dict(self.custom), dict(self.extra)
@@ -156,7 +197,7 @@ class State:
         past._history = None if self._history is None else list(self._history)
         past._unread, past._pending = self._unread, list(self._pending)
         for entry in self.recent_history():
-            if str(entry.get("at", ""))[:10] <= last:
+            if recorded_before(entry.get("at", ""), end):
                 break
             for change in entry.get("changes", ()):
                 section = change.get("field")
@@ -169,7 +210,9 @@ class State:
                         codec.decode(section, change.get("before"), str(entry["id"])),
                     )
         past.done = {i: r for i, r in past.done.items() if r.on <= day}
-        notes = {i: tuple(n for n in ns if n.at[:10] <= last) for i, ns in self.notes.items()}
+        notes = {
+            i: tuple(n for n in ns if recorded_before(n.at, end)) for i, ns in self.notes.items()
+        }
         past.notes = {i: ns for i, ns in notes.items() if ns}
         return past
 
@@ -297,10 +340,7 @@ class State:
         undid; earlier archiving records stay. Returns the entries taken out, oldest first."""
 
         def early(entry: dict[str, Any]) -> bool:
-            try:
-                return dt.datetime.fromisoformat(str(entry.get("at"))) < cutoff
-            except (TypeError, ValueError):  # (a time without its offset: compared as text)
-                return str(entry.get("at", ""))[:10] < cutoff.date().isoformat()
+            return recorded_before(entry.get("at", ""), cutoff)
 
         kept = [e for e in self.history if not early(e) or e.get("action") == "archive"]
         kept_batches = {e.get("batch") for e in kept}

@@ -252,6 +252,7 @@ def _sort_name(name: Any) -> str:
 def overview_rows(as_of_text: str | None) -> list[dict[str, Any]]:
     """One row per district and cohort, counted as that district's own `status` counts."""
     from cimsig.app import district_workspaces
+    from cimsig.state import day_recorded, end_of_day, recorded_before
 
     rows = []
     for ws in district_workspaces(as_of_text):
@@ -261,9 +262,10 @@ def overview_rows(as_of_text: str | None) -> list[dict[str, Any]]:
         due = following.activity.due if following is not None else None
         # The last change recorded by the as-of date: the history is in the order recorded, so
         # it is the first one found from the end (the rest of a long history is not read).
-        day = ws.as_of.isoformat()
+        end = end_of_day(ws.as_of, ws.guide.time_zone)
         last = next(
-            (a for e in ws.state.recent_history() if (a := str(e.get("at", "")))[:10] <= day), ""
+            (a for e in ws.state.recent_history() if recorded_before(a := e.get("at", ""), end)),
+            "",
         )
         rows.append(
             {
@@ -278,7 +280,7 @@ def overview_rows(as_of_text: str | None) -> list[dict[str, Any]]:
                 "next_due": due.isoformat() if due else None,
                 "next_days_left": (due - ws.as_of).days if due else None,
                 "next_id": following.activity.id if following is not None else None,
-                "last_change": last[:10] or None,
+                "last_change": day_recorded(last, ws.guide.time_zone),
                 "progress_file": str(ws.state_file.path),
             }
         )

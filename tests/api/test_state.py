@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cimsig.errors import StateError
-from cimsig.state import State
+from cimsig.state import State, day_recorded, end_of_day, recorded_before
 from cimsig.state_format import parse_state
 from cimsig.store import StateFile
 
@@ -182,3 +182,18 @@ def test_twenty_writers_at_once_all_land(tmp_path: Path) -> None:
     assert sorted(state.done) == [f"activity-{n:02d}" for n in range(20)]
     assert len(state.history) == 20
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_a_day_ends_at_midnight_in_the_guides_time_zone() -> None:
+    """Midnight at the end of April 30 in Los Angeles (daylight time) is 07:00 UTC on May 1,
+    whatever clock recorded the change; a time written without its offset goes by its date."""
+    end = end_of_day(dt.date(2024, 4, 30), "America/Los_Angeles")
+    assert recorded_before("2024-05-01T06:59:59+00:00", end)
+    assert not recorded_before("2024-05-01T07:00:00+00:00", end)
+    assert recorded_before("2024-05-01T02:59:59+04:00", end)  # 22:59:59 UTC on April 30
+    assert not recorded_before("2024-04-30T23:30:00-08:30", end)  # 08:00 UTC on May 1
+    assert recorded_before("2024-04-30T23:59:59", end)
+    assert not recorded_before("2024-05-01T00:00:00", end)
+    assert day_recorded("2024-05-01T02:30:00+00:00", "America/Los_Angeles") == "2024-04-30"
+    assert day_recorded("2024-05-01T02:30:00", "America/Los_Angeles") == "2024-05-01"
+    assert day_recorded("", "America/Los_Angeles") is None

@@ -74,6 +74,28 @@ def test_a_look_back_shows_the_plan_as_it_stood(cli, cli_json, monkeypatch) -> N
     assert later["step1-case-study"]["owner"] == "Ana Ruiz"
 
 
+def test_an_evening_change_on_a_computer_keeping_utc_belongs_to_that_day(
+    cli, cli_json, monkeypatch
+) -> None:
+    """7:30 p.m. on April 30 in Los Angeles is 02:30 on May 1 in UTC: an owner set and a note
+    written then are April 30's, in today's status as in a look back; not April 29's."""
+    import datetime as dt
+
+    moment = dt.datetime(2024, 5, 1, 2, 30, tzinfo=dt.timezone.utc)
+    monkeypatch.setattr("cimsig.environment.now", lambda: moment)
+    assert cli("assign", "case-study", "Ana Ruiz").exit_code == 0
+    assert cli("note", "case-study", "Met with the team").exit_code == 0
+
+    def case_study(as_of: str) -> dict:
+        return next(r for r in cli_json("list", "--as-of", as_of) if r["id"] == "step1-case-study")
+
+    that_day = case_study("2024-04-30")
+    assert that_day["owner"] == "Ana Ruiz"
+    assert [n["text"] for n in that_day["notes"]] == ["Met with the team"]
+    before = case_study("2024-04-29")
+    assert before["owner"] is None and before["notes"] == []
+
+
 def test_a_done_record_can_be_corrected_and_undone(cli, cli_json) -> None:
     assert cli("done", "prep-mou", "--on", "2024-04-25", "--as-of", "2024-06-01").exit_code == 0
     mou = "prep-mou-meeting"

@@ -26,7 +26,9 @@ from cimsig.workspace import Workspace
 
 def open_workspace(guide, path: Path, as_of: dt.date) -> Workspace:
     state_file = StateFile(path)
-    return Workspace(guide, state_file, state_file.read().as_it_stood(as_of), as_of)
+    return Workspace(
+        guide, state_file, state_file.read().as_it_stood(as_of, guide.time_zone), as_of
+    )
 
 
 AS_OF = "2024-10-15"
