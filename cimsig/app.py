@@ -268,20 +268,26 @@ def _state_source(state: Path) -> str:
 
 
 def workspace(
-    guide: Path | None, state: Path | None, as_of: str | None, *, changing: bool = False
+    guide: Path | None,
+    state: Path | None,
+    as_of: str | None,
+    *,
+    changing: bool = False,
+    archiving: bool = False,
 ) -> Workspace:
     """The guide and the progress file as they stood on the as-of date (default: today).
 
     A progress file named with --state or CIMSIG_STATE that does not exist is a typo until
     `cimsig init` starts it: reading says so (and shows the guide); a command `changing` it
-    refuses (`edit`), or `init` starts it, so neither prints the note.
+    refuses (`edit`), or `init` starts it, so neither prints the note. `archiving` reads a
+    progress file past the size limit (`cimsig history --archive`, which brings it back under).
     """
     from cimsig import loading
 
     where = locate(guide, state, changing=changing)
     loaded = where.guide
     as_of_date = user_date(as_of, "--as-of", loaded.time_zone)
-    state_file = StateFile(where.state, environment.lock_timeout())
+    state_file = StateFile(where.state, environment.lock_timeout(), archiving=archiving)
     progress = loading.load_state(state_file, environment.cache_dir(), for_change=changing)
     check_belongs(progress, loaded, state_file.path)
     ws = Workspace(

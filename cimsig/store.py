@@ -18,7 +18,7 @@ from cimsig.errors import StateError
 from cimsig.fileio import (
     FileTooLarge,
     NotARegularFile,
-    atomic_write_text,
+    atomic_write_bytes,
     decode_text,
     read_regular_file,
 )
@@ -27,6 +27,9 @@ from cimsig.state import State
 STATE_FILE_NAME = "state.yaml"
 # A progress file holds a few hundred lines; anything far larger is not one of ours.
 MAX_STATE_BYTES = 20 * 1024 * 1024
+# `cimsig history --archive` reads a progress file up to this size, so that one which grew past
+# the limit (made by an older cimsig, or joined by hand) can be brought back under it.
+MAX_ARCHIVING_BYTES = 5 * MAX_STATE_BYTES
 # How long a command waits for another cimsig that is writing the same progress file.
 LOCK_TIMEOUT_SECONDS = 15.0
 
@@ -34,9 +37,13 @@ LOCK_TIMEOUT_SECONDS = 15.0
 class StateFile:
     """One progress file on disk: read it, or change it under the lock."""
 
-    def __init__(self, path: Path, lock_timeout: float = LOCK_TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self, path: Path, lock_timeout: float = LOCK_TIMEOUT_SECONDS, *, archiving: bool = False
+    ) -> None:
         self.path = path
         self.lock_timeout = lock_timeout
+        # Archiving reads a file past the limit, to bring it back under (`MAX_ARCHIVING_BYTES`).
+        self.archiving = archiving
         # A link to a shared file is followed: the file it points to is locked and replaced,
         # never the link (which would turn into a private copy nobody else sees).
         self.target = Path(os.path.realpath(path))
@@ -96,7 +103,9 @@ class StateFile:
 
     def _read_bytes(self) -> bytes | None:
         try:
-            return read_regular_file(self.target, MAX_STATE_BYTES)
+            return read_regular_file(
+                self.target, MAX_ARCHIVING_BYTES if self.archiving else MAX_STATE_BYTES
+            )
         except FileNotFoundError:
             return None
         except (IsADirectoryError, NotARegularFile):
@@ -104,10 +113,17 @@ class StateFile:
                 f"{self.path} is not a progress file: it is a folder or a device, not a file."
             ) from None
         except FileTooLarge:
+            if self.archiving:
+                raise StateError(
+                    f"The progress file {self.path} is larger than "
+                    f"{MAX_ARCHIVING_BYTES // 2**20} MB, far larger than a cimsig progress "
+                    "file. Is it the right file? cimsig has not changed it."
+                ) from None
             raise StateError(
-                f"The progress file {self.path} is larger than "
-                f"{MAX_STATE_BYTES // 1024 // 1024} MB, far larger than a cimsig progress file. "
-                "Is it the right file? cimsig has not changed it."
+                f"The progress file {self.path} is larger than {MAX_STATE_BYTES // 2**20} MB, "
+                "the most cimsig reads, so cimsig has not changed it. If it is your progress "
+                "file, move its old history to a side file with `cimsig history --archive "
+                "DATE` (which reads a file this large); if not, check the name."
             ) from None
         except OSError as exc:
             raise StateError(
@@ -209,9 +225,22 @@ class StateFile:
                 f"The progress file {self.path} is read-only, so cimsig has not changed it. "
                 "If it should change, make it writable again (for example `chmod u+w`)."
             )
+        data = text.encode("utf-8")
+        if len(data) > MAX_STATE_BYTES:
+            try:
+                before = self.target.stat().st_size
+            except OSError:
+                before = 0
+            if len(data) >= before:  # (archiving a file past the limit makes it smaller)
+                raise StateError(
+                    f"This change was not saved: it would make the progress file {self.path} "
+                    f"larger than {MAX_STATE_BYTES // 2**20} MB, the most cimsig reads. Move "
+                    "its old history to a side file first with `cimsig history --archive "
+                    "DATE`, then make the change again. The file is unchanged."
+                )
         try:
-            atomic_write_text(
-                self.target, text, mode=None if self.target.exists() else self._new_mode()
+            atomic_write_bytes(
+                self.target, data, mode=None if self.target.exists() else self._new_mode()
             )
         except OSError as exc:
             raise StateError(

@@ -167,7 +167,7 @@ def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | No
     from cimsig.fileio import atomic_write_text
     from cimsig.store import MAX_STATE_BYTES
 
-    ws = workspace(guide, state, None, changing=True)
+    ws = workspace(guide, state, None, changing=True, archiving=True)
     before = user_date(day_text, "--archive", ws.guide.time_zone, ws.as_of)
     tomorrow = ws.as_of + dt.timedelta(days=1)
     if before > tomorrow:

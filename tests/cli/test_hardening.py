@@ -478,6 +478,53 @@ def test_300_notes_of_200_characters_keep_the_file_small(state_path: Path) -> No
     assert size < 200_000, size  # was about 18 MB with the whole list twice in each entry
 
 
+def test_a_change_never_takes_the_file_past_the_limit_and_archiving_brings_it_back(
+    cli, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The limit is lowered to 60 KB so the test is quick; the rules are the real ones."""
+    import datetime as dt
+
+    from cimsig.state import State
+    from cimsig.state_format import to_text
+
+    state = State(guide="cim-sigdis-2024")
+    moment = dt.datetime(2024, 3, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=-8)))
+    for index in range(200):  # a busy history: done, then taken back, again and again
+        if index % 2 == 0:
+            state.mark_done("prep-assurance", dt.date(2024, 3, 1), moment)
+        else:
+            state.reopen("prep-assurance", moment)
+    state.mark_done("prep-mou-meeting", dt.date(2024, 3, 1), moment)
+    state_path.parent.mkdir(parents=True, exist_ok=True)
+    state_path.write_text(to_text(state), encoding="utf-8")
+    size = state_path.stat().st_size
+    monkeypatch.setattr("cimsig.store.MAX_STATE_BYTES", size + 2_000)
+    before = state_path.read_bytes()
+
+    result = cli("note", "prep-mou-meeting", "x" * 3_000)
+    assert result.exit_code == 3
+    assert "would make the progress file" in result.stderr and "--archive" in result.stderr
+    assert state_path.read_bytes() == before
+
+    monkeypatch.setattr("cimsig.store.MAX_STATE_BYTES", size - 1_000)  # (grown past it by hand)
+    result = cli("status", "--as-of", AS_OF)
+    assert result.exit_code == 3 and "history --archive" in result.stderr
+    assert cli("note", "prep-mou-meeting", "short").exit_code == 3
+    assert state_path.read_bytes() == before
+    archived = cli("history", "--archive", "2024-03-02")
+    assert archived.exit_code == 0, archived.output
+    assert state_path.stat().st_size < size - 1_000
+    assert "prep-mou-meeting" in cli_done_ids(cli)
+    assert cli("note", "prep-mou-meeting", "short").exit_code == 0
+
+
+def cli_done_ids(cli) -> set[str]:
+    import json
+
+    rows = json.loads(cli("list", "--as-of", AS_OF, "--json").stdout)
+    return {r["id"] for r in rows if r["status"] == "done"}
+
+
 def test_a_damaged_change_is_named_by_status_each_time_and_by_undo(cli, state_path: Path) -> None:
     """A history line whose number and id are right but whose rest is damaged: `done` still
     works (it writes the line back as it was), and `status` says so, from the cache too."""
