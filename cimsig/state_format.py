@@ -259,13 +259,26 @@ class HistoryLines:
             try:
                 data = load_yaml(self.text, strict=True)
             except YamlProblem as exc:
-                return [], (exc.message, exc.line)
+                return [], self._first_bad_line(exc.message, exc.line)
             return from_document(data, self.path).history, None
         for number, entry in enumerate(history):
             problem = _entry_problem(entry)
             if problem:
                 return history, (f"a change in the history {problem[0]}", self.first_line + number)
         return history, None
+
+    def _first_bad_line(self, message: str, line: int | None) -> tuple[str, int | None]:
+        """What YAML found wrong, named at the line that is: YAML notices a change cut short
+        only where the next line begins, so the first line before that which is not a whole
+        change is the one named."""
+        for number, text in enumerate(self._lines(), start=self.first_line):
+            if line is not None and number >= line:
+                break
+            try:
+                json.loads(text[2:])
+            except ValueError:
+                return f"a change in the history is damaged or cut short ({message})", number
+        return message, line
 
     def problem(self) -> str | None:
         """What is wrong in the history, with its line, when reading all of it would refuse the

@@ -552,3 +552,22 @@ def test_a_damaged_change_is_named_by_status_each_time_and_by_undo(cli, state_pa
     fixed = state_path.read_text(encoding="utf-8").replace('"changes": 5, "x": [', '"changes": [')
     state_path.write_text(fixed)
     assert "damaged" not in cli("status", "--as-of", AS_OF).stderr
+
+
+def test_a_change_cut_short_is_named_at_its_own_line(cli, state_path: Path) -> None:
+    """YAML notices a line cut short only where the next one begins; the line named is the one
+    a user has to fix."""
+    for activity in ("prep-assurance", "step1-case-study", "step1-identify-team"):
+        assert cli("done", activity, "--as-of", AS_OF).exit_code == 0
+    lines = state_path.read_text(encoding="utf-8").split("\n")
+    number = next(i for i, line in enumerate(lines) if line.startswith('- {"seq": 2,'))
+    lines[number] = lines[number][:60] + " BROKEN"
+    state_path.write_text("\n".join(lines), encoding="utf-8")
+    where = f"line {number + 1}"
+    status = cli("status", "--as-of", AS_OF)
+    assert status.exit_code == 0 and f"is damaged ({where}: a change" in status.stderr
+    for command in (["undo", "--as-of", AS_OF], ["history"]):
+        result = cli(*command)
+        assert result.exit_code == 3 and f"{where} cannot be used" in result.stderr
+    doctor = cli("doctor", "--as-of", AS_OF)
+    assert doctor.exit_code == 3 and f"{where} cannot be used" in " ".join(doctor.stdout.split())
