@@ -21,7 +21,6 @@ import contextlib
 import datetime as dt
 import json
 import os
-import time
 import zlib
 from dataclasses import fields
 from pathlib import Path
@@ -36,8 +35,6 @@ CACHE_FORMAT = 6
 # hashing 13 MB takes 10 ms, reading a second copy of it as JSON ten times that. (Below it,
 # hashlib is not imported at all: its import costs a small file's whole lookup.)
 DIGEST_FROM_BYTES = 256 * 1024
-# A temp file older than this was left by a write that was killed: removed at the next write.
-STALE_TEMP_SECONDS = 3600
 
 
 def _cache_file(cache_dir: Path, kind: str, path: Path) -> Path:
@@ -51,10 +48,26 @@ def _key(path: Path) -> str:
     return f"{CACHE_FORMAT}|{__version__}|{path}"
 
 
+def is_trusted(cache_dir: Path) -> bool:
+    """Whether the cache folder is the user's own and no one else can change it: copies in a
+    folder others can write to are neither read nor written (another user could put a copy
+    there that shows the district a different plan). Windows keeps the profile folder private
+    by its own means."""
+    if not hasattr(os, "geteuid"):
+        return True
+    try:
+        found = os.stat(cache_dir)
+    except OSError:
+        return True  # not made yet: `_write` makes it private
+    return found.st_uid == os.geteuid() and not found.st_mode & 0o022
+
+
 def _read(cache_dir: Path, kind: str, path: Path, text: str) -> Any:
     """The data kept for `path` when it was made from exactly `text`; else None."""
     from cimsig.fileio import read_regular_file
 
+    if not is_trusted(cache_dir):
+        return None
     try:
         raw = read_regular_file(_cache_file(cache_dir, kind, path), 64 * 1024 * 1024)
         header, _, payload = raw.partition(b"\n")
@@ -83,6 +96,8 @@ def _write(cache_dir: Path, kind: str, path: Path, text: str, data: Any) -> None
     """Keep a copy; never fails the command."""
     from cimsig.fileio import atomic_write_bytes
 
+    if not is_trusted(cache_dir):
+        return
     payload = json.dumps({"made_from": _fingerprint(text), "data": data}).encode("utf-8")
     header = json.dumps({"key": _key(path), "crc": zlib.crc32(payload)}).encode("utf-8")
     with contextlib.suppress(OSError):
@@ -95,20 +110,18 @@ def _write(cache_dir: Path, kind: str, path: Path, text: str, data: Any) -> None
 
 def stale_temp_files(cache_dir: Path, now: float | None = None) -> list[Path]:
     """Temp files of copies whose write was killed half-way (each a copy of a file's text)."""
-    limit = (time.time() if now is None else now) - STALE_TEMP_SECONDS
-    found = []
-    with contextlib.suppress(OSError):
-        for temp in cache_dir.glob(".*.json.*.tmp"):
-            with contextlib.suppress(OSError):
-                if temp.stat().st_mtime < limit:
-                    found.append(temp)
-    return sorted(found)
+    from cimsig.fileio import stale_files
+
+    try:
+        return stale_files(cache_dir.glob(".*.json.*.tmp"), now)
+    except OSError:
+        return []
 
 
 def remove_stale_temp_files(cache_dir: Path) -> None:
-    for temp in stale_temp_files(cache_dir):
-        with contextlib.suppress(OSError):
-            temp.unlink()
+    from cimsig.fileio import remove_files
+
+    remove_files(stale_temp_files(cache_dir))
 
 
 # -- the guide ----------------------------------------------------------------------------------
@@ -257,11 +270,3 @@ def _guide_from(raw: dict[str, Any], path: Path) -> Guide:
         resources=tuple(raw["resources"]),
         links=_pairs(raw["links"]),
     )
-
-
-def folder_mode_is_private(cache_dir: Path) -> bool:
-    """Whether the cache folder is closed to other users (for `cimsig doctor`)."""
-    try:
-        return os.stat(cache_dir).st_mode & 0o077 == 0
-    except OSError:
-        return True

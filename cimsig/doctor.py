@@ -135,7 +135,10 @@ def _file_checks(state_file: StateFile) -> list[Finding]:
         )
     if not any(f.level == PROBLEM for f in found):
         found.append(Finding(OK, "progress file", f"{path} can be read and written."))
-    if state_file.lock_is_free():
+    odd_lock = state_file.odd_lock_file()
+    if odd_lock is not None:
+        found.append(Finding(PROBLEM, "lock", odd_lock))
+    elif state_file.lock_is_free():
         found.append(Finding(OK, "lock", "no cimsig is writing the progress file right now."))
     else:
         found.append(
@@ -210,7 +213,20 @@ def _group(path: Path) -> str:
 def _cache_checks(cache_dir: Path) -> list[Finding]:
     from cimsig import cache
 
-    return [
+    found = []
+    if not cache.is_trusted(cache_dir):
+        found.append(
+            Finding(
+                WARNING,
+                "cache",
+                f"the cache folder {cache_dir} is not yours alone: other users can change "
+                f"it (permissions {stat.filemode(cache_dir.stat().st_mode)}), so cimsig neither "
+                "reads nor keeps copies there, and every command reads your files in full. "
+                "Delete the folder (cimsig makes it again, private) or run "
+                f"`chmod 700 {cache_dir}`.",
+            )
+        )
+    return found + [
         Finding(
             NOTE,
             "cache",

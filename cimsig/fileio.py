@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -86,6 +87,28 @@ class NotARegularFile(OSError):
 
 class FileTooLarge(OSError):
     """More bytes than the caller's limit."""
+
+
+# A temp file older than this was left by a write that was killed (a write takes seconds at
+# most): the next write beside it removes it.
+STALE_TEMP_SECONDS = 3600
+
+
+def stale_files(paths: Iterable[Path], now: float | None = None) -> list[Path]:
+    """Those of `paths` last changed more than STALE_TEMP_SECONDS ago."""
+    limit = (time.time() if now is None else now) - STALE_TEMP_SECONDS
+    found = []
+    for path in paths:
+        with contextlib.suppress(OSError):
+            if path.lstat().st_mtime < limit:
+                found.append(path)
+    return sorted(found)
+
+
+def remove_files(paths: Iterable[Path]) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def read_regular_file(path: Path, limit: int) -> bytes:

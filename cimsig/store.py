@@ -21,6 +21,8 @@ from cimsig.fileio import (
     atomic_write_bytes,
     decode_text,
     read_regular_file,
+    remove_files,
+    stale_files,
 )
 from cimsig.state import State
 
@@ -55,6 +57,22 @@ class StateFile:
 
     def exists(self) -> bool:
         return self.path.exists()
+
+    def odd_lock_file(self) -> str | None:
+        """What is wrong when the lock file is not a plain file (a link, a folder ...), which
+        blocks every write; None when it is one, or is not there."""
+        try:
+            found = os.lstat(self.lock_path)
+        except OSError:
+            return None
+        if stat.S_ISREG(found.st_mode):
+            return None
+        what = "a link" if stat.S_ISLNK(found.st_mode) else "not a plain file"
+        return (
+            f"The lock file {self.lock_path} is {what}, so the progress file {self.path} cannot "
+            "be changed: cimsig makes that file itself, as a plain file. Delete it and try "
+            "again; the progress file is unchanged."
+        )
 
     def lock_is_free(self) -> bool:
         """Whether no cimsig is writing this progress file right now (for `cimsig doctor`)."""
@@ -189,16 +207,20 @@ class StateFile:
                 f"The folder for the progress file, {self.target.parent}, cannot be created: "
                 f"{exc.strerror or exc}."
             ) from None
+        odd = self.odd_lock_file()
+        if odd is not None:
+            raise StateError(odd)
         # An operating-system lock: it is released when the process holding it ends, however it
         # ends, so a killed cimsig never leaves a lock that blocks the next one.
         lock = FileLock(str(self.lock_path), timeout=self.lock_timeout, mode=self.lock_mode())
         try:
             lock.acquire()
         except Timeout:
+            waited = f"{self.lock_timeout:g} second" + ("" if self.lock_timeout == 1 else "s")
             raise StateError(
-                f"Another cimsig command has been writing {self.path} for more than "
-                f"{self.lock_timeout:g} seconds. Wait for it to finish and try again. (A cimsig "
-                "that was stopped does not hold the lock: the system releases it.)"
+                f"Nothing was changed: other cimsig commands were saving {self.path} for the "
+                f"whole {waited} this one waits. Try again in a moment. (A cimsig that was "
+                "stopped does not hold the lock: the system releases it.)"
             ) from None
         except OSError as exc:
             raise StateError(
@@ -247,6 +269,8 @@ class StateFile:
                 f"The progress file {self.path} could not be saved ({exc.strerror or exc}); "
                 "the previous version is unchanged."
             ) from None
+        # Each temp file a killed save left is a whole copy of the file: gone at the next save.
+        remove_files(stale_files(self.stray_temp_files()))
 
     def _new_mode(self) -> int:
         """A new progress file is open to no one its folder does not let in: 0600 in a private

@@ -260,3 +260,30 @@ def test_a_large_file_keeps_a_digest_not_its_text_and_sees_an_edit_of_the_same_s
     store.path.write_text(text.replace("2024-04-05", "2024-04-06", 1), encoding="utf-8")
     os.utime(store.path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert store.read().done["prep-assurance"].on == dt.date(2024, 4, 6)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX permissions")
+def test_a_copy_in_a_folder_others_can_change_is_not_used(tmp_path: Path) -> None:
+    """A forged copy with a correct check sum shows another plan, if it is read: in a cache
+    folder other users can write to, none is, and none is kept there; doctor says why."""
+    cache = tmp_path / "cache"
+    store = Cached(tmp_path / "state.yaml", cache)
+    _write_some_progress(store)
+    store.read()
+    (cache_file,) = cache.glob("state-*.json")
+    _forge(cache_file, lambda data: data["document"].update(done={}))
+    assert store.read().done == {}  # (in the user's own folder, a forged copy would be used)
+    cache.chmod(0o777)
+    try:
+        assert sorted(store.read().done) == ["prep-assurance", "step1-case-study"]
+        cache_file.unlink()
+        store.read()
+        assert not list(cache.glob("state-*.json"))  # nothing kept where others can change it
+        from cimsig import doctor
+        from cimsig.guide import load_guide
+
+        found = doctor.examine(load_guide(), store.store, D(2024, 4, 20), cache)
+        said = [f.message for f in found]
+        assert any("is not yours alone" in m and "chmod 700" in m for m in said)
+    finally:
+        cache.chmod(0o700)

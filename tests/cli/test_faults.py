@@ -149,7 +149,8 @@ def test_a_lock_held_too_long_gives_up_with_a_message(state_path: Path, lock_hol
     result = cimsig(state_path, "done", "prep-assurance", CIMSIG_LOCK_TIMEOUT="1")
     assert time.monotonic() - started < 60
     assert result.returncode == 3
-    assert "Another cimsig command has been writing" in result.stderr
+    assert "Nothing was changed: other cimsig commands were saving" in result.stderr
+    assert "the whole 1 second this one waits" in result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -571,3 +571,33 @@ def test_a_change_cut_short_is_named_at_its_own_line(cli, state_path: Path) -> N
         assert result.exit_code == 3 and f"{where} cannot be used" in result.stderr
     doctor = cli("doctor", "--as-of", AS_OF)
     assert doctor.exit_code == 3 and f"{where} cannot be used" in " ".join(doctor.stdout.split())
+
+
+def test_a_lock_file_that_is_a_link_is_named_and_doctor_sees_it(
+    cli, state_path: Path, tmp_path: Path
+) -> None:
+    assert cli("done", "prep-assurance", "--as-of", AS_OF).exit_code == 0
+    lock = Path(str(state_path) + ".lock")
+    lock.unlink(missing_ok=True)
+    lock.symlink_to(tmp_path / "elsewhere")
+    before = state_path.read_bytes()
+    result = cli("done", "step1-case-study", "--as-of", AS_OF)
+    assert result.exit_code == 3
+    assert "is a link" in result.stderr and "Delete it and try again" in result.stderr
+    assert state_path.read_bytes() == before
+    doctor = cli("doctor", "--as-of", AS_OF)
+    assert doctor.exit_code == 3 and "is a link" in " ".join(doctor.stdout.split())
+    lock.unlink()
+    assert cli("done", "step1-case-study", "--as-of", AS_OF).exit_code == 0
+
+
+def test_a_temp_file_left_by_a_killed_save_goes_at_the_next_save(cli, state_path: Path) -> None:
+    assert cli("done", "prep-assurance", "--as-of", AS_OF).exit_code == 0
+    stale = state_path.with_name(f".{state_path.name}.k1ll3d.tmp")
+    fresh = state_path.with_name(f".{state_path.name}.sav1ng.tmp")  # a save going on, say
+    for left in (stale, fresh):
+        left.write_text(state_path.read_text(encoding="utf-8"), encoding="utf-8")
+    os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    assert "was left by a save" in " ".join(cli("doctor", "--as-of", AS_OF).stdout.split())
+    assert cli("note", "prep-assurance", "signed").exit_code == 0
+    assert not stale.exists() and fresh.exists()
