@@ -18,10 +18,9 @@ from pathlib import Path
 
 from cimsig.environment import safe_file_name
 from cimsig.errors import UsageError
-from cimsig.state_format import begins_as_progress_file
+from cimsig.state_format import ARCHIVE_MARK, begins_as_progress_file
 
 REMOVED = ".removed"  # where `district remove` keeps the copy it names
-ARCHIVE_MARK = "-history-before-"  # in the name of a side file `history --archive` writes
 
 
 @dataclass(frozen=True, slots=True)

@@ -222,8 +222,7 @@ def _cache_checks(cache_dir: Path) -> list[Finding]:
                 f"the cache folder {cache_dir} is not yours alone: other users can change "
                 f"it (permissions {stat.filemode(cache_dir.stat().st_mode)}), so cimsig neither "
                 "reads nor keeps copies there, and every command reads your files in full. "
-                "Delete the folder (cimsig makes it again, private) or run "
-                f"`chmod 700 {cache_dir}`.",
+                "Delete it: cimsig makes it again, private to you.",
             )
         )
     return found + [

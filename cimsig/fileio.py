@@ -95,12 +95,16 @@ STALE_TEMP_SECONDS = 3600
 
 
 def stale_files(paths: Iterable[Path], now: float | None = None) -> list[Path]:
-    """Those of `paths` last changed more than STALE_TEMP_SECONDS ago."""
+    """Those of `paths` that are plain files (not links, folders or FIFOs, which cimsig never
+    makes) last changed more than STALE_TEMP_SECONDS ago."""
+    import stat
+
     limit = (time.time() if now is None else now) - STALE_TEMP_SECONDS
     found = []
     for path in paths:
         with contextlib.suppress(OSError):
-            if path.lstat().st_mtime < limit:
+            found_stat = path.lstat()
+            if stat.S_ISREG(found_stat.st_mode) and found_stat.st_mtime < limit:
                 found.append(path)
     return sorted(found)
 

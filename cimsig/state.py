@@ -66,12 +66,17 @@ def end_of_day(day: dt.date, zone: str) -> dt.datetime:
 def recorded_before(at: Any, moment: dt.datetime) -> bool:
     """Whether a change or note recorded `at` (as cimsig writes it: ISO text with the UTC offset
     of the computer that recorded it) was recorded before `moment`, whatever clock recorded
-    it. A time written without its offset is compared by its date."""
+    it. A time written without its offset is compared by its date; one that is not a time
+    at all (edited by hand) counts as recorded before, so that a note is never hidden for good."""
     text = str(at)
     try:
         return dt.datetime.fromisoformat(text) < moment
     except (TypeError, ValueError):
-        return text[:10] < moment.date().isoformat()
+        try:
+            day = dt.date.fromisoformat(text[:10])
+        except ValueError:
+            return True
+        return day < moment.date()
 
 
 def day_recorded(at: Any, zone: str) -> str | None:

@@ -32,7 +32,16 @@ HEADER = (
 
 def begins_as_progress_file(path: Path) -> bool:
     """Whether a file begins as cimsig begins a progress file (its first bytes only)."""
-    mark = HEADER.splitlines()[0].encode("utf-8")
+    return _begins_with(path, HEADER)
+
+
+def begins_as_archive(path: Path) -> bool:
+    """Whether a file begins as cimsig begins a history archive (`archive_text`)."""
+    return _begins_with(path, ARCHIVE_HEADER)
+
+
+def _begins_with(path: Path, header: str) -> bool:
+    mark = header.splitlines()[0].encode("utf-8")
     try:
         with path.open("rb") as handle:
             start = handle.read(len(mark) + 3)
@@ -544,6 +553,7 @@ _plain = codec.plain
 
 # -- the side file old history is archived to (`cimsig history --archive`) ----------------------
 
+ARCHIVE_MARK = "-history-before-"  # in the name of a side file `history --archive` writes
 ARCHIVE_HEADER = (
     "# cimsig history archive: changes moved out of a progress file by `cimsig history\n"
     "# --archive`. What is done and planned is still in the progress file; this file keeps the\n"

@@ -217,10 +217,15 @@ class StateFile:
             lock.acquire()
         except Timeout:
             waited = f"{self.lock_timeout:g} second" + ("" if self.lock_timeout == 1 else "s")
+            how_long = (
+                f"for the whole {waited} this one waits"
+                if self.lock_timeout > 0
+                else "(CIMSIG_LOCK_TIMEOUT is 0: this one does not wait)"
+            )
             raise StateError(
-                f"Nothing was changed: other cimsig commands were saving {self.path} for the "
-                f"whole {waited} this one waits. Try again in a moment. (A cimsig that was "
-                "stopped does not hold the lock: the system releases it.)"
+                f"Nothing was changed: other cimsig commands were saving {self.path} "
+                f"{how_long}. Try again in a moment. (A cimsig that was stopped does not hold "
+                "the lock: the system releases it.)"
             ) from None
         except OSError as exc:
             raise StateError(

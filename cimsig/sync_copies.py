@@ -17,7 +17,7 @@ from pathlib import Path
 from cimsig import merging
 from cimsig.errors import CimsigError
 from cimsig.state import State
-from cimsig.state_format import begins_as_progress_file
+from cimsig.state_format import ARCHIVE_MARK, begins_as_archive, begins_as_progress_file
 from cimsig.store import MAX_STATE_BYTES, StateFile
 
 # Files a folder may hold that are looked into; a shared folder with more is not scanned whole.
@@ -61,10 +61,16 @@ def find(state_file: StateFile, state: State, cache_dir: Path | None = None) -> 
         path = target.parent / name
         if name == target.name or name.startswith(".") or name.endswith((".lock", ".tmp")):
             continue
+        # A history archive is named like a OneDrive copy (`state-history-before-...`), and
+        # is no copy: reading one, the whole history of a plan, would cost every status.
+        if name.startswith(target.stem + ARCHIVE_MARK):
+            continue
         service = made_by(name, target)
         if service is None and not (
             path.suffix in (".yaml", ".yml") and begins_as_progress_file(path)
         ):
+            continue
+        if service is not None and begins_as_archive(path):  # (an archive renamed)
             continue
         looked += 1
         if looked > MAX_CANDIDATES:

@@ -156,7 +156,7 @@ def _short(text: str, limit: int = 60) -> str:
 
 def archive_path(progress: Path, before: dt.date) -> Path:
     """Where the changes before `before` go: beside the progress file, named after it."""
-    from cimsig.districts import ARCHIVE_MARK
+    from cimsig.state_format import ARCHIVE_MARK
 
     return progress.with_name(f"{progress.stem}{ARCHIVE_MARK}{before.isoformat()}.yaml")
 

@@ -197,3 +197,5 @@ def test_a_day_ends_at_midnight_in_the_guides_time_zone() -> None:
     assert day_recorded("2024-05-01T02:30:00+00:00", "America/Los_Angeles") == "2024-04-30"
     assert day_recorded("2024-05-01T02:30:00", "America/Los_Angeles") == "2024-05-01"
     assert day_recorded("", "America/Los_Angeles") is None
+    # a time edited by hand into something that is not one counts as recorded: never hidden
+    assert recorded_before("garbage", end) and recorded_before("2024-13-45T10:00", end)

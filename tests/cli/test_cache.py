@@ -284,6 +284,6 @@ def test_a_copy_in_a_folder_others_can_change_is_not_used(tmp_path: Path) -> Non
 
         found = doctor.examine(load_guide(), store.store, D(2024, 4, 20), cache)
         said = [f.message for f in found]
-        assert any("is not yours alone" in m and "chmod 700" in m for m in said)
+        assert any("is not yours alone" in m and "Delete it" in m for m in said)
     finally:
         cache.chmod(0o700)

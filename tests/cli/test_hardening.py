@@ -598,6 +598,12 @@ def test_a_temp_file_left_by_a_killed_save_goes_at_the_next_save(cli, state_path
     for left in (stale, fresh):
         left.write_text(state_path.read_text(encoding="utf-8"), encoding="utf-8")
     os.utime(stale, (time.time() - 7200, time.time() - 7200))
+    precious = state_path.with_name("precious.txt")
+    precious.write_text("not cimsig's", encoding="utf-8")
+    link = state_path.with_name(f".{state_path.name}.l1nk.tmp")  # cimsig never makes a link
+    link.symlink_to(precious)
+    os.utime(link, (time.time() - 7200, time.time() - 7200), follow_symlinks=False)
     assert "was left by a save" in " ".join(cli("doctor", "--as-of", AS_OF).stdout.split())
     assert cli("note", "prep-assurance", "signed").exit_code == 0
     assert not stale.exists() and fresh.exists()
+    assert link.is_symlink() and precious.read_text(encoding="utf-8") == "not cimsig's"

@@ -128,6 +128,29 @@ def test_archive_moves_old_changes_keeps_the_plan_and_the_record(
     assert [e["seq"] for e in yaml.safe_load(side2.read_text())["history"]] == [6, 8]
 
 
+def test_status_does_not_read_an_archive_as_a_sync_copy(
+    cli, at, state_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An archive is named like a OneDrive copy (state-history-before-...) and holds a plan's
+    whole history: read as a possible conflict copy, it cost every status half a minute."""
+    from cimsig import loading
+
+    _a_year_of_work(cli, at)
+    at("2025-03-01")
+    assert cli("history", "--archive", "2025-01-01").exit_code == 0
+    side = state_path.with_name("state-history-before-2025-01-01.yaml")
+    renamed = state_path.with_name("state-old.yaml")  # (an archive renamed by hand)
+    renamed.write_bytes(side.read_bytes())
+    read = []
+    real = loading.load_state
+    monkeypatch.setattr(
+        loading, "load_state", lambda file, *a, **k: read.append(file.path) or real(file, *a, **k)
+    )
+    result = cli("status", "--as-of", "2025-03-01")
+    assert result.exit_code == 0 and "conflict copy" not in result.stderr
+    assert read == [state_path]
+
+
 def test_archiving_again_after_an_interruption_keeps_each_change_once(
     cli, at, state_path: Path
 ) -> None:
