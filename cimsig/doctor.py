@@ -123,7 +123,7 @@ def _file_checks(state_file: StateFile) -> list[Finding]:
     if sys.platform != "win32":
         found += _permission_checks(state_file)
     size = path.stat().st_size
-    if size > MAX_STATE_BYTES // 2:
+    if MAX_STATE_BYTES // 2 < size <= MAX_STATE_BYTES:  # (past the limit: a problem, said above)
         found.append(
             Finding(
                 WARNING,

@@ -165,7 +165,7 @@ def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | No
     from cimsig import state_format
     from cimsig.app import edit
     from cimsig.fileio import atomic_write_text
-    from cimsig.store import MAX_STATE_BYTES
+    from cimsig.store import MAX_ARCHIVING_BYTES, MAX_STATE_BYTES
 
     ws = workspace(guide, state, None, changing=True, archiving=True)
     before = user_date(day_text, "--archive", ws.guide.time_zone, ws.as_of)
@@ -193,7 +193,7 @@ def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | No
             from cimsig.fileio import decode_text, read_regular_file
 
             try:
-                text = decode_text(read_regular_file(target, MAX_STATE_BYTES))
+                text = decode_text(read_regular_file(target, MAX_ARCHIVING_BYTES))
             except (OSError, UnicodeDecodeError) as exc:
                 why = getattr(exc, "strerror", None) or exc
                 raise StateError(
@@ -231,6 +231,17 @@ def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | No
     ws, _ = edit(ws, move)
     # (not counting the entry that records the archiving, when there is one)
     left = len(ws.state.history) - (1 if moved else 0)
+    try:
+        size = ws.state_file.target.stat().st_size
+    except OSError:
+        size = 0
+    if size > MAX_STATE_BYTES:  # still too large for every other command: say what to do
+        say(
+            f"Note: the progress file {ws.state_file.path} is still {size / 2**20:.1f} MB, over "
+            f"the {MAX_STATE_BYTES // 2**20} MB other cimsig commands read. Archive again with "
+            "a later date (tomorrow's date moves every change recorded so far).",
+            err=True,
+        )
     if json_out:
         jsonout.print_json(
             {"archived": len(moved), "before": before.isoformat(),

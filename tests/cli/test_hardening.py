@@ -511,9 +511,12 @@ def test_a_change_never_takes_the_file_past_the_limit_and_archiving_brings_it_ba
     assert result.exit_code == 3 and "history --archive" in result.stderr
     assert cli("note", "prep-mou-meeting", "short").exit_code == 3
     assert state_path.read_bytes() == before
+    too_early = cli("history", "--archive", "2024-02-01")  # moves nothing: the file stays over
+    assert too_early.exit_code == 0 and "Nothing to archive" in too_early.stdout
+    assert "is still" in too_early.stderr and "Archive again with a later date" in too_early.stderr
     archived = cli("history", "--archive", "2024-03-02")
     assert archived.exit_code == 0, archived.output
-    assert state_path.stat().st_size < size - 1_000
+    assert state_path.stat().st_size < size - 1_000 and "is still" not in archived.stderr
     assert "prep-mou-meeting" in cli_done_ids(cli)
     assert cli("note", "prep-mou-meeting", "short").exit_code == 0
 
