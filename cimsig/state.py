@@ -160,13 +160,16 @@ class State:
             return None
         return self._unread.problem()
 
-    def recent_history(self) -> Iterator[dict[str, Any]]:
-        """The history newest first, reading only as far back as the caller goes."""
+    def recent_history(self, *, past_damage: bool = False) -> Iterator[dict[str, Any]]:
+        """The history newest first, reading only as far back as the caller goes.
+
+        `past_damage`: a damaged line is passed over rather than refused (a look back and the
+        overview: `status` names the line, and `undo` and `history` refuse it)."""
         if self._history is not None or self._unread is None:
             yield from reversed(self.history)
             return
         yield from reversed(self._pending)
-        yield from self._unread.newest_first()
+        yield from self._unread.newest_first(past_damage=past_damage)
 
     def _append(self, entry: dict[str, Any]) -> None:
         if self._history is None:
@@ -201,7 +204,7 @@ class State:
         # Its own lists: a change made to this state afterwards is not in the look back.
         past._history = None if self._history is None else list(self._history)
         past._unread, past._pending = self._unread, list(self._pending)
-        for entry in self.recent_history():
+        for entry in self.recent_history(past_damage=True):
             if recorded_before(entry.get("at", ""), end):
                 break
             for change in entry.get("changes", ()):

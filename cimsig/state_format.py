@@ -193,7 +193,20 @@ def parse_state(text: str, path: Path) -> State:
     try:
         data = load_yaml(text, strict=True)
     except YamlProblem as exc:
+        if lines is not None and exc.line is not None and exc.line >= lines.first_line:
+            raise failure(path, *lines._first_bad_line(exc.message, exc.line)) from None
         raise failure(path, exc.message, exc.line) from None
+    history = data.get("history") if isinstance(data, dict) else None
+    if isinstance(history, list):
+        # A change that is not a mapping (`- 42`) has no line of its own in what YAML gives:
+        # with one change per line, it is named at its line, not at `history:`.
+        bad = next((n for n, e in enumerate(history) if not isinstance(e, dict)), None)
+        at = text.rfind(_HISTORY_KEY)
+        if bad is not None and at >= 0:
+            shape = HistoryLines(text, at + len(_HISTORY_KEY), path)
+            if shape._line_count() == len(history):
+                message = "a change in the history is not a mapping"
+                raise failure(path, message, shape.first_line + bad)
     return from_document(data, path)
 
 
@@ -278,10 +291,10 @@ class HistoryLines:
 
     def _first_bad_line(self, message: str, line: int | None) -> tuple[str, int | None]:
         """What YAML found wrong, named at the line that is: YAML notices a change cut short
-        only where the next line begins, so the first line before that which is not a whole
+        only where the next line begins, so the first line up to there which is not a whole
         change is the one named."""
         for number, text in enumerate(self._lines(), start=self.first_line):
-            if line is not None and number >= line:
+            if line is not None and number > line:
                 break
             try:
                 json.loads(text[2:])
@@ -309,9 +322,10 @@ class HistoryLines:
         """What `problem` found (False: not looked), for a copy (`known_history_lines`)."""
         return self._problem
 
-    def newest_first(self) -> Iterator[dict[str, Any]]:
+    def newest_first(self, *, past_damage: bool = False) -> Iterator[dict[str, Any]]:
         """The entries, the newest first, each read as it is reached (a look back to last week
-        reads a few lines of a long history, not all of them)."""
+        reads a few lines of a long history, not all of them). A damaged line is refused
+        (StateError naming it), or passed over with `past_damage`."""
         segment, end = self.segment, len(self.segment) - 1  # (the segment ends with a break)
         index = self._line_count()
         while end > 0:
@@ -322,9 +336,11 @@ class HistoryLines:
             except ValueError:
                 entry = None
             if not isinstance(entry, dict) or _entry_problem(entry):
-                yield from reversed(self.read()[: index + 1])  # raises for a bad line
-                return
-            yield entry
+                if not past_damage:
+                    yield from reversed(self.read()[: index + 1])  # raises for a bad line
+                    return
+            else:
+                yield entry
             end = begin - 1
 
     def _scan(self, pattern: str) -> list[Any] | None:

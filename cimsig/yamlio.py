@@ -132,7 +132,7 @@ def load_yaml(text: str, *, strict: bool = False) -> Any:
             )
         raise YamlProblem(problem, line) from None
     except yaml.YAMLError as exc:
-        raise YamlProblem(f"not valid YAML ({exc})", None) from None
+        raise YamlProblem(f"not valid YAML ({' '.join(str(exc).split())})", None) from None
     except RecursionError:
         raise YamlProblem("nested too deeply to be a cimsig file", None) from None
     except (ValueError, TypeError, OverflowError) as exc:

@@ -264,7 +264,11 @@ def overview_rows(as_of_text: str | None) -> list[dict[str, Any]]:
         # it is the first one found from the end (the rest of a long history is not read).
         end = end_of_day(ws.as_of, ws.guide.time_zone)
         last = next(
-            (a for e in ws.state.recent_history() if recorded_before(a := e.get("at", ""), end)),
+            (
+                a
+                for e in ws.state.recent_history(past_damage=True)
+                if recorded_before(a := e.get("at", ""), end)
+            ),
             "",
         )
         rows.append(

@@ -610,3 +610,41 @@ def test_a_temp_file_left_by_a_killed_save_goes_at_the_next_save(cli, state_path
     assert cli("note", "prep-assurance", "signed").exit_code == 0
     assert not stale.exists() and fresh.exists()
     assert link.is_symlink() and precious.read_text(encoding="utf-8") == "not cimsig's"
+
+
+@pytest.mark.parametrize(
+    ("damage", "works"),
+    [
+        ("the last change cut short", True),  # its number and id intact: status and done work
+        ("a line that is only a number", False),
+        ("broken JSON after the number", False),
+    ],
+)
+def test_a_damaged_history_line_is_named_at_its_line(
+    cli, state_path: Path, damage: str, works: bool
+) -> None:
+    for activity in ("prep-assurance", "step1-case-study", "step1-identify-team"):
+        assert cli("done", activity, "--as-of", AS_OF).exit_code == 0
+    lines = state_path.read_text(encoding="utf-8").rstrip("\n").split("\n")
+    number = len(lines) - 1 if damage == "the last change cut short" else len(lines) - 2
+    if damage == "the last change cut short":
+        lines[number] = lines[number][:70]
+    elif damage == "a line that is only a number":
+        lines[number] = "- 42"
+    else:
+        lines[number] = lines[number].replace('"uid": ', '"uid":: ', 1)
+    state_path.write_text("\n".join(lines), encoding="utf-8")
+    before = state_path.read_bytes()
+    where = f"line {number + 1}"
+    status = cli("status", "--as-of", AS_OF)
+    if works:
+        assert status.exit_code == 0 and f"is damaged ({where}:" in status.stderr
+        assert cli("done", "step1-data-drill-down", "--as-of", AS_OF).exit_code == 0
+        now = state_path.read_text(encoding="utf-8").split("\n")
+        where = f"line {now.index(lines[number]) + 1}"  # (the done: part grew above it)
+    else:
+        assert status.exit_code == 3 and f"{where} cannot be used" in status.stderr
+        assert "a change in the history" in status.stderr
+        assert state_path.read_bytes() == before
+    undo = cli("undo", "--as-of", AS_OF)
+    assert undo.exit_code == 3 and f"{where} cannot be used" in undo.stderr
