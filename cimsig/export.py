@@ -194,8 +194,9 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def build_csv(rows: Sequence[dict[str, Any]]) -> bytes:
-    """One row per activity; UTF-8 with a byte-order mark so Excel on Windows reads the dashes."""
+def build_csv(rows: Sequence[dict[str, Any]], zone: str = "America/Los_Angeles") -> bytes:
+    """One row per activity; UTF-8 with a byte-order mark so Excel on Windows reads the dashes.
+    A note is dated by the day it was written in `zone`, the guide's time zone."""
     import csv
     import io
 
@@ -204,13 +205,17 @@ def build_csv(rows: Sequence[dict[str, Any]]) -> bytes:
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: _cell(row.get(key)) for key in columns})
+        writer.writerow({key: _cell(row.get(key), zone) for key in columns})
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, zone: str) -> Any:
     if isinstance(value, list) and all(isinstance(v, dict) and "text" in v for v in value):
-        notes = "; ".join(f"{v.get('at', '')[:10]} {v['text']}".strip() for v in value)
+        from cimsig.state import day_recorded
+
+        notes = "; ".join(
+            f"{day_recorded(v.get('at'), zone) or ''} {v['text']}".strip() for v in value
+        )
         return export_safe(notes)
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)

@@ -21,6 +21,7 @@ from cimsig.formatting import fmt_date, fmt_days, fmt_time, fmt_window
 from cimsig.guide import Activity
 from cimsig.jsonout import activity_json
 from cimsig.schedule import ActivityStatus
+from cimsig.state import day_recorded
 
 if TYPE_CHECKING:
     from cimsig.workspace import Workspace
@@ -180,7 +181,10 @@ def _row(ws: Workspace, item: ActivityStatus, original: Activity | None) -> dict
         "done_text": fmt_date(item.done_on) if item.done_on else "",
         "late": late,
         "days_text": days,
-        "notes": [{"date": n["at"][:10], "text": n["text"]} for n in row["notes"]],
+        "notes": [
+            {"date": day_recorded(n["at"], ws.guide.time_zone) or "", "text": n["text"]}
+            for n in row["notes"]
+        ],
         "resources": [_link(r, a.link(r)) for r in a.resources],
         "submit_to": [_link(s) for s in a.submit_to],
     }

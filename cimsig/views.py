@@ -205,6 +205,8 @@ def render_show(
 ) -> None:
     from rich.table import Table
 
+    from cimsig.state import day_recorded
+
     a = item.activity
     out = console()
     out.print(f"[bold]{escape_markup(a.title)}[/]")
@@ -248,7 +250,11 @@ def render_show(
         grid.add_row("Added by", "your district (cimsig remove can take it out)")
     if details is not None and details.notes:
         grid.add_row(
-            "Notes", "\n".join(f"{n.at[:10]}  {escape_markup(n.text)}" for n in details.notes)
+            "Notes",
+            "\n".join(
+                f"{day_recorded(n.at, guide.time_zone) or ''}  {escape_markup(n.text)}"
+                for n in details.notes
+            ),
         )
     out.print(grid)
     if a.weekend:

@@ -178,7 +178,7 @@ def export_csv(
     from cimsig import export
 
     def build(ws: Workspace) -> bytes:
-        return export.build_csv(_csv_rows(ws))
+        return export.build_csv(_csv_rows(ws), ws.guide.time_zone)
 
     _export("csv", build, all_districts, folder, output, as_of, guide, state)
 

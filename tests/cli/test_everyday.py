@@ -94,6 +94,11 @@ def test_an_evening_change_on_a_computer_keeping_utc_belongs_to_that_day(
     assert [n["text"] for n in that_day["notes"]] == ["Met with the team"]
     before = case_study("2024-04-29")
     assert before["owner"] is None and before["notes"] == []
+    # and it is dated April 30 where people read it
+    assert (
+        "2024-04-30  Met with the team" in cli("show", "case-study", "--as-of", "2024-04-30").stdout
+    )
+    assert "2024-04-30 Met with the team" in cli("export", "csv", "--as-of", "2024-04-30").stdout
 
 
 def test_a_done_record_can_be_corrected_and_undone(cli, cli_json) -> None:
