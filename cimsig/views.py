@@ -5,6 +5,7 @@ Views take plain data (activities with their status, names, dates), not the work
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -620,10 +621,12 @@ def render_findings(findings: Sequence[Any]) -> None:
 
 
 def render_history(
-    rows: Sequence[tuple[dict[str, Any], bool, Any]], describe: Callable[[dict[str, Any]], str]
+    rows: Sequence[tuple[dict[str, Any], bool, Any]],
+    describe: Callable[[dict[str, Any]], str],
+    zone: str,
 ) -> None:
-    """Changes, newest first: number, when (as recorded, local time), what, and the ones
-    `undo` takes back next."""
+    """Changes, newest first: number, when (in `zone`, the guide's time zone, whatever clock
+    recorded it), what, and the ones `undo` takes back next."""
     out = console()
     table = _table("No.", "When", "Change")
     table.columns[0].no_wrap = True
@@ -642,20 +645,27 @@ def render_history(
             cell += "\n[dim]`cimsig undo` takes this back next[/]"
         table.add_row(
             str(entry.get("seq", "?")),
-            escape_markup(_recorded(str(entry.get("at", "")))),
+            escape_markup(_recorded(str(entry.get("at", "")), zone)),
             cell,
             style="bold" if undo_next else "",
         )
     out.print(table)
 
 
-def _recorded(at: str) -> str:
-    """A recording time as it was written (the recorder's own clock): `Mar 1, 2024 09:30`."""
+def _recorded(at: str, zone: str) -> str:
+    """A recording time in the guide's time zone, named: `Mar 1, 2024 09:30 PST` (one written
+    without its offset, as it was written)."""
     try:
         moment = dt.datetime.fromisoformat(at)
     except ValueError:
         return at
-    return f"{fmt_date(moment.date(), weekday=False)} {moment:%H:%M}"
+    if moment.tzinfo is None:
+        return f"{fmt_date(moment.date(), weekday=False)} {moment:%H:%M}"
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+        moment = moment.astimezone(ZoneInfo(zone))
+    return f"{fmt_date(moment.date(), weekday=False)} {moment:%H:%M %Z}".rstrip()
 
 
 # -- several districts --------------------------------------------------------------------------

@@ -63,7 +63,7 @@ def history(
         say("No change has been recorded yet.")
         return
     rows = [(e, id(e) in next_undo, undone_by.get(e.get("uid"))) for e in shown]
-    views.render_history(rows, describe_here)
+    views.render_history(rows, describe_here, ws.guide.time_zone)
     hidden = len(entries) - len(shown)
     if hidden:
         say(

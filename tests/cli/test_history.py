@@ -39,7 +39,7 @@ def test_history_lists_changes_newest_first_and_marks_what_undo_takes_back(cli, 
     numbers = [line.split()[0] for line in lines[2:] if line.split()[0].isdigit()]
     assert numbers == ["6", "5", "4", "3", "2", "1"]
     assert "step3-submit-documents: marked done (done on Feb 10, 2025)" in shown
-    assert "Feb 10, 2025 10:00" in shown  # when it was recorded, on the recorder's clock
+    assert "Feb 10, 2025 09:00 PST" in shown  # when it was recorded, in California time
     assert "owner: Maria Lopez" in shown
     assert "[SIS]" in shown and "\x1b" not in shown and "\\x1b" in shown  # shown harmlessly
     after_six = shown.split("step3-submit-documents", 1)[1]
