@@ -49,7 +49,8 @@ def stamp(now: dt.datetime) -> str:
 NOT_UNDONE = ("revert", "archive")
 
 
-def _zone(name: str) -> dt.tzinfo:
+def time_zone(name: str) -> dt.tzinfo:
+    """The time zone named `name` (a guide's), or UTC when this computer does not know it."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
@@ -60,7 +61,7 @@ def _zone(name: str) -> dt.tzinfo:
 
 def end_of_day(day: dt.date, zone: str) -> dt.datetime:
     """Midnight at the end of `day` in the time zone named `zone` (the guide's)."""
-    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), _zone(zone))
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), time_zone(zone))
 
 
 def recorded_before(at: Any, moment: dt.datetime) -> bool:
@@ -89,7 +90,7 @@ def day_recorded(at: Any, zone: str) -> str | None:
         return text[:10] or None
     if moment.tzinfo is None:
         return text[:10]
-    return moment.astimezone(_zone(zone)).date().isoformat()
+    return moment.astimezone(time_zone(zone)).date().isoformat()
 
 
 class State:

@@ -5,7 +5,6 @@ Views take plain data (activities with their status, names, dates), not the work
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -661,11 +660,10 @@ def _recorded(at: str, zone: str) -> str:
         return at
     if moment.tzinfo is None:
         return f"{fmt_date(moment.date(), weekday=False)} {moment:%H:%M}"
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from cimsig.state import time_zone
 
-    with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
-        moment = moment.astimezone(ZoneInfo(zone))
-    return f"{fmt_date(moment.date(), weekday=False)} {moment:%H:%M %Z}".rstrip()
+    moment = moment.astimezone(time_zone(zone))
+    return f"{fmt_date(moment.date(), weekday=False)} {moment:%H:%M %Z}"
 
 
 # -- several districts --------------------------------------------------------------------------

@@ -182,9 +182,9 @@ def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | No
         st = now_ws.state
         # Before midnight at the start of that day in the guide's time zone, whatever clock
         # each change was recorded with.
-        from zoneinfo import ZoneInfo
+        from cimsig.state import time_zone
 
-        cutoff = dt.datetime.combine(before, dt.time(0), ZoneInfo(ws.guide.time_zone))
+        cutoff = dt.datetime.combine(before, dt.time(0), time_zone(ws.guide.time_zone))
         taken = st.archive_before(cutoff, environment.now(), target.name)
         if not taken:
             return {}
