@@ -20,6 +20,7 @@ from cimsig.formatting import (
     count_days,
     export_safe,
     fmt_date,
+    spreadsheet_safe,
     fmt_time,
     fmt_window,
     zone_words,
@@ -216,14 +217,17 @@ def _cell(value: Any, zone: str) -> Any:
         notes = "; ".join(
             f"{day_recorded(v.get('at'), zone) or ''} {v['text']}".strip() for v in value
         )
-        return export_safe(notes)
+        return spreadsheet_safe(notes)
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        return spreadsheet_safe("; ".join(str(v) for v in value))
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, str):
-        return export_safe(value)
-    return "" if value is None else value
+        return spreadsheet_safe(value)
+    if isinstance(value, (int, float)):
+        return value
+    # Anything else a hand-edited file could bring is written as text, made safe like text.
+    return "" if value is None else spreadsheet_safe(str(value))
 
 
 def build_markdown(

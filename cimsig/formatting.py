@@ -104,6 +104,19 @@ def export_safe(text: str) -> str:
     return re.sub(_CONTROLS, "", text)
 
 
+# A cell a spreadsheet would read as a formula (OWASP "CSV injection"): = + - @, or a tab or a
+# carriage return before one.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text for a spreadsheet cell: `export_safe`, and a leading apostrophe on text that begins
+    like a formula, so `=HYPERLINK(...)` in a note stays words (as OWASP recommends; the
+    apostrophe is what a person types in Excel to say "this is text")."""
+    text = export_safe(text)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
 # What a time zone of the guide is called in a sentence ("10:00 a.m. Pacific time").
 ZONE_NAMES = {
     "America/Los_Angeles": "Pacific time",
