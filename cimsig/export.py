@@ -26,6 +26,7 @@ from cimsig.formatting import (
     zone_words,
 )
 from cimsig.guide import Activity, Guide
+from cimsig.records import Note
 from cimsig.schedule import ActivityStatus
 
 _REMIND = re.compile(r"^\s*(\d{1,3})\s*([dw])\s*$", re.I)
@@ -62,7 +63,21 @@ def write_output(data: bytes, output: Path | None) -> None:
         raise ExportError(f"{output} could not be written: {exc.strerror or exc}.") from None
 
 
-def _describe(guide: Guide, a: Activity, item: ActivityStatus, owner: str | None) -> str:
+def _describe(
+    guide: Guide,
+    a: Activity,
+    item: ActivityStatus,
+    owner: str | None,
+    notes: Sequence[Note] = (),
+) -> str:
+    """An event's description: plain text, with every control character taken out (RFC 5545
+    text allows none, and a title or an owner from a shared file may carry one)."""
+    return export_safe(_description_text(guide, a, item, owner, notes))
+
+
+def _description_text(
+    guide: Guide, a: Activity, item: ActivityStatus, owner: str | None, notes: Sequence[Note]
+) -> str:
     lines = [f"Target (pacing guide): {a.target}"]
     if owner:
         lines.append(f"Owner: {owner}")
@@ -81,6 +96,13 @@ def _describe(guide: Guide, a: Activity, item: ActivityStatus, owner: str | None
         lines.append("Submit to: " + ", ".join(a.submit_to))
     if item.status == schedule.DONE:
         lines.append(f"Done on {fmt_date(item.done_on)}." + (f" {item.note}" if item.note else ""))
+    if notes:
+        from cimsig.state import day_recorded
+
+        lines.append("Notes:")
+        for note in notes:
+            day = day_recorded(note.at, guide.time_zone)
+            lines.append(f"{day}: {note.text}" if day else note.text)
     lines.append(f"cimsig id: {a.id} ({guide.title})")
     return "\n".join(lines)
 
@@ -97,8 +119,15 @@ def build_ics(
     lea: str | None = None,
     owners: dict[str, str] | None = None,
     district_prefix: bool = True,
+    notes: dict[str, tuple[Note, ...]] | None = None,
+    owner: str | None = None,
 ) -> tuple[bytes, int]:
     """The calendar file, and how many ongoing activities (no date) were left out.
+
+    Done activities are in it, marked done and without a reminder (unless `include_done` is
+    False), so a calendar that imported an earlier file has its events updated, not left with
+    deadlines that no longer matter. A reminder (`remind_days`) fires at 9 a.m. on its day.
+    `owner` names whose calendar this is (the caller keeps only their activities).
 
     With the district's name (`lea`), event ids include it, so two districts' calendars
     imported into one stay two sets of events (and a newer file of one district updates its
@@ -114,7 +143,10 @@ def build_ics(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", export_safe(f"{lea}: {guide.title}" if lea else guide.title))
+    calendar_name = f"{lea}: {guide.title}" if lea else guide.title
+    if owner:
+        calendar_name = f"{owner}: {calendar_name}"
+    cal.add("x-wr-calname", export_safe(calendar_name))
     cal.add("x-wr-timezone", guide.time_zone)
     from cimsig.districts import folder_name
 
@@ -138,9 +170,10 @@ def build_ics(
         component.add("uid", f"{a.id}@{uid_district}{guide.id}.cimsig")
         component.add("dtstamp", stamp)
         component.add("summary", export_safe(summary))
-        description = _describe(guide, a, item, (owners or {}).get(a.id))
-        component.add("description", export_safe(description))
-        component.add("categories", [step])
+        activity_notes = (notes or {}).get(a.id, ())
+        description = _describe(guide, a, item, (owners or {}).get(a.id), activity_notes)
+        component.add("description", description)
+        component.add("categories", [export_safe(step)])
         if a.time:
             start_text, end_text = a.time.split("-")
             start = dt.datetime.combine(a.due, dt.time.fromisoformat(start_text), zone)
@@ -165,8 +198,13 @@ def build_ics(
         if remind_days is not None and not done:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", f"Due in {remind_days} days: {a.title}")
-            alarm.add("trigger", dt.timedelta(days=-remind_days))
+            alarm.add("description", export_safe(f"Due in {remind_days} days: {a.title}"))
+            # Relative to the deadline's start (a task's due), so that it fires at 9 a.m. on the
+            # day, not at midnight: on an all-day date, 9 a.m. in the reader's own time.
+            begins = dt.time.fromisoformat(a.time.split("-")[0]) if a.time else dt.time(0)
+            morning = dt.timedelta(hours=9) - dt.timedelta(hours=begins.hour, minutes=begins.minute)
+            trigger = dt.timedelta(days=-remind_days) + morning
+            alarm.add("trigger", trigger, parameters={"RELATED": "END"} if todo else None)
             component.add_component(alarm)
         cal.add_component(component)
         if spans and not todo and a.start is not None and a.start != a.due:
@@ -174,7 +212,7 @@ def build_ics(
             window.add("uid", f"{a.id}-window@{uid_district}{guide.id}.cimsig")
             window.add("dtstamp", stamp)
             window.add("summary", export_safe(f"{prefix}{step} (window): {a.title}"))
-            window.add("description", _describe(guide, a, item, (owners or {}).get(a.id)))
+            window.add("description", description)
             window.add("dtstart", a.start)
             window.add("dtend", a.due + dt.timedelta(days=1))
             window.add("transp", "TRANSPARENT")

@@ -117,8 +117,13 @@ def _write(data: bytes, output: Path | None) -> None:
 def export_ics(
     output: OutputOption = None,
     include_done: Annotated[
-        bool, typer.Option("--include-done", help="Also export done activities, marked done.")
-    ] = False,
+        bool,
+        typer.Option(
+            "--include-done/--without-done",
+            help="Done activities stay in, marked done (so a calendar that imported them "
+            "earlier is updated); --without-done leaves them out.",
+        ),
+    ] = True,
     spans: Annotated[
         bool, typer.Option("--spans", help="Also add each window (July-October) as one event.")
     ] = False,
@@ -135,6 +140,11 @@ def export_ics(
         bool, typer.Option("--no-district-prefix",
                            help="Leave the district's name out of the event titles."),
     ] = False,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", metavar="NAME", show_default=False,
+                     help="Only this person's activities: a calendar of their own."),
+    ] = None,
     all_districts: AllDistrictsOption = False,
     folder: FolderOption = None,
     as_of: AsOfOption = None,
@@ -145,12 +155,17 @@ def export_ics(
     from cimsig import export
 
     remind_days = export.parse_remind(remind) if remind is not None else None
+    if owner is not None and all_districts:
+        raise UsageError("--owner is one district's person: use --district NAME, not "
+                         "--all-districts.")  # fmt: skip
 
     def build(ws: Workspace) -> tuple[bytes, int]:
+        name = ws.owner_named(owner) if owner is not None else None
         return export.build_ics(
-            ws.guide, ws.statuses, now=environment.now(), include_done=include_done,
-            spans=spans, remind_days=remind_days, todo=todo, lea=ws.lea,
-            owners=ws.state.owners, district_prefix=not no_prefix,
+            ws.guide, ws.for_owner(ws.statuses, owner), now=environment.now(),
+            include_done=include_done, spans=spans, remind_days=remind_days, todo=todo,
+            lea=ws.lea, owners=ws.state.owners, district_prefix=not no_prefix,
+            notes=ws.state.notes, owner=name,
         )  # fmt: skip
 
     left_out: list[int] = []
