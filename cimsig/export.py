@@ -310,6 +310,14 @@ def _md(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", export_safe(text))
 
 
+def _md_id(activity_id: str) -> str:
+    """An id as code; one that is not an id cimsig makes (the file readers refuse those) as
+    escaped text, since nothing can be escaped inside a code span."""
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", activity_id):
+        return f"`{activity_id}`"
+    return _md(activity_id)
+
+
 def _md_resource(name: str, link: str | None) -> str:
     """A resource, as a Markdown link when it has one (the address is checked by the guide's
     loader: https, no spaces or brackets)."""
@@ -336,7 +344,7 @@ def _markdown_item(
         facts.append(f"**Done {fmt_date(item.done_on)}{late}**")
     elif item.status == schedule.OVERDUE:
         facts.append(f"**OVERDUE** ({-(item.days_left or 0)} days late)")
-    lines = [f"- {box} **{_md(a.title)}** (`{a.id}`)  ", "  " + " · ".join(facts) + "  "]
+    lines = [f"- {box} **{_md(a.title)}** ({_md_id(a.id)})  ", "  " + " · ".join(facts) + "  "]
     if owner:
         lines.append(f"  Owner: {_md(owner)}  ")
     if item.status == schedule.RECOMMENDED:

@@ -75,3 +75,54 @@ def test_csv_written_to_a_file_and_read_by_a_spreadsheet_library(
             sheet.append(row)
     formulas = [c.coordinate for r in sheet.iter_rows() for c in r if c.data_type == "f"]
     assert formulas == []
+
+
+HOSTILE_ID = "x` <img src=x onerror=alert(7)> `y"
+
+
+def hostile_copy(state_path: Path, target: Path) -> None:
+    """A copy of the progress file whose own activity's id is markup, as a merged copy could
+    bring it: quoted in the YAML part, inside JSON strings in the history."""
+    lines = []
+    for line in state_path.read_text(encoding="utf-8").splitlines():
+        quoted = HOSTILE_ID if line.startswith("- {") else f'"{HOSTILE_ID}"'
+        lines.append(line.replace("district-x", quoted))
+    target.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_a_file_whose_id_is_not_cimsigs_is_refused_naming_the_line(
+    cli, state_path: Path, tmp_path: Path
+) -> None:
+    assert cli("init", "--lea", "Sample Unified").exit_code == 0
+    added = cli("add", "--step", "step2", "--due", "2024-10-20", "--id", "district-x", "Own")
+    assert added.exit_code == 0, added.output
+    assert cli("assign", "district-x", "Ann").exit_code == 0
+    other = tmp_path / "copy.yaml"
+    hostile_copy(state_path, other)
+    before = state_path.read_bytes()
+
+    merged = cli("merge", str(other))
+    assert merged.exit_code == 3, merged.output
+    assert str(other) in merged.stderr and "line " in merged.stderr
+    assert "is not an id cimsig makes" in merged.stderr
+    assert state_path.read_bytes() == before
+
+    exported = cli("export", "md", "--state", str(other))
+    assert exported.exit_code == 3
+    assert "<img" not in exported.stdout
+    line = int(re.search(r"line (\d+)", exported.stderr).group(1))
+    assert "x` <img" in other.read_text(encoding="utf-8").splitlines()[line - 1]
+
+
+def test_a_history_change_with_a_foreign_id_is_refused(cli, state_path: Path) -> None:
+    assert cli("note", "prep-assurance", "Signed").exit_code == 0
+    text = state_path.read_text(encoding="utf-8")
+    history = text[text.index("history:") :]
+    state_path.write_text(
+        text.replace(history, history.replace('"id": "prep-assurance"', '"id": "a<b>"')),
+        encoding="utf-8",
+    )
+    result = cli("undo")
+    assert result.exit_code == 3, result.output
+    assert "'a<b>', which is not an id cimsig makes" in result.stderr
+
