@@ -274,12 +274,15 @@ def build_markdown(
     as_of: dt.date,
     lea: str | None = None,
     owners: dict[str, str] | None = None,
+    notes: dict[str, tuple[Note, ...]] | None = None,
 ) -> str:
-    """The pacing guide as a printable checklist, grouped by step, with progress per step."""
+    """The pacing guide as a printable checklist, grouped by step, with progress per step:
+    a summary line first, then each activity with its owner and every note, dated."""
     lines = [f"# {guide.title}", ""]
     who = f"{_md(lea)}. " if lea else ""
     lines.append(f"{who}Checklist as of {fmt_date(as_of)}.")
     lines.append("")
+    lines.extend([_md_summary(guide, items, as_of), ""])
     if guide.resources:
         links = "; ".join(_md_resource(r, guide.link(r)) for r in guide.resources)
         lines.extend([f"See also: {links}.", ""])
@@ -297,9 +300,13 @@ def build_markdown(
         )
         lines.append("")
         for item in rows:
+            activity_id = item.activity.id
             lines.extend(
-                _markdown_item(item, (owners or {}).get(item.activity.id), guide.time_zone)
-            )
+                _markdown_item(
+                    item, (owners or {}).get(activity_id), guide.time_zone,
+                    (notes or {}).get(activity_id, ()),
+                )
+            )  # fmt: skip
         lines.append("")
     lines.append(f"*Made with cimsig from {guide.title}. A due date is the last day to finish.*")
     return "\n".join(lines) + "\n"
@@ -308,6 +315,46 @@ def build_markdown(
 def _md(text: str) -> str:
     """Text that Markdown shows as it is."""
     return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", export_safe(text))
+
+
+def _md_summary(guide: Guide, items: Sequence[ActivityStatus], as_of: dt.date) -> str:
+    """Where the plan stands, in one line: done of total, overdue, the next deadline."""
+    steps = schedule.progress_by_step(guide.steps, items)
+    done, total = sum(p.done for p in steps), sum(p.total for p in steps)
+    percent = round(100 * done / total) if total else 100
+    late = len(schedule.overdue(items))
+    parts = [f"{done} of {total} done ({percent}%)", f"{late} overdue"]
+    ahead = [i for i in items if i.status in (schedule.OPEN, schedule.UPCOMING)]
+    following = schedule.first_due_after(ahead, as_of - dt.timedelta(days=1))
+    if following is None:
+        parts.append("no deadline left")
+    else:
+        a = following.activity
+        left = count_days(following.days_left or 0) + " left" if following.days_left else "today"
+        parts.append(f"next deadline {fmt_date(a.due)} ({left}): {_md(a.title)}")
+    return "**Summary: " + " · ".join(parts) + ".**"
+
+
+def _md_lines(text: str) -> str:
+    """A note of several lines as one Markdown paragraph: each line kept (a hard break), and
+    indented past where a list item or a heading could begin, so "- " or "# " at the start of
+    a line stays words. Blank lines are dropped: they would end the paragraph."""
+    kept = [_md(line.strip()) for line in text.splitlines() if line.strip()]
+    return "  \n        ".join(kept)
+
+
+def _md_note_day(at: str, zone: str) -> str:
+    """ "Fri Mar 1, 2024: " for a note recorded then (the guide's day); a date edited into
+    something unreadable as it is."""
+    from cimsig.state import day_recorded
+
+    day = day_recorded(at, zone)
+    if not day:
+        return ""
+    try:
+        return f"{fmt_date(dt.date.fromisoformat(day))}: "
+    except ValueError:
+        return f"{_md(day)}: "
 
 
 def _md_id(activity_id: str) -> str:
@@ -325,7 +372,10 @@ def _md_resource(name: str, link: str | None) -> str:
 
 
 def _markdown_item(
-    item: ActivityStatus, owner: str | None, zone: str = "America/Los_Angeles"
+    item: ActivityStatus,
+    owner: str | None,
+    zone: str = "America/Los_Angeles",
+    notes: Sequence[Note] = (),
 ) -> list[str]:
     a = item.activity
     box = "[x]" if item.status == schedule.DONE else "[ ]"
@@ -350,12 +400,17 @@ def _markdown_item(
     if item.status == schedule.RECOMMENDED:
         lines.append("  Recommended for your district, not required  ")
     if item.note:
-        lines.append(f"  Note: {_md(item.note)}  ")
+        lines.append(f"  Note: {_md_lines(item.note)}  ")
     if a.resources:
         resources = "; ".join(_md_resource(r, a.link(r)) for r in a.resources)
         lines.append(f"  Resources: {resources}  ")
     if a.submit_to:
         lines.append("  Submit to: " + ", ".join(_md(s) for s in a.submit_to) + "  ")
+    if notes:
+        # A list inside the item (a list may follow a line of text without a blank line, which
+        # would make the whole checklist "loose", spaced out).
+        lines.append("  Notes:")
+        lines.extend(f"  - {_md_note_day(n.at, zone)}{_md_lines(n.text)}  " for n in notes)
     lines[-1] = lines[-1].rstrip()
     return lines
 

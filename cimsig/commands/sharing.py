@@ -211,7 +211,9 @@ def export_md(
     from cimsig import export
 
     def build(ws: Workspace) -> bytes:
-        text = export.build_markdown(ws.guide, ws.statuses, ws.as_of, ws.lea, ws.state.owners)
+        text = export.build_markdown(
+            ws.guide, ws.statuses, ws.as_of, ws.lea, ws.state.owners, ws.state.notes
+        )
         return text.encode("utf-8")
 
     _export("md", build, all_districts, folder, output, as_of, guide, state)
