@@ -20,9 +20,9 @@ from cimsig.formatting import (
     count_days,
     export_safe,
     fmt_date,
-    spreadsheet_safe,
     fmt_time,
     fmt_window,
+    spreadsheet_safe,
     zone_words,
 )
 from cimsig.guide import Activity, Guide
@@ -204,7 +204,10 @@ def build_ics(
             begins = dt.time.fromisoformat(a.time.split("-")[0]) if a.time else dt.time(0)
             morning = dt.timedelta(hours=9) - dt.timedelta(hours=begins.hour, minutes=begins.minute)
             trigger = dt.timedelta(days=-remind_days) + morning
-            alarm.add("trigger", trigger, parameters={"RELATED": "END"} if todo else None)
+            if todo:
+                alarm.add("trigger", trigger, parameters={"RELATED": "END"})
+            else:
+                alarm.add("trigger", trigger)
             component.add_component(alarm)
         cal.add_component(component)
         if spans and not todo and a.start is not None and a.start != a.due:

@@ -81,6 +81,33 @@ def _each_district(
     say(f"Wrote {len(spaces)} files to {folder.absolute()}: one per district.", err=True)
 
 
+# What each export writes, by the file name's ending: a name that says another kind of file is
+# refused (a CSV named report.xlsx is a file Excel will not open).
+_KINDS = {
+    ".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xlsx", ".ics": "ics",
+    ".ical": "ics", ".md": "md", ".markdown": "md", ".json": "json", ".html": "html",
+    ".htm": "html",
+}  # fmt: skip
+_KIND_NAMES = {
+    "csv": "a CSV", "xlsx": "an Excel", "ics": "a calendar", "md": "a Markdown",
+    "json": "a JSON", "html": "a web page (HTML)",
+}  # fmt: skip
+
+
+def check_file_kind(output: Path | None, kind: str) -> None:
+    """Refuse `-o FILE` whose ending names another kind of file, naming the right command."""
+    if output is None:
+        return
+    meant = _KINDS.get(output.suffix.lower())
+    if meant is None or meant == kind:
+        return
+    raise UsageError(
+        f"{output.name} is named as {_KIND_NAMES[meant]} file, but `cimsig export {kind}` writes "
+        f"{_KIND_NAMES[kind]} file. For {_KIND_NAMES[meant]} file: "
+        f"cimsig export {meant} -o {output}. Or name this one {output.stem}.{kind}."
+    )
+
+
 def _export(
     extension: str,
     build: "Callable[[Workspace], bytes]",
@@ -94,6 +121,8 @@ def _export(
     """One export of the district in use, or (--all-districts) one for every district."""
     if folder is not None and not all_districts:
         raise UsageError("--folder goes with --all-districts; for one file, use -o FILE.")
+    if not all_districts:
+        check_file_kind(output, extension)
     if all_districts:
         _each_district(extension, build, folder, output, as_of)
         return
@@ -198,6 +227,50 @@ def export_csv(
     _export("csv", build, all_districts, folder, output, as_of, guide, state)
 
 
+@export_app.command("xlsx")
+def export_xlsx(
+    output: OutputOption = None,
+    all_districts: AllDistrictsOption = False,
+    folder: FolderOption = None,
+    as_of: AsOfOption = None,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """An Excel workbook: the activities (owners, notes, dates, status in words and colour,
+    filters) and a summary by step; with --all-districts, an overview.xlsx too."""
+    import sys
+
+    if output is None and not all_districts and sys.stdout.isatty():
+        raise UsageError("An Excel workbook cannot be shown on the screen: add -o FILE, like "
+                         "-o plan.xlsx.")  # fmt: skip
+    _need_openpyxl()
+    from cimsig import spreadsheet
+
+    def build(ws: Workspace) -> bytes:
+        return spreadsheet.build_xlsx(ws.guide, ws.statuses, _csv_rows(ws), ws.as_of, ws.lea)
+
+    _export("xlsx", build, all_districts, folder, output, as_of, guide, state)
+    if all_districts:
+        from cimsig.commands.districts import overview_rows
+
+        day = user_date(as_of, "--as-of", "America/Los_Angeles")
+        where = (folder if folder is not None else Path(".")) / "overview.xlsx"
+        _write(spreadsheet.overview_xlsx(overview_rows(as_of), day), where)
+
+
+def _need_openpyxl() -> None:
+    """An Excel file needs openpyxl: a sentence, not a traceback, without it."""
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        from cimsig.errors import ExportError
+
+        raise ExportError(
+            "Writing an Excel file needs the openpyxl package, which is missing: reinstall "
+            "cimsig, or run: pip install openpyxl"
+        ) from None
+
+
 @export_app.command("md")
 def export_md(
     output: OutputOption = None,
@@ -229,6 +302,7 @@ def export_json(
     """One JSON document: the guide, progress per step, and every activity with its status."""
     from cimsig import export
 
+    check_file_kind(output, "json")
     ws = workspace(guide, state, as_of)
     rows = _csv_rows(ws)
     text = export.build_json(ws.guide, ws.statuses, ws.as_of, rows, profile_json(ws))

@@ -47,7 +47,9 @@ def test_a_task_reminder_counts_from_its_due_date_not_its_window(cli) -> None:
 
 def test_done_activities_stay_marked_done_without_a_reminder(cli) -> None:
     before = set(by_uid(calendar(cli)))
-    assert cli("done", "prep-assurance", "--on", "2024-04-18", "--as-of", "2024-04-18").exit_code == 0
+    assert (
+        cli("done", "prep-assurance", "--on", "2024-04-18", "--as-of", "2024-04-18").exit_code == 0
+    )
     events = by_uid(calendar(cli, "--remind", "7d", as_of="2024-04-20"))
     assert set(events) == before  # re-importing updates the event: it does not vanish
     assurance = events[UID.format("prep-assurance")]

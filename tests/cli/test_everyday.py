@@ -244,9 +244,7 @@ def test_any_typed_text_works_in_every_view(cli, owner: str, note: str, lea: str
         assert "\x1b" not in result.stdout
 
 
-def test_a_hand_edited_file_with_markup_in_ids_is_refused_naming_it(
-    cli, state_path: Path
-) -> None:
+def test_a_hand_edited_file_with_markup_in_ids_is_refused_naming_it(cli, state_path: Path) -> None:
     # Ids are cimsig's own (issue 27): one that is not would ride into every export.
     state_path.parent.mkdir(parents=True, exist_ok=True)
     state_path.write_text(yaml.safe_dump({

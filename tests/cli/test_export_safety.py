@@ -125,4 +125,3 @@ def test_a_history_change_with_a_foreign_id_is_refused(cli, state_path: Path) ->
     result = cli("undo")
     assert result.exit_code == 3, result.output
     assert "'a<b>', which is not an id cimsig makes" in result.stderr
-
