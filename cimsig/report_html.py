@@ -298,8 +298,41 @@ def _runs(cells: Sequence[timeline.Cell]) -> list[tuple[str, int, int, str | Non
 # -- the page -------------------------------------------------------------------------------------
 
 
+def build_index(rows: Sequence[Mapping[str, Any]], as_of: dt.date, made_at: dt.datetime) -> str:
+    """The page that lists every district's report (`export html --all-districts`): the rows
+    of `overview_rows`, each with the `file` of its report in the same folder (or None)."""
+    shown = []
+    for row in rows:
+        total, done = int(row["total"]), int(row["done"])
+        due = row.get("next_due")
+        left = row.get("next_days_left")
+        shown.append({
+            **row,
+            "percent": round(100 * done / total) if total else 100,
+            "next_due": fmt_date(dt.date.fromisoformat(due)) if due else None,
+            "next_left": (f"{left} days left" if left > 1 else fmt_days(left)) if due else "",
+            "last_change": fmt_date(dt.date.fromisoformat(row["last_change"]))
+            if row.get("last_change") else None,
+        })  # fmt: skip
+    return (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            rows=shown,
+            late_count=sum(1 for r in rows if r["overdue"]),
+            as_of=fmt_date(as_of),
+            as_of_iso=as_of.isoformat(),
+            made_at=_fmt_moment(made_at),
+        )
+    )
+
+
 def render_report(context: Mapping[str, Any]) -> str:
     """The report as one HTML document, from `report_context`'s data."""
+    return _environment().get_template("report.html.j2").render(context)
+
+
+def _environment() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
@@ -311,7 +344,7 @@ def render_report(context: Mapping[str, Any]) -> str:
         keep_trailing_newline=True,
     )
     env.filters["num"] = _number
-    return env.get_template("report.html.j2").render(context)
+    return env
 
 
 def _number(value: float) -> str:

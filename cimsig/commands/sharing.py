@@ -34,8 +34,9 @@ commands.add_typer(export_app, name="export", rich_help_panel="Sharing")
 OutputOption = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", dir_okay=False, show_default=False, metavar="FILE",
-        help="Write to this file (in one step: never half a file). Default: the screen.",
+        "--output", "-o", show_default=False, metavar="FILE",
+        help="Write to this file (in one step: never half a file). Default: the screen. "
+        "With --all-districts: the folder to write the files to.",
     ),
 ]  # fmt: skip
 
@@ -43,7 +44,7 @@ OutputOption = Annotated[
 AllDistrictsOption = Annotated[
     bool,
     typer.Option("--all-districts", help="One file for every district you follow, written to "
-                 "--folder (file names: DISTRICT-GUIDE.EXT)."),
+                 "the folder -o or --folder names (file names: DISTRICT-GUIDE.EXT)."),
 ]  # fmt: skip
 FolderOption = Annotated[
     Path | None,
@@ -52,20 +53,34 @@ FolderOption = Annotated[
 ]  # fmt: skip
 
 
+def _districts_folder(folder: Path | None, output: Path | None) -> Path:
+    """Where --all-districts writes: -o FOLDER or --folder FOLDER (not both), else here."""
+    if output is not None and folder is not None:
+        raise UsageError("-o and --folder both name the folder: give one of them.")
+    chosen = output if output is not None else folder
+    if chosen is None:
+        return Path(".")
+    if chosen.exists() and not chosen.is_dir():
+        raise UsageError(
+            f"{chosen} is a file; with --all-districts, -o names the folder to write one file "
+            "per district to."
+        )
+    return chosen
+
+
 def _each_district(
     extension: str,
     build: "Callable[[Workspace], bytes]",
     folder: Path | None,
     output: Path | None,
     as_of: str | None,
-) -> None:
-    """Write one export per district and cohort into `folder`."""
+) -> "list[tuple[Workspace, str]]":
+    """Write one export per district and cohort into the folder; each district's file name."""
     from cimsig import export
     from cimsig.app import district_workspaces
     from cimsig.environment import safe_file_name
 
-    if output is not None:
-        raise UsageError("--all-districts writes one file per district: use --folder, not -o.")
+    where = _districts_folder(folder, output)
     from cimsig.app import selected_district
 
     if selected_district() is not None:
@@ -73,12 +88,19 @@ def _each_district(
     spaces = district_workspaces(as_of)
     if not spaces:
         raise UsageError("There are no districts yet: add one with `cimsig district add NAME`.")
-    folder = folder if folder is not None else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from cimsig.errors import ExportError
+
+        raise ExportError(f"The folder {where} could not be made: {exc.strerror or exc}.") from None
+    written = []
     for ws in spaces:
         name = f"{ws.district}-{safe_file_name(ws.guide.id)}.{extension}"
-        export.write_output(build(ws), folder / name)
-    say(f"Wrote {len(spaces)} files to {folder.absolute()}: one per district.", err=True)
+        export.write_output(build(ws), where / name)
+        written.append((ws, name))
+    say(f"Wrote {len(spaces)} files to {where.absolute()}: one per district.", err=True)
+    return written
 
 
 # What each export writes, by the file name's ending: a name that says another kind of file is
@@ -98,6 +120,11 @@ def check_file_kind(output: Path | None, kind: str) -> None:
     """Refuse `-o FILE` whose ending names another kind of file, naming the right command."""
     if output is None:
         return
+    if output.is_dir():
+        raise UsageError(
+            f"{output} is a folder; give a file name, like {output / ('plan.' + kind)} "
+            "(a folder goes with --all-districts)."
+        )
     meant = _KINDS.get(output.suffix.lower())
     if meant is None or meant == kind:
         return
@@ -117,16 +144,16 @@ def _export(
     as_of: str | None,
     guide: Path | None,
     state: Path | None,
-) -> None:
-    """One export of the district in use, or (--all-districts) one for every district."""
+) -> "list[tuple[Workspace, str]]":
+    """One export of the district in use, or (--all-districts) one for every district: then
+    each district's file name."""
     if folder is not None and not all_districts:
         raise UsageError("--folder goes with --all-districts; for one file, use -o FILE.")
-    if not all_districts:
-        check_file_kind(output, extension)
     if all_districts:
-        _each_district(extension, build, folder, output, as_of)
-        return
+        return _each_district(extension, build, folder, output, as_of)
+    check_file_kind(output, extension)
     _write(build(workspace(guide, state, as_of)), output)
+    return []
 
 
 def _csv_rows(ws: "Workspace") -> list[dict[str, Any]]:
@@ -254,7 +281,7 @@ def export_xlsx(
         from cimsig.commands.districts import overview_rows
 
         day = user_date(as_of, "--as-of", "America/Los_Angeles")
-        where = (folder if folder is not None else Path(".")) / "overview.xlsx"
+        where = _districts_folder(folder, output) / "overview.xlsx"
         _write(spreadsheet.overview_xlsx(overview_rows(as_of), day), where)
 
 
@@ -295,6 +322,8 @@ def export_md(
 @export_app.command("json")
 def export_json(
     output: OutputOption = None,
+    all_districts: AllDistrictsOption = False,
+    folder: FolderOption = None,
     as_of: AsOfOption = None,
     guide: GuideOption = None,
     state: StateOption = None,
@@ -302,11 +331,12 @@ def export_json(
     """One JSON document: the guide, progress per step, and every activity with its status."""
     from cimsig import export
 
-    check_file_kind(output, "json")
-    ws = workspace(guide, state, as_of)
-    rows = _csv_rows(ws)
-    text = export.build_json(ws.guide, ws.statuses, ws.as_of, rows, profile_json(ws))
-    _write(text.encode("utf-8"), output)
+    def build(ws: Workspace) -> bytes:
+        rows = _csv_rows(ws)
+        text = export.build_json(ws.guide, ws.statuses, ws.as_of, rows, profile_json(ws))
+        return text.encode("utf-8")
+
+    _export("json", build, all_districts, folder, output, as_of, guide, state)
 
 
 @export_app.command("html")
@@ -321,10 +351,21 @@ def export_html(
     """A report to open in a web browser, e-mail or print: progress, what is due, the checklist."""
     from cimsig import report_html
 
-    def build(ws: Workspace) -> bytes:
-        return report_html.build_report(ws, environment.now()).encode("utf-8")
+    made_at = environment.now()
 
-    _export("html", build, all_districts, folder, output, as_of, guide, state)
+    def build(ws: Workspace) -> bytes:
+        return report_html.build_report(ws, made_at).encode("utf-8")
+
+    written = _export("html", build, all_districts, folder, output, as_of, guide, state)
+    if all_districts:
+        from cimsig.commands.districts import overview_rows
+
+        files = {(ws.district_label, ws.guide.id): name for ws, name in written}
+        rows = [{**row, "file": files.get((row["district"], row["guide"]))}
+                for row in overview_rows(as_of)]  # fmt: skip
+        day = user_date(as_of, "--as-of", "America/Los_Angeles")
+        index = report_html.build_index(rows, day, made_at)
+        _write(index.encode("utf-8"), _districts_folder(folder, output) / "index.html")
 
 
 @commands.command("timeline", rich_help_panel="Sharing")
