@@ -24,6 +24,8 @@ from cimsig.schedule import ActivityStatus
 from cimsig.state import day_recorded
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
+
     from cimsig.workspace import Workspace
 
 SOON_DAYS = 30  # "the next 30 days" of the report
@@ -310,7 +312,7 @@ def build_index(rows: Sequence[Mapping[str, Any]], as_of: dt.date, made_at: dt.d
             **row,
             "percent": round(100 * done / total) if total else 100,
             "next_due": fmt_date(dt.date.fromisoformat(due)) if due else None,
-            "next_left": (f"{left} days left" if left > 1 else fmt_days(left)) if due else "",
+            "next_left": _days_left(left) if due else "",
             "last_change": fmt_date(dt.date.fromisoformat(row["last_change"]))
             if row.get("last_change") else None,
         })  # fmt: skip
@@ -332,7 +334,11 @@ def render_report(context: Mapping[str, Any]) -> str:
     return _environment().get_template("report.html.j2").render(context)
 
 
-def _environment() -> Any:
+def _days_left(left: int | None) -> str:
+    return f"{left} days left" if left is not None and left > 1 else fmt_days(left)
+
+
+def _environment() -> "Environment":
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
