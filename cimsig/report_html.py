@@ -338,7 +338,7 @@ def _days_left(left: int | None) -> str:
     return f"{left} days left" if left is not None and left > 1 else fmt_days(left)
 
 
-def _environment() -> "Environment":
+def _environment() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
