@@ -91,6 +91,7 @@ def report_context(ws: Workspace, made_at: dt.datetime) -> dict[str, Any]:
         in_step = [rows[i.activity.id] for i in items if i.activity.step == step.id]
         if not in_step:
             continue
+        late = sum(r["status"] == schedule.OVERDUE for r in in_step)
         steps.append(
             {
                 "id": step.id,
@@ -98,8 +99,12 @@ def report_context(ws: Workspace, made_at: dt.datetime) -> dict[str, Any]:
                 "summary": step.summary,
                 "done": progress.done,
                 "total": progress.total,
+                "overdue": late,
                 "ongoing": progress.ongoing,
                 "percent": round(progress.fraction * 100),
+                # The bar's three parts, as shares of the step's counted activities.
+                "done_share": _share(progress.done, progress.total),
+                "overdue_share": _share(late, progress.total),
                 "activities": in_step,
             }
         )
@@ -117,6 +122,8 @@ def report_context(ws: Workspace, made_at: dt.datetime) -> dict[str, Any]:
         for s in schedule.STATUSES
     }  # fmt: skip
     return {
+        "glance": _glance(ws, items, rows),
+        "workload": _workload(items, ws.state.owners),
         "title": guide.title,
         "guide": {
             "title": guide.title,
@@ -128,8 +135,11 @@ def report_context(ws: Workspace, made_at: dt.datetime) -> dict[str, Any]:
         "track": _TRACK_WORDS.get(ws.track or ""),
         "as_of": fmt_date(as_of),
         "as_of_iso": as_of.isoformat(),
-        "made_at": _fmt_moment(made_at),
+        "made_at": _fmt_moment(_in_zone(made_at, guide.time_zone)),
         "made_at_iso": made_at.isoformat(timespec="minutes"),
+        "page_footer": _css_string(
+            f"{ws.lea + ' · ' if ws.lea else ''}As of {fmt_date(as_of)} · {guide.title}"
+        ),
         "soon_days": SOON_DAYS,
         "soon_last": fmt_date(last),
         "steps": steps,
@@ -143,6 +153,69 @@ def report_context(ws: Workspace, made_at: dt.datetime) -> dict[str, Any]:
         "colors": {"text": TEXT_COLOR, "muted": MUTED_COLOR, "page": PAGE_COLOR},
         "timeline": timeline_picture(ws),
     }
+
+
+def _share(count: int, total: int) -> float:
+    return round(100 * count / total, 1) if total else 0.0
+
+
+def _glance(
+    ws: Workspace, items: Sequence[ActivityStatus], rows: Mapping[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """The first screen: how far along, how much is overdue and whose, the next deadline. The
+    totals are the steps' (ongoing and recommended-only work does not count), so they add up."""
+    progress = schedule.progress_by_step(ws.guide.steps, items)
+    done, total = sum(p.done for p in progress), sum(p.total for p in progress)
+    late = schedule.overdue(items)
+    ahead = [i for i in items if i.status in (schedule.OPEN, schedule.UPCOMING)]
+    following = schedule.first_due_after(ahead, ws.as_of - dt.timedelta(days=1))
+    late_owners: dict[str, int] = {}
+    for item in late:
+        name = ws.state.owners.get(item.activity.id) or ""
+        late_owners[name] = late_owners.get(name, 0) + 1
+    return {
+        "done": done,
+        "total": total,
+        "percent": round(100 * done / total) if total else 100,
+        "overdue": len(late),
+        "not_counted": len(items) - total,
+        "next": rows[following.activity.id] if following is not None else None,
+        "late_owners": sorted(late_owners.items(), key=lambda kv: (-kv[1], kv[0] == "", kv[0])),
+    }
+
+
+def _workload(items: Sequence[ActivityStatus], owners: Mapping[str, str]) -> dict[str, Any]:
+    """Open work (not done, with a date: in progress, upcoming or overdue) per owner."""
+    people: dict[str, dict[str, int]] = {}
+    unassigned = {"open": 0, "overdue": 0}
+    for item in items:
+        if item.status not in (schedule.OPEN, schedule.UPCOMING, schedule.OVERDUE):
+            continue
+        name = owners.get(item.activity.id)
+        counts = people.setdefault(name, {"open": 0, "overdue": 0}) if name else unassigned
+        counts["open"] += 1
+        counts["overdue"] += item.status == schedule.OVERDUE
+    ordered = sorted(people.items(), key=lambda kv: (-kv[1]["overdue"], -kv[1]["open"], kv[0]))
+    return {"people": [{"name": n, **c} for n, c in ordered], "unassigned": unassigned}
+
+
+def _in_zone(moment: dt.datetime, zone: str) -> dt.datetime:
+    """A moment in the guide's time zone, as `history` shows it ("09:00 PST")."""
+    from cimsig.state import time_zone
+
+    return moment.astimezone(time_zone(zone))
+
+
+def _css_string(text: str) -> str:
+    """Text as a CSS string's inside (for the printed page's footer): every character but
+    letters, digits and spaces as a CSS escape, so no quote, backslash or `</style>` can end
+    it, and no control character is shown."""
+    from cimsig.formatting import export_safe
+
+    plain = export_safe(text).replace("\n", " ").replace("\t", " ")
+    return "".join(
+        c if (c.isalnum() and c.isascii()) or c == " " else f"\\{ord(c):x} " for c in plain
+    )
 
 
 _TRACK_WORDS = {
@@ -169,7 +242,9 @@ def _row(ws: Workspace, item: ActivityStatus, original: Activity | None) -> dict
     elif item.status == schedule.DONE and item.done_on and a.due and item.done_on > a.due:
         late = f"done {fmt_days((a.due - item.done_on).days)}"
     days = ""
-    if item.status != schedule.DONE and item.days_left is not None:
+    # Optional work is never late: a recommended activity past its date just has no days left.
+    optional = item.status == schedule.RECOMMENDED and (item.days_left or 0) < 0
+    if item.status != schedule.DONE and item.days_left is not None and not optional:
         days = fmt_days(item.days_left)
         days = f"{days} left" if item.days_left > 1 else days
     return {
