@@ -61,7 +61,9 @@ TEXT_COLOR, MUTED_COLOR, PAGE_COLOR = "#1f2328", "#57606a", "#ffffff"
 
 # The timeline picture: its width in SVG units, split between the labels and the chart.
 TIMELINE_COLUMNS = 144
-_LABEL_WIDTH, _CHART_WIDTH, _ROW_HEIGHT, _TOP = 232, 720, 16, 44
+_LABEL_WIDTH, _CHART_WIDTH, _ROW_HEIGHT, _TOP = 292, 720, 16, 44
+
+_LABEL_CHARS = 46  # of a row's title in the timeline picture (the whole title is its tooltip)
 
 _URL = re.compile(r"https?://[^\s<>\"')]+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
@@ -294,16 +296,32 @@ def _link(text: str, link: str | None = None) -> dict[str, str | None]:
 # -- the timeline picture -------------------------------------------------------------------------
 
 
-def timeline_picture(ws: Workspace, columns: int = TIMELINE_COLUMNS) -> dict[str, Any]:
-    """The Gantt chart `cimsig timeline` draws, laid out as shapes for an SVG template."""
-    first, last = timeline.date_range(ws.statuses, ws.as_of)
+def timeline_picture(
+    ws: Workspace,
+    columns: int = TIMELINE_COLUMNS,
+    *,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    by_step: bool = False,
+) -> dict[str, Any]:
+    """The Gantt chart `cimsig timeline` draws, laid out as shapes for an SVG template: a row
+    per activity labelled with its title, under a heading per step (or a row per step)."""
+    whole = timeline.date_range(ws.statuses, ws.as_of)
     chart = timeline.layout(
-        ws.guide, ws.statuses, ws.as_of, columns=columns, first=first, last=last
-    )
+        ws.guide, ws.statuses, ws.as_of, columns=columns, first=first or whole[0],
+        last=last or whole[1], by_step=by_step,
+    )  # fmt: skip
     cell = _CHART_WIDTH / chart.columns
     titles = {i.activity.id: i.activity.title for i in ws.statuses}
-    rows = []
-    for index, row in enumerate(chart.rows):
+    steps = {i.activity.id: ws.guide.step(i.activity.step).name for i in ws.statuses
+             if i.activity.step in {s.id for s in ws.guide.steps}}  # fmt: skip
+    rows: list[dict[str, Any]] = []
+    headings: list[dict[str, Any]] = []
+    for row in chart.rows:
+        step = None if by_step else steps.get(row.label, "Other")
+        if step is not None and (not headings or headings[-1]["label"] != step):
+            headings.append({"label": step, "y": _TOP + (len(rows) + len(headings)) * _ROW_HEIGHT})
+        index = len(rows) + len(headings)
         y = _TOP + index * _ROW_HEIGHT
         shapes: list[dict[str, Any]] = []
         for mark, start, end, status in _runs(row.cells):
@@ -314,10 +332,12 @@ def timeline_picture(ws: Workspace, columns: int = TIMELINE_COLUMNS) -> dict[str
             elif mark in (timeline.BAR, timeline.ONGOING):
                 kind = "bar" if mark == timeline.BAR else "ongoing"
                 shapes.append({"kind": kind, "x": x, "width": width, "status": status})
+        title = titles.get(row.label, row.label)
         rows.append(
             {
-                "label": row.label,
-                "title": titles.get(row.label, ""),
+                "label": _fit(title, _LABEL_CHARS),
+                "id": row.label if row.label in titles else "",
+                "title": title,
                 "status": row.status,
                 "status_label": STATUS_LABEL[row.status],
                 "symbol": STATUS_SYMBOL[row.status],
@@ -334,16 +354,27 @@ def timeline_picture(ws: Workspace, columns: int = TIMELINE_COLUMNS) -> dict[str
         {"x": _LABEL_WIDTH + m.start() * cell, "label": m.group(0)}
         for m in re.finditer(r"\d{4}", chart.years)
     ]
+    # Titles that read the same once cut (the quarterly reports) are told apart by their date.
+    dues = {i.activity.id: i.activity.due for i in ws.statuses}
+    cut = [r["label"] for r in rows]
+    for shown in rows:
+        due = dues.get(shown["id"])
+        if cut.count(shown["label"]) > 1 and due is not None:
+            shown["label"] = (
+                f"{_fit(shown['title'], _LABEL_CHARS - 15)} · {fmt_date(due, weekday=False)}"
+            )
     today = chart.today_column
-    height = _TOP + len(rows) * _ROW_HEIGHT + 40
+    lines = len(rows) + len(headings)
+    height = _TOP + lines * _ROW_HEIGHT + 40
     return {
+        "headings": headings,
         "width": _LABEL_WIDTH + _CHART_WIDTH + 8,
         "height": height,
         "label_width": _LABEL_WIDTH,
         "chart_width": _CHART_WIDTH,
         "row_height": _ROW_HEIGHT,
         "top": _TOP,
-        "bottom": _TOP + len(rows) * _ROW_HEIGHT,
+        "bottom": _TOP + lines * _ROW_HEIGHT,
         "cell": cell,
         "first": fmt_date(chart.first, weekday=False),
         "last": fmt_date(chart.last, weekday=False),
@@ -352,6 +383,24 @@ def timeline_picture(ws: Workspace, columns: int = TIMELINE_COLUMNS) -> dict[str
         "years": years,
         "rows": rows,
     }
+
+
+def _fit(text: str, chars: int) -> str:
+    """A label cut to `chars` at a word where it can, with an ellipsis."""
+    if len(text) <= chars:
+        return text
+    cut = text[: chars - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[chars // 2 :] else cut).rstrip(" ,:;-") + "…"
+
+
+def timeline_svg(
+    ws: Workspace, *, first: dt.date | None, last: dt.date | None, by_step: bool
+) -> str:
+    """`cimsig timeline --svg`: the report's timeline picture as a file of its own, with a title
+    and a description, light, and nothing fetched from anywhere."""
+    context = report_context(ws, dt.datetime.now(dt.timezone.utc))
+    context["timeline"] = timeline_picture(ws, first=first, last=last, by_step=by_step)
+    return _environment().get_template("timeline_file.svg.j2").render(context)
 
 
 def _runs(cells: Sequence[timeline.Cell]) -> list[tuple[str, int, int, str | None]]:

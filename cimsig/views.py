@@ -511,7 +511,7 @@ TIMELINE_STYLE = {
     schedule.ONGOING: "cyan",
     schedule.RECOMMENDED: "dim",
 }
-TIMELINE_LABEL_WIDTH = 30
+TIMELINE_LABEL_WIDTH = 32  # a status symbol, a space and the longest id (30)
 
 
 def timeline_width(total: int | None = None) -> tuple[int, int]:
@@ -548,8 +548,11 @@ def render_timeline(
     pad = " " * (label_width + 1)
     lines.append(_header_text(pad + tl.years, "bold"))
     lines.append(_header_text(pad + tl.months, "dim"))
+    from cimsig.report_html import STATUS_SYMBOL
+
     for row in tl.rows:
-        label = terminal_safe(row.label)[:label_width]
+        # The status reads without colour too: a symbol before each row's label.
+        label = f"{STATUS_SYMBOL[row.status]} {terminal_safe(row.label)}"[:label_width]
         text = Text(f"{label:<{label_width}} ", style=TIMELINE_STYLE[row.status])
         for cell in row.cells:
             style = TIMELINE_STYLE[cell.status] if cell.status else ""
@@ -559,16 +562,23 @@ def render_timeline(
         lines.append(text)
     legend = Text(
         f"{timeline.BAR} window  {timeline.DEADLINE} deadline  {timeline.ONGOING} ongoing  "
-        f"{timeline.TODAY} as of {fmt_date(as_of, weekday=False)}   "
+        f"{timeline.TODAY} as of {fmt_date(as_of, weekday=False)}"
     )
+    symbols = Text()
     for status, style in TIMELINE_STYLE.items():
-        legend.append(status, style=style)
-        legend.append(" ")
+        symbols.append(f"{STATUS_SYMBOL[status]} {status}", style=style)
+        symbols.append("  ")
     lines.append(Text(""))
     lines.append(legend)
+    lines.append(symbols)
     out = console()
-    for line in lines:
-        out.print(line, no_wrap=True, overflow="crop", crop=True)
+    # The chart's rows are cut at the window's edge; the title, dates and legend wrap instead.
+    words = {0, 1, len(lines) - 2, len(lines) - 1}
+    for number, line in enumerate(lines):
+        if number in words:
+            out.print(line, overflow="fold")
+        else:
+            out.print(line, no_wrap=True, overflow="crop", crop=True)
     if svg is None:
         return None
     recorder = Console(

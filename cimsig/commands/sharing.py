@@ -407,8 +407,11 @@ def timeline_(
     chart = timeline.layout(
         ws.guide, ws.statuses, ws.as_of, columns=columns, first=first, last=last, by_step=by_step
     )
-    picture = views.render_timeline(
-        ws.guide, chart, ws.as_of, width=width, svg=str(svg) if svg else None, lea=ws.lea
-    )
-    if svg is not None and picture is not None:
+    views.render_timeline(ws.guide, chart, ws.as_of, width=width, svg=None, lea=ws.lea)
+    if svg is not None:
+        # The picture the HTML report embeds, from the same template: light, labelled with
+        # titles under their steps, with a title and a description, and nothing fetched.
+        from cimsig import report_html
+
+        picture = report_html.timeline_svg(ws, first=first, last=last, by_step=by_step)
         _write(picture.encode("utf-8"), svg)

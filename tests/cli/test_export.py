@@ -232,6 +232,6 @@ def test_timeline_svg(cli, tmp_path: Path) -> None:
     result = cli("timeline", "--as-of", "2024-06-01", "--width", "100", "--svg", str(target))
     assert result.exit_code == 0, result.output
     svg = target.read_text("utf-8")
-    assert svg.startswith("<svg") and "step1-workshop" in svg
+    assert svg.startswith("<?xml") and "<svg" in svg and "(step1-workshop)" in svg
     bad = cli("timeline", "--from", "2025-01-01", "--to", "2024-01-01")
     assert bad.exit_code == 2 and "is after" in bad.stderr
