@@ -92,3 +92,18 @@ def test_the_report_time_is_the_guides_and_the_timeline_can_be_focused(page) -> 
     made = re.search(r"Report made</dt><dd><time[^>]*>([^<]+)<", html)
     assert made and made.group(1).endswith("PST")  # the fixed test clock, 09:00 Pacific
     assert re.search(r'<div class="scroll" tabindex="0" role="region" aria-label="[^"]+">', html)
+
+
+def test_a_district_name_cannot_break_out_of_the_printed_footer(cli) -> None:
+    hostile = 'Alpha "USD" </style><script>alert(1)</script> \\ \x1b[2J'
+    assert cli("init", "--lea", hostile).exit_code == 0
+    result = cli("export", "html", "--as-of", "2024-10-15")
+    assert result.exit_code == 0, result.output
+    html = result.stdout
+    style = html[html.index("<style>") : html.index("</style>")]
+    footer = re.search(r'@bottom-left \{ content: "([^"]*)";', style)
+    assert footer is not None
+    # Every character but letters, digits and spaces is a CSS escape; the words remain.
+    assert re.fullmatch(r"(?:[A-Za-z0-9 ]|\\[0-9a-f]+ )*", footer.group(1))
+    assert footer.group(1).startswith("Alpha \\22 USD\\22  \\3c \\2f style\\3e")
+    assert "<script>" not in html and html.count("</style>") == 1
