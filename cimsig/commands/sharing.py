@@ -172,21 +172,24 @@ def _write(data: bytes, output: Path | None) -> None:
 @export_app.command("ics")
 def export_ics(
     output: OutputOption = None,
-    include_done: Annotated[
+    without_done: Annotated[
         bool,
         typer.Option(
-            "--include-done/--without-done",
-            help="Done activities stay in, marked done (so a calendar that imported them "
-            "earlier is updated); --without-done leaves them out.",
+            "--without-done",
+            help="Leave done activities out (by default they stay in, marked done, so a "
+            "calendar that imported them earlier is updated).",
         ),
-    ] = True,
+    ] = False,
+    # Done activities are in by default now; the old switch still works and does nothing.
+    _include_done: Annotated[bool, typer.Option("--include-done", hidden=True)] = False,
     spans: Annotated[
         bool, typer.Option("--spans", help="Also add each window (July-October) as one event.")
     ] = False,
     remind: Annotated[
         str | None,
         typer.Option(
-            "--remind", metavar="7d|2w", help="Add a reminder this long before each deadline."
+            "--remind", metavar="7d|2w",
+            help="Add a reminder this long before each deadline, at 9 a.m. that day.",
         ),
     ] = None,
     todo: Annotated[
@@ -219,7 +222,7 @@ def export_ics(
         name = ws.owner_named(owner) if owner is not None else None
         return export.build_ics(
             ws.guide, ws.for_owner(ws.statuses, owner), now=environment.now(),
-            include_done=include_done, spans=spans, remind_days=remind_days, todo=todo,
+            include_done=not without_done, spans=spans, remind_days=remind_days, todo=todo,
             lea=ws.lea, owners=ws.state.owners, district_prefix=not no_prefix,
             notes=ws.state.notes, owner=name,
         )  # fmt: skip
@@ -263,8 +266,7 @@ def export_xlsx(
     guide: GuideOption = None,
     state: StateOption = None,
 ) -> None:
-    """An Excel workbook: the activities (owners, notes, dates, status in words and colour,
-    filters) and a summary by step; with --all-districts, an overview.xlsx too."""
+    """An Excel workbook: every activity with its owner, notes and status, and a summary."""
     import sys
 
     if output is None and not all_districts and sys.stdout.isatty():
