@@ -159,3 +159,37 @@ def test_every_district_and_an_overview(cli, tmp_path: Path) -> None:
     assert rows["Beta USD"][10] == "beta-usd-cim-sigdis-2024.xlsx"
     beta = openpyxl.load_workbook(out / "beta-usd-cim-sigdis-2024.xlsx")["Activities"]
     assert rows_by_id(beta)["prep-assurance"]["Status"].value == "Done"
+
+
+_PROBE = """
+import sys
+from cimsig.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+sys.stderr.write("\\nOPENPYXL " + str("openpyxl" in sys.modules) + "\\n")
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "loaded"),
+    [
+        (("export", "csv", "--as-of", AS_OF), False),
+        (("status", "--as-of", AS_OF), False),
+        (("export", "xlsx", "--as-of", AS_OF, "-o", "plan.xlsx"), True),
+    ],
+)
+def test_openpyxl_is_imported_only_by_export_xlsx(
+    tmp_path: Path, args: tuple[str, ...], loaded: bool
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "CIMSIG_STATE": str(tmp_path / "state.yaml"), "HOME": str(tmp_path),
+           "XDG_CONFIG_HOME": str(tmp_path / ".config"), "APPDATA": str(tmp_path),
+           "PYTHONPATH": str(Path(__file__).parents[2])}  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", _PROBE, *args], env=env, cwd=tmp_path,
+                            capture_output=True, text=True, timeout=60, check=False)  # fmt: skip
+    assert result.stderr.strip().splitlines()[-1] == f"OPENPYXL {loaded}", result.stderr
