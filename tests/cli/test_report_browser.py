@@ -119,3 +119,27 @@ def test_printed_every_page_names_the_district_and_its_number(
         assert "Alpha USD · As of Tue Oct 15, 2024" in content
     # A note keeps its line breaks on paper too.
     assert re.search(r"Draft sent:\s*\n\s*- to the SELPA", text)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_all_districts_index_page(
+    browser, cli: Callable[..., Result], tmp_path: Path, width: int
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    for name in ("Alpha <b>USD</b>", "Beta USD"):
+        assert cli("district", "add", name, "--track", "new").exit_code == 0
+    out = tmp_path / "reports"
+    result = cli("export", "html", "--all-districts", "-o", str(out), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto((out / "index.html").as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        results = Axe().run(page)
+        assert [v["id"] for v in results.response["violations"]] == []
+        page.get_by_role("link", name="Alpha <b>USD</b>").click()
+        assert page.url.endswith("alpha-b-usd-b-cim-sigdis-2024.html")
+        assert page.locator("h1").inner_text() == "Alpha <b>USD</b>: progress on the pacing guide"
+    finally:
+        page.close()
