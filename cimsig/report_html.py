@@ -37,6 +37,7 @@ STATUS_LABEL = {
     schedule.UPCOMING: "Upcoming",
     schedule.ONGOING: "Ongoing",
     schedule.RECOMMENDED: "Recommended",
+    schedule.OPTIONAL: "Optional",
 }
 STATUS_SYMBOL = {
     schedule.DONE: "✓",
@@ -45,6 +46,7 @@ STATUS_SYMBOL = {
     schedule.UPCOMING: "○",
     schedule.ONGOING: "↻",
     schedule.RECOMMENDED: "☆",
+    schedule.OPTIONAL: "☆",
 }
 # (text color, tint behind a status label, color of its bar in the timeline)
 STATUS_COLORS = {
@@ -54,6 +56,7 @@ STATUS_COLORS = {
     schedule.UPCOMING: ("#0550ae", "#ddf4ff", "#218bff"),
     schedule.ONGOING: ("#0a5c63", "#d8f3f5", "#3aa4ad"),
     schedule.RECOMMENDED: ("#57606a", "#f0f2f4", "#8c959f"),
+    schedule.OPTIONAL: ("#57606a", "#f0f2f4", "#8c959f"),
 }
 TEXT_COLOR, MUTED_COLOR, PAGE_COLOR = "#1f2328", "#57606a", "#ffffff"
 
