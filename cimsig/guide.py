@@ -214,6 +214,32 @@ def parse_guide(text: str, path: Path) -> Guide:
     return guide
 
 
+def check_guide_file(path: Path) -> tuple[Guide, list[str]]:
+    """`cimsig validate`: the guide with every check, also of what a person can get wrong
+    (cimsig.guide_review) and the review marks of a draft; GuideError lists every problem in
+    line order. Returns the guide and the warnings (in line order)."""
+    from cimsig.guide_review import review_marks
+
+    text = read_guide_text(path)
+    try:
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        where = f"{path}, line {exc.line}" if exc.line else str(path)
+        raise GuideError(f"The guide file cannot be read: {where}: {exc.message}.") from None
+    builder = _GuideBuilder(path, [], review=True)
+    guide = builder.build(data)
+    for line, what in review_marks(text):
+        builder.problem(line, f"REVIEW: {what} (check the line under this mark, then delete it)")
+    problems = builder.in_line_order()
+    if problems or guide is None:
+        count = len(problems)
+        raise GuideError(
+            f"The guide file {path} has {count} problem{'s' if count != 1 else ''}:",
+            problems=problems,
+        )
+    return guide, [text for _, text in sorted(builder.warnings, key=lambda w: w[0])]
+
+
 def read_guide_text(path: Path) -> str:
     """The text of a guide file: a regular file of at most MAX_GUIDE_BYTES, in UTF-8."""
     from cimsig.fileio import FileTooLarge, NotARegularFile, decode_text, read_regular_file
@@ -245,10 +271,14 @@ def read_guide_text(path: Path) -> str:
 class _GuideBuilder:
     """Turns the parsed YAML into a Guide, collecting every problem on the way."""
 
-    def __init__(self, path: Path, problems: list[str]) -> None:
+    def __init__(self, path: Path, problems: list[str], *, review: bool = False) -> None:
         self.path = path
         self.problems = problems
         self.lines: list[int] = []  # the line of each problem, to list them in line order
+        # `cimsig validate`: also what a person can get wrong (cimsig.guide_review), with
+        # warnings (line, text) for what may be right but is worth a look.
+        self.review = review
+        self.warnings: list[tuple[int, str]] = []
 
     def problem(self, line: int | None, message: str, activity: str | None = None) -> None:
         where = f"line {line}" if line else "the file"
@@ -284,6 +314,8 @@ class _GuideBuilder:
         if guide_id and not re.match(ID_PATTERN, guide_id):
             self.problem(header.line_of("id"), f"guide id '{guide_id}' {_ID_RULE}")
         budget = self._budget(header)
+        if self.review and budget is not None:
+            self._outside_budget(activities, budget)
         time_zone = self._text(header, "time_zone", None) or "America/Los_Angeles"
         if not _is_time_zone(time_zone):
             self.problem(
@@ -432,6 +464,17 @@ class _GuideBuilder:
         if start > end:
             self.problem(raw.line, "the budget period ends before it starts")
             return None
+        if self.review and months is not None:
+            from cimsig.guide_review import budget_months
+
+            fewest, most = budget_months(start, end)
+            if not fewest <= months <= most:
+                counted = str(fewest) if fewest == most else f"{fewest} or {most}"
+                self.problem(
+                    raw.line_of("months"),
+                    f"the budget period says {months} months, but {start} to {end} is "
+                    f"{counted} months: correct 'months' or the dates",
+                )
         return BudgetPeriod(start, end, months)
 
     def _activities(self, data: Mapping, step_ids: set[str]) -> list[Activity]:
@@ -465,8 +508,39 @@ class _GuideBuilder:
         lines = {a.id: item for a, item in zip(activities, raw_items, strict=True)}
         activities = self._due_after_activities(activities, lines)
         activities = [a if a.target else replace(a, target=due_words(a) or "") for a in activities]
+        if self.review:
+            self._check_targets(activities, lines)
         self._check_starts_with(activities, lines)
         return activities
+
+    def _outside_budget(self, activities: list[Activity], budget: BudgetPeriod) -> None:
+        """Warnings: a report period that is not inside the budget period, and a due date more
+        than a year from it (a mistyped year, most often)."""
+        from cimsig.guide_review import FAR_FROM_BUDGET_DAYS
+
+        far = dt.timedelta(days=FAR_FROM_BUDGET_DAYS)
+        for a in activities:
+            where = f"line {a.line}, activity '{a.id}'"
+            start, end = a.period_start, a.period_end
+            if start is not None and end is not None and (start < budget.start or end > budget.end):
+                self.warnings.append((a.line or 0, (
+                    f"{where}: its period {start} to {end} is not inside the budget period "
+                    f"({budget.start} to {budget.end})")))  # fmt: skip
+            elif a.due is not None and not budget.start - far <= a.due <= budget.end + far:
+                self.warnings.append((a.line or 0, (
+                    f"{where}: due {a.due}, more than a year outside the budget period "
+                    f"({budget.start} to {budget.end}); is the year right?")))  # fmt: skip
+
+    def _check_targets(self, activities: list[Activity], items: dict[str, Mapping]) -> None:
+        """A target text that names one date the due date contradicts (cimsig.guide_review)."""
+        from cimsig.guide_review import target_contradiction
+
+        for activity in activities:
+            if activity.due is None or items[activity.id].get("target") is None:
+                continue
+            found = target_contradiction(activity.target, activity.due)
+            if found is not None:
+                self.problem(items[activity.id].line_of("target"), found, activity.id)
 
     def _due_after_activities(
         self, activities: list[Activity], items: dict[str, Mapping]
