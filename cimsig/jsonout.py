@@ -11,8 +11,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from cimsig.guide import Guide
-from cimsig.schedule import ActivityStatus, due_words
+from cimsig.guide import Guide, due_words
+from cimsig.schedule import ActivityStatus
 
 if TYPE_CHECKING:
     from cimsig.workspace import PlanDetails

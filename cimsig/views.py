@@ -22,7 +22,7 @@ from cimsig.formatting import (
     terminal_safe,
     zone_words,
 )
-from cimsig.guide import Activity, Guide
+from cimsig.guide import Activity, Guide, due_words
 from cimsig.schedule import ActivityStatus, StepProgress
 
 if TYPE_CHECKING:
@@ -235,7 +235,7 @@ def render_show(
             grid.add_row("Guide's due", fmt_date(details.guide_due))
     else:
         grid.add_row("Due", fmt_due(a))
-    rule = schedule.due_words(a)
+    rule = due_words(a)
     if rule is not None and rule != a.target and (details is None or not details.planned):
         grid.add_row("Due (guide)", escape_markup(rule))
     if a.time:

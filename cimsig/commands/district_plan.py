@@ -221,7 +221,8 @@ def add(
         str,
         typer.Option(
             "--step",
-            help="The step it belongs to, by its id in the guide in use (a wrong id lists the guide's steps).",
+            help="The step it belongs to, by its id in the guide in use (a wrong id lists "
+            "the guide's steps).",
         ),
     ],
     due: Annotated[str, typer.Option("--due", metavar="DATE", help="Its due date.")],

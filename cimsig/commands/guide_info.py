@@ -21,7 +21,7 @@ from cimsig.app import (
 )
 from cimsig.environment import cache_dir, districts_dir
 from cimsig.errors import UsageError
-from cimsig.guide import bundled_guide_path, load_guide
+from cimsig.guide import bundled_guide_path
 from cimsig.store import StateFile
 
 commands = typer.Typer()
@@ -34,7 +34,8 @@ def list_(
         typer.Option(
             "--step",
             metavar="STEP",
-            help="Only this step, named by its id in the guide in use (a wrong id lists the guide's steps).",
+            help="Only this step, named by its id in the guide in use (a wrong id lists the "
+            "guide's steps).",
         ),
     ] = None,
     owner: OwnerOption = None,
