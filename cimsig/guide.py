@@ -307,6 +307,7 @@ class _GuideBuilder:
         if not isinstance(header, Mapping):
             self.problem(data.line_of("guide"), "'guide' must be a mapping (id, title, steps, ...)")
             return None
+        self._unknown_keys(header, _HEADER_KEYS, None)
         steps = self._steps(header)
         resources, links = self._resources(header, None)
         activities = self._activities(data, {s.id for s in steps})

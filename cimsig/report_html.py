@@ -46,7 +46,7 @@ STATUS_SYMBOL = {
     schedule.UPCOMING: "○",
     schedule.ONGOING: "↻",
     schedule.RECOMMENDED: "☆",
-    schedule.OPTIONAL: "☆",
+    schedule.OPTIONAL: "◇",
 }
 # (text color, tint behind a status label, color of its bar in the timeline)
 STATUS_COLORS = {
