@@ -207,7 +207,7 @@ def test_a_quarterly_report_without_until_always_shows_the_next_one(cli, tmp_pat
                 "{days: -3, after: period}\n  - id: report-2",
             ),
             "'days' must be a whole number",
-        ),  # fmt: skip
+        ),
         (("after: 2021-06-30", "after: tomorrow"), "no activity has the id 'tomorrow'"),
         (("2020-07-01, end: 2020-12-31", "2020-12-31, end: 2020-07-01"), "the period ends"),
     ],
