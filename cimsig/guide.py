@@ -229,7 +229,7 @@ def check_guide_file(path: Path) -> tuple[Guide, list[str]]:
     builder = _GuideBuilder(path, [], review=True)
     guide = builder.build(data)
     for line, what in review_marks(text):
-        builder.problem(line, f"REVIEW: {what} (check the line under this mark, then delete it)")
+        builder.problem(line, f"REVIEW: {what} (then delete this mark)")
     problems = builder.in_line_order()
     if problems or guide is None:
         count = len(problems)

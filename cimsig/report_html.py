@@ -173,6 +173,8 @@ def _row(ws: Workspace, item: ActivityStatus, original: Activity | None) -> dict
     if item.status != schedule.DONE and item.days_left is not None:
         days = fmt_days(item.days_left)
         days = f"{days} left" if item.days_left > 1 else days
+        if item.days_left < 0 and item.status in (schedule.OPTIONAL, schedule.RECOMMENDED):
+            days = "its date has passed"  # never late
     return {
         **row,
         "status_label": STATUS_LABEL[item.status],

@@ -253,7 +253,10 @@ def render_show(
     if a.submit_to:
         grid.add_row("Submit to", escape_markup(", ".join(a.submit_to)))
     status = status_words(item)
-    if item.status != schedule.DONE and item.days_left is not None:
+    never_late = item.status in (schedule.OPTIONAL, schedule.RECOMMENDED)
+    if never_late and item.days_left is not None and item.days_left < 0:
+        status += f" (its date passed {count_days(-item.days_left)} ago)"
+    elif item.status != schedule.DONE and item.days_left is not None:
         status += f" ({fmt_days(item.days_left)}" + (" left)" if item.days_left > 1 else ")")
     style = row_style(item) or "default"
     grid.add_row("Status", f"[{style}]{escape_markup(status)}[/] as of {fmt_date(as_of)}")
