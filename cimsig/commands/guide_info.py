@@ -88,11 +88,13 @@ def validate(
     ] = None,
     guide: GuideOption = None,
 ) -> None:
-    """Check a guide file; list every problem in line order (exit 3), or say it is fine (exit 0).
+    """Check a guide file: every problem in line order (exit 3), or OK (exit 0).
 
-    Besides the format it checks what a person can get wrong: a target text naming another date
-    than the due date, a budget period whose months do not match its dates, and the review
-    marks `cimsig guide new` leaves. It warns about activities outside the budget period.
+    It also finds targets that name another date than their due date.
+
+    And budget months that do not match the budget dates, and `guide new`'s review marks.
+
+    It warns about activities outside the budget period.
     """
     from cimsig.guide import check_guide_file
     from cimsig.guide_catalog import guide_file

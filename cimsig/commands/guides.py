@@ -21,7 +21,7 @@ commands.add_typer(guide_group, name="guide", rich_help_panel="The guide")
 
 @guide_group.command("list")
 def list_guides(json_out: JsonOption = False) -> None:
-    """The guides cimsig knows: id, title, cohort, the file, and which districts follow each.
+    """The guides cimsig knows: id, title, cohort, file, and the districts on each.
 
     Any of these ids works with --guide.
     """
@@ -85,10 +85,11 @@ def new_guide(
 ) -> None:
     """Write a draft of a new cohort's guide from an existing one.
 
-    Activity ids are kept; every date and year is moved N years later; the guide's id, title,
-    cohort and budget period move too. Lines a person must check (a meeting's day, a due date
-    that now falls on a weekend, a weekday in the text, the header) get a `# REVIEW:` line
-    above them. `cimsig validate FILE` lists what is still marked.
+    Activity ids are kept; every date and year moves N years later.
+
+    A line a person must check gets a `# REVIEW:` line above it.
+
+    `cimsig validate FILE` lists the marks still there.
     """
     from cimsig.fileio import atomic_write_text
     from cimsig.guide import load_guide, read_guide_text
