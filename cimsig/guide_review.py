@@ -46,8 +46,8 @@ def named_date(target: str) -> tuple[str, dt.date, dt.date] | None:
     allows), or None when it names none, several, or one without a year.
 
     "September 30, 2021", "By ...", "Due ...", "DUE: ..." allow that day; "Prior to April 2,
-    2024" allows up to April 1; "April 2024" allows any day of April; "prior to April 2024"
-    any day before April.
+    2024" (or "before") the day before, April 1, as the bundled guide reads it; "April 2024"
+    any day of April; "prior to April 2024" March 31.
     """
     months = [m for m in _MONTH_RE.finditer(target) if _is_month_name(m)]
     numeric = list(_NUMERIC_RE.finditer(target))
@@ -73,7 +73,8 @@ def named_date(target: str) -> tuple[str, dt.date, dt.date] | None:
     first = dt.date(year, month, 1)
     last = dt.date(year, month, calendar.monthrange(year, month)[1])
     if _BEFORE_RE.search(target[: only.start()]):
-        return only.group(0), dt.date.min, first - dt.timedelta(days=1)
+        day_before = first - dt.timedelta(days=1)
+        return only.group(0), day_before, day_before
     return only.group(0), first, last
 
 
@@ -85,7 +86,8 @@ def _allowed(
     except ValueError:
         return None
     if _BEFORE_RE.search(target[: found.start()]):
-        return found.group(0), dt.date.min, named - dt.timedelta(days=1)
+        day_before = named - dt.timedelta(days=1)
+        return found.group(0), day_before, day_before
     return found.group(0), named, named
 
 
@@ -99,15 +101,15 @@ def target_contradiction(target: str, due: dt.date) -> str | None:
     if first <= due <= last:
         return None
     due_words = f"{_words(due)} ({due.isoformat()})"
+    if first == last and _BEFORE_RE.search(target[: target.find(words)]):
+        return (
+            f"the target '{target}' means the day before {words}, {_words(first)}, but the due "
+            f"date is {due_words}: make them agree"
+        )
     if first == last:
         return (
             f"the target '{target}' names {_words(first)}, but the due date is {due_words}: "
             "make them agree"
-        )
-    if first == dt.date.min:
-        return (
-            f"the target '{target}' asks for it before {_words(last + dt.timedelta(days=1))}, "
-            f"but the due date is {due_words}: make them agree"
         )
     return (
         f"the target '{target}' names {words}, but the due date is {due_words}, not in that "

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cimsig import schedule, timeline
-from cimsig.formatting import fmt_date, fmt_days, fmt_time, fmt_window
+from cimsig.formatting import fmt_date, fmt_days, fmt_period, fmt_time, fmt_window
 from cimsig.guide import Activity
 from cimsig.jsonout import activity_json
 from cimsig.schedule import ActivityStatus
@@ -183,6 +183,7 @@ def _row(ws: Workspace, item: ActivityStatus, original: Activity | None) -> dict
         "own_dates": own_dates,
         "due_text": fmt_date(a.due) if a.due else "ongoing",
         "window": _dates(a),
+        "period_text": fmt_period(a),
         "done_text": fmt_date(item.done_on) if item.done_on else "",
         "late": late,
         "days_text": days,

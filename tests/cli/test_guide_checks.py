@@ -71,6 +71,7 @@ def test_a_target_naming_another_date_than_the_due_date_is_a_problem(cli, tmp_pa
         ("DUE: September 30, 2021", "2021-09-30"),
         ("September 2021", "2021-09-30"),
         ("September 2021", "2021-09-01"),
+        ("Prior to September 2021", "2021-08-31"),
         ("Sept. 30, 2021", "2021-09-30"),
         ("9/30/2021", "2021-09-30"),
         ("July - September 2021", "2021-06-01"),  # names two months: not one date
@@ -88,10 +89,11 @@ def test_targets_that_agree_with_the_due_date_pass(cli, tmp_path, target: str, d
 @pytest.mark.parametrize(
     ("target", "due", "words"),
     [
-        ("Prior to October 1, 2021", "2021-10-01", "before Oct 1, 2021"),
+        ("Prior to October 1, 2021", "2021-10-01", "the day before October 1, 2021, Sep 30, 2021"),
+        ("Prior to October 1, 2021", "2021-09-20", "but the due date is Sep 20, 2021"),
         ("By September 30, 2021", "2021-10-01", "names Sep 30, 2021"),
         ("September 2021", "2021-10-01", "names September 2021"),
-        ("prior to September 2021", "2021-09-01", "before Sep 1, 2021"),
+        ("prior to September 2021", "2021-09-01", "the day before September 2021, Aug 31, 2021"),
     ],
 )
 def test_targets_that_contradict_the_due_date_fail(cli, tmp_path, target, due, words) -> None:

@@ -136,6 +136,10 @@ def test_the_period_is_exported(cli, cohort: Path, tmp_path: Path) -> None:
     assert table["report-2"]["due"] == "2021-03-30"
     md = cli("export", "md", "--guide", str(cohort), "--as-of", "2021-01-04")
     assert "Period: Jul 1 - Dec 31, 2020" in md.stdout
+    page = tmp_path / "report.html"
+    html = cli("export", "html", "-o", str(page), "--guide", str(cohort), "--as-of", "2021-01-04")
+    assert html.exit_code == 0, html.output
+    assert "Period: Jan 1 - Feb 28, 2021" in page.read_text(encoding="utf-8")
 
 
 QUARTERLY = """\
