@@ -44,10 +44,12 @@ def draft_guide(text: str, years: int, source_id: str) -> Draft:
     """The text of a new cohort's guide: `text` with every date `years` later."""
     lines = text.splitlines()
     out: list[str] = [
-        f"# Draft of the next cohort's guide, made by `cimsig guide new` from '{source_id}' with "
-        f"every date moved {years} year{'s' if years != 1 else ''} later.",
-        "# Each line below a review mark needs a person: check it against this cohort's own "
-        "schedule, fix it, then delete the mark. `cimsig validate` lists the marks that are left.",
+        "# Draft of the next cohort's guide, made by `cimsig guide new` from",
+        f"# '{source_id}' with every date moved {years} year{'s' if years != 1 else ''} later. "
+        "Each line under a",
+        "# review mark needs a person: check it against this cohort's own schedule, fix it,",
+        "# then delete the mark. `cimsig validate` lists the marks that are left. Comments",
+        "# are copied as they were: they may still speak of the earlier cohort.",
     ]
     moved = marks = 0
     section = ""  # "guide" or "activities": the top-level key we are under
