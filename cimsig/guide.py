@@ -823,14 +823,18 @@ class _GuideBuilder:
                     )
 
 
-def due_words(activity: Activity) -> str | None:
+def due_words(activity: Activity, guide_due: dt.date | None = None) -> str | None:
     """The due date as the guide gives it, when the guide gives it as a rule: "30 days after
-    Dec 31, 2020" (the period's last day), "14 days after report-1 (due Jan 30, 2021)"."""
-    days, after, due = activity.due_days, activity.due_after, activity.due
+    Dec 31, 2020" (the period's last day), "14 days after report-1 (due Jan 30, 2021)".
+    `guide_due`: the guide's date, when a district planned its own (`due` is then that)."""
+    days, after = activity.due_days, activity.due_after
+    due = guide_due or activity.due
     if days is None or after is None or due is None:
         return None
     count = "1 day" if days == 1 else f"{days} days"
     base = due - dt.timedelta(days=days)
+    if after == AFTER_PERIOD and activity.period_end is not None:
+        base = activity.period_end
     when = f"{base:%b} {base.day}, {base.year}"
     if after == AFTER_PERIOD or _as_date(after) is not None:
         return f"{count} after {when}"

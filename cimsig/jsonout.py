@@ -64,7 +64,7 @@ def activity_json(
         "guide_due": _iso(details.guide_due if details else (a.due if from_guide else None)),
         "period_start": _iso(a.period_start),
         "period_end": _iso(a.period_end),
-        "due_rule": due_words(a),
+        "due_rule": due_words(a, details.guide_due if details and details.planned else None),
     }
 
 
