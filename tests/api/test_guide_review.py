@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import itertools
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -67,7 +68,7 @@ def test_periods_that_end_on_a_months_last_day_keep_doing_so(
     )  # fmt: skip
     found = occurrences(item, start)
     assert len(found) >= 8  # the periods of 8 steps at least, each due by `until`
-    for previous, following in zip(found, found[1:], strict=False):
+    for previous, following in itertools.pairwise(found):
         assert following.period_start == previous.period_end + dt.timedelta(days=1)
     for occurrence in found:
         last = occurrence.period_end
