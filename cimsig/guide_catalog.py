@@ -48,7 +48,12 @@ def known_guides() -> list[KnownGuide]:
         )
     ]
     kept_dir = environment.guides_dir()
-    paths = sorted(kept_dir.glob("*.yaml")) if kept_dir.is_dir() else []
+    # Shortest names first: the file named after its id before a copy such as "ID (1).yaml".
+    paths = (
+        sorted(kept_dir.glob("*.yaml"), key=lambda p: (len(p.name), p.name))
+        if kept_dir.is_dir()
+        else []
+    )
     for path in paths:
         if not path.is_file():  # a folder, a FIFO: never opened
             continue
@@ -58,6 +63,12 @@ def known_guides() -> list[KnownGuide]:
             found.append(KnownGuide(path.stem, "", "", path, False, (), str(exc).split("\n")[0]))
             continue
         if guide.id == bundled.id:
+            continue
+        if any(g.id == guide.id for g in found):
+            # A sync service's conflict copy of a kept guide, most often: `--guide ID` uses the
+            # file named after the id.
+            again = f"a second file with the guide '{guide.id}' (not used by --guide {guide.id})"
+            found.append(KnownGuide(path.stem, guide.title, guide.cohort, path, False, (), again))
             continue
         found.append(
             KnownGuide(

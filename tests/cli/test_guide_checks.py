@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -292,3 +293,18 @@ def test_the_guide_new_draft_reads_as_the_guide_it_came_from(tmp_path: Path) -> 
     assert not any("REVIEW" in t for t in titles)
     assert "(July 1, 2025 - March 31, 2026)" in titles[titles.index(next(
         t for t in titles if "July 1, 2025 - March 31, 2026" in t))]  # fmt: skip
+
+
+def test_guide_list_names_a_second_copy_of_a_kept_guide(cli, tmp_path: Path) -> None:
+    original = write(tmp_path, SMALL, "small.yaml")
+    assert cli("district", "add", "Alpha Unified", "--guide", str(original)).exit_code == 0
+    kept = Path(json.loads(cli("guide", "list", "--json").stdout)[1]["path"])
+    shutil.copy(kept, kept.with_name("small-2021 (1).yaml"))
+    (kept.parent / "folder.yaml").mkdir()  # not files: never opened
+    os.mkfifo(kept.parent / "fifo.yaml")
+    rows = json.loads(cli("guide", "list", "--json").stdout)
+    assert [r["id"] for r in rows] == ["cim-sigdis-2024", "small-2021", "small-2021 (1)"]
+    assert "second file with the guide 'small-2021'" in rows[2]["problem"]
+    assert rows[1]["problem"] is None and Path(rows[1]["path"]) == kept
+    listed = cli("guide", "list")
+    assert "cannot be used: a second file" in listed.stdout
