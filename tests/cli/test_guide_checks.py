@@ -171,7 +171,8 @@ def test_guide_takes_a_kept_guides_id(cli, tmp_path: Path, state_path: Path) -> 
     # A district on two guides: the error lists the ids, and the id now picks one.
     assert cli("district", "add", "Alpha Unified").exit_code == 0
     both = cli("status", "--district", "alpha", "--as-of", "2021-01-01")
-    assert both.exit_code == 2 and "small-2021" in both.stderr
+    assert both.exit_code == 2 and "add --guide with one of these ids" in both.stderr
+    assert "cim-sigdis-2024, small-2021" in both.stderr
     picked = cli("status", "--district", "alpha", "--guide", "small-2021", "--as-of", "2021-01-01")
     assert picked.exit_code == 0, picked.output
     assert "Small guide" in picked.stdout
