@@ -153,10 +153,13 @@ def _move(line: str, years: int, meeting: bool, due: bool) -> tuple[str, int, li
             if meeting and due:
                 reasons.append(
                     f"a meeting on {old:%A} {old.isoformat()}, now {new:%A} {new.isoformat()}: "
-                    "check its day and time"
+                    "check its day and time (a new day goes in start, due and target alike)"
                 )
             elif due and new.weekday() >= 5:
-                reasons.append(f"{new.isoformat()} is a {new:%A}: is that the day?")
+                reasons.append(
+                    f"{new.isoformat()} is a {new:%A}: is that the day? (a new day goes in the "
+                    "target's words too)"
+                )
             return new.isoformat()
         if match.group("text"):
             month = list(calendar.month_name).index(match["tm"])
