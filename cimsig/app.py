@@ -79,14 +79,26 @@ def silence_stdout() -> None:
 
 # -- options shared by the commands -------------------------------------------------------------
 
+
+def _guide_by_id(value: Path | None) -> Path | None:
+    """`--guide` takes a guide's id (`cimsig guide list`) as well as a file."""
+    if value is None:
+        return None
+    from cimsig.guide_catalog import guide_file
+
+    return guide_file(value)
+
+
 GuideOption = Annotated[
     Path | None,
     typer.Option(
         "--guide",
         envvar="CIMSIG_GUIDE",
         show_default=False,
-        metavar="FILE",
-        help="Guide file to use instead of the bundled guide (or set CIMSIG_GUIDE).",
+        metavar="FILE|ID",
+        callback=_guide_by_id,
+        help="Guide file, or a guide's id (`cimsig guide list`), to use instead of the bundled "
+        "guide (or set CIMSIG_GUIDE).",
     ),
 ]
 StateOption = Annotated[

@@ -105,7 +105,7 @@ def cohort_of(root: Path, district: str, guide_id: str | None) -> Cohort:
         return mine[0]
     raise UsageError(
         f"District {district} follows {len(mine)} guides ({', '.join(c.guide_id for c in mine)})"
-        ": add --guide PATH to say which."
+        f": add --guide with one of these ids (--guide {mine[-1].guide_id}) to say which."
     )
 
 

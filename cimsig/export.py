@@ -20,6 +20,7 @@ from cimsig.formatting import (
     count_days,
     export_safe,
     fmt_date,
+    fmt_period,
     fmt_time,
     fmt_window,
     zone_words,
@@ -299,6 +300,10 @@ def _markdown_item(
         lines.append(f"  Owner: {_md(owner)}  ")
     if item.status == schedule.RECOMMENDED:
         lines.append("  Recommended for your district, not required  ")
+    elif a.required_for == schedule.OPTIONAL:
+        lines.append("  Optional: never overdue, not counted in the progress  ")
+    if a.period_start is not None:
+        lines.append(f"  Period: {fmt_period(a)}  ")
     if item.note:
         lines.append(f"  Note: {_md(item.note)}  ")
     if a.resources:

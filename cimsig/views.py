@@ -15,13 +15,14 @@ from cimsig.formatting import (
     fmt_date,
     fmt_days,
     fmt_due,
+    fmt_period,
     fmt_time,
     fmt_window,
     status_words,
     terminal_safe,
     zone_words,
 )
-from cimsig.guide import Activity, Guide
+from cimsig.guide import Activity, Guide, due_words
 from cimsig.schedule import ActivityStatus, StepProgress
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ STATUS_STYLE = {
     schedule.UPCOMING: "",
     schedule.ONGOING: "cyan",
     schedule.RECOMMENDED: "dim",
+    schedule.OPTIONAL: "dim",
 }
 
 
@@ -108,12 +110,16 @@ def _activity_cell(
     lines = [escape_markup(a.title)]
     if with_id:
         lines.append(f"[dim]id: {escape_markup(a.id)}[/]")
+    if a.period_start is not None:
+        lines.append(f"[dim]Period: {fmt_period(a)}[/]")
     if extra:
         lines.append(f"[dim]{escape_markup(extra)}[/]")
     if owner:
         lines.append(f"[dim]Owner: {escape_markup(owner)}[/]")
     if item.status == schedule.RECOMMENDED:
         lines.append("[dim]Recommended for your district, not required[/]")
+    elif item.activity.required_for == schedule.OPTIONAL:
+        lines.append("[dim]Optional: never overdue, not counted in the progress[/]")
     return "\n".join(lines)
 
 
@@ -215,8 +221,12 @@ def render_show(
     grid.add_column(overflow="fold")  # a long address is folded onto the next line, never cut
     step = guide.step(a.step)
     grid.add_row("ID", escape_markup(a.id))
-    grid.add_row("Step", escape_markup(f"{step.name}: {step.summary}"))
+    grid.add_row(
+        "Step", escape_markup(f"{step.name}: {step.summary}" if step.summary else step.name)
+    )
     grid.add_row("Target (guide)" if a.origin == "guide" else "Target", escape_markup(a.target))
+    if a.period_start is not None and a.period_end is not None:
+        grid.add_row("Period", fmt_period(a))
     if a.start is not None and a.start != a.due:
         grid.add_row("Starts", fmt_date(a.start))
     if details is not None and details.planned:
@@ -225,9 +235,14 @@ def render_show(
             grid.add_row("Guide's due", fmt_date(details.guide_due))
     else:
         grid.add_row("Due", fmt_due(a))
+    rule = due_words(a)
+    if rule is not None and rule != a.target and (details is None or not details.planned):
+        grid.add_row("Due (guide)", escape_markup(rule))
     if a.time:
         grid.add_row("Time", f"{fmt_time(a.time)} {zone_words(guide.time_zone)}")
-    if a.series:
+    if a.series and a.period_end is not None:
+        grid.add_row("Repeats", "yes: this occurrence reports on the period above")
+    elif a.series:
         grid.add_row("Repeats", f"every year (this is the {a.due.year if a.due else ''} report)")
     if a.details:
         grid.add_row("Details", escape_markup(a.details))
@@ -238,7 +253,10 @@ def render_show(
     if a.submit_to:
         grid.add_row("Submit to", escape_markup(", ".join(a.submit_to)))
     status = status_words(item)
-    if item.status != schedule.DONE and item.days_left is not None:
+    never_late = item.status in (schedule.OPTIONAL, schedule.RECOMMENDED)
+    if never_late and item.days_left is not None and item.days_left < 0:
+        status += f" (its date passed {count_days(-item.days_left)} ago)"
+    elif item.status != schedule.DONE and item.days_left is not None:
         status += f" ({fmt_days(item.days_left)}" + (" left)" if item.days_left > 1 else ")")
     style = row_style(item) or "default"
     grid.add_row("Status", f"[{style}]{escape_markup(status)}[/] as of {fmt_date(as_of)}")
@@ -285,6 +303,7 @@ _REQUIRED_WORDS = {
     "all": "all LEAs identified as significantly disproportionate in this cohort",
     "new": "newly identified LEAs (highly recommended for continuing LEAs)",
     "continuing": "LEAs with continuing significant disproportionality",
+    "optional": "no one: optional (never overdue, not counted in the progress)",
 }
 
 
@@ -510,6 +529,7 @@ TIMELINE_STYLE = {
     schedule.UPCOMING: "blue",
     schedule.ONGOING: "cyan",
     schedule.RECOMMENDED: "dim",
+    schedule.OPTIONAL: "dim",
 }
 TIMELINE_LABEL_WIDTH = 30
 

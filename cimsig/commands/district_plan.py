@@ -217,7 +217,14 @@ def note_(
 @commands.command("add", rich_help_panel="Your district's plan")
 def add(
     title: Annotated[str, typer.Argument(metavar="TITLE", help="What is to be done (in quotes).")],
-    step: Annotated[str, typer.Option("--step", help="The step it belongs to: prep, step1 ...")],
+    step: Annotated[
+        str,
+        typer.Option(
+            "--step",
+            help="The step it belongs to, by its id in the guide in use (a wrong id lists "
+            "the guide's steps).",
+        ),
+    ],
     due: Annotated[str, typer.Option("--due", metavar="DATE", help="Its due date.")],
     start: Annotated[
         str | None, typer.Option("--start", metavar="DATE", help="When it starts.")

@@ -21,7 +21,7 @@ from cimsig.app import (
 )
 from cimsig.environment import cache_dir, districts_dir
 from cimsig.errors import UsageError
-from cimsig.guide import bundled_guide_path, load_guide
+from cimsig.guide import bundled_guide_path
 from cimsig.store import StateFile
 
 commands = typer.Typer()
@@ -31,7 +31,12 @@ commands = typer.Typer()
 def list_(
     step: Annotated[
         str | None,
-        typer.Option("--step", metavar="STEP", help="Only this step: prep, step1 ... step4."),
+        typer.Option(
+            "--step",
+            metavar="STEP",
+            help="Only this step, named by its id in the guide in use (a wrong id lists the "
+            "guide's steps).",
+        ),
     ] = None,
     owner: OwnerOption = None,
     as_of: AsOfOption = None,
@@ -75,15 +80,27 @@ def validate(
     path: Annotated[
         Path | None,
         typer.Argument(
-            help="The guide file to check (default: the guide in use).",
+            metavar="FILE|ID",
+            help="The guide file to check, or a guide's id (default: the guide in use).",
             show_default=False,
             dir_okay=False,
         ),
     ] = None,
     guide: GuideOption = None,
 ) -> None:
-    """Check a guide file; list every problem (exit 3), or say it is fine (exit 0)."""
-    loaded = load_guide(path or guide)
+    """Check a guide file: every problem in line order (exit 3), or OK (exit 0).
+
+    It also finds targets that name another date than their due date.
+
+    And budget months that do not match the budget dates, and `guide new`'s review marks.
+
+    It warns about activities outside the budget period.
+    """
+    from cimsig.guide import check_guide_file
+    from cimsig.guide_catalog import guide_file
+
+    chosen = guide_file(path) if path is not None else guide
+    loaded, warnings = check_guide_file(chosen or bundled_guide_path())
     weekend = [a.id for a in loaded.activities if a.weekend]
     say(
         f"OK: {loaded.path} is a valid guide: '{loaded.id}', {len(loaded.activities)} activities "
@@ -91,6 +108,8 @@ def validate(
     )
     if weekend:
         say(f"Due on a weekend ({len(weekend)}): {', '.join(weekend)}")
+    for warning in warnings:
+        say(f"Warning: {warning}")
 
 
 @commands.command("where", rich_help_panel="The guide")

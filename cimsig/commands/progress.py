@@ -48,7 +48,8 @@ def done(
     step: Annotated[
         str | None,
         typer.Option("--step", metavar="STEP", show_default=False,
-                     help="Catch up: every required activity of a step (prep, step1 ... step4)."),
+                     help="Catch up: every required activity of a step, named by its id in the "
+                          "guide in use (a wrong id lists the guide's steps)."),
     ] = None,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Mark without asking (--through, --step).")
