@@ -41,11 +41,13 @@ def begins_as_archive(path: Path) -> bool:
 
 
 def _begins_with(path: Path, header: str) -> bool:
+    from cimsig.fileio import read_head
+
     mark = header.splitlines()[0].encode("utf-8")
     try:
-        with path.open("rb") as handle:
-            start = handle.read(len(mark) + 3)
-    except OSError:  # a folder, a file that cannot be opened
+        # (a FIFO is refused without waiting for a writer: a scan of a folder never hangs)
+        start = read_head(path, len(mark) + 3)
+    except OSError:  # a folder, a FIFO, a file that cannot be opened
         return False
     return start.removeprefix(b"\xef\xbb\xbf").startswith(mark)
 

@@ -41,6 +41,8 @@ def merge(
     if dry_run and remove:
         raise UsageError("--dry-run changes nothing, so it cannot --remove the other copy.")
     ws = _workspace(guide, state)
+    if not ws.state_file.exists():
+        raise UsageError(_no_target(ws, other))
     other_file = StateFile(other)
     if other_file.target == ws.state_file.target:
         raise UsageError(f"{other} is your progress file itself: name another copy of it.")
@@ -108,6 +110,27 @@ def merge_driver(
     conflicts = len(plan.conflicts)
     say(f"cimsig: merged {plan.new_entries} change(s) into {ours.name}; "
         f"{conflicts} conflict(s), the later change kept.", err=True)  # fmt: skip
+
+
+def _no_target(ws: Workspace, other: Path) -> str:
+    """Why a merge into a file that does not exist is refused, with the command that is right:
+    a merge never starts a new progress file (the copy's work would land in a private file)."""
+    from cimsig import districts, sync_copies
+
+    message = f"Nothing was merged: there is no progress file at {ws.state_file.path}."
+    original = sync_copies.original_of(other.absolute())
+    if original is None:
+        return (
+            f"{message} Name the progress file {other} is a copy of: "
+            f'cimsig merge "{other}" --state PATH (or --district NAME).'
+        )
+    root = environment.districts_dir().absolute()
+    folder = original.parent
+    if folder.parent == root and original.stem in {c.guide_id for c in districts.cohorts(root)}:
+        where = f"--district {folder.name}"
+    else:
+        where = f'--state "{original}"'
+    return f"{message} {other} is a copy of {original}; run: cimsig merge \"{other}\" {where}"
 
 
 def _read_copy(state_file: StateFile, cache_dir: Path | None = None) -> State:

@@ -231,6 +231,7 @@ def overview(
 ) -> None:  # fmt: skip
     """Every district you follow, one row per district and guide, overdue work first."""
     rows = overview_rows(as_of)
+    _say_copies()
     if json_out:
         jsonout.print_json(rows)
     elif not rows:
@@ -239,6 +240,21 @@ def overview(
         views.render_overview(rows)
     if check and any(r["overdue"] for r in rows):
         raise typer.Exit(EXIT_OVERDUE)
+
+
+def _say_copies() -> None:
+    """A word on stderr about each sync service's conflict copy in a district's folder (and in
+    the kept guides' folder), with the command that merges it into that district's file."""
+    from cimsig.sync_copies import describe_district_copy
+
+    for folder in sorted(environment.districts_dir().glob("*/")):
+        if folder.name.startswith("."):
+            continue
+        for copy, original, service in districts.conflict_copies(folder):
+            say(f"Note: {describe_district_copy(copy, original, service, folder.name)}", err=True)
+    for copy, original, service in districts.conflict_copies(environment.guides_dir()):
+        say(f"Note: {copy} is a conflict copy made by {service} of the kept guide {original}. "
+            f"Keep the right one as {original.name} and delete the other.", err=True)  # fmt: skip
 
 
 def _sort_name(name: Any) -> str:
