@@ -389,12 +389,13 @@ def reach(where: "Location | Workspace") -> str:
     if district is not None:
         from cimsig import districts
 
-        several = sum(c.district == district for c in districts.cohorts(environment.districts_dir()))
-        if several > 1:
-            return f'--district {district} --guide "{(guide_path or bundled_guide_path()).absolute()}"'
+        root = environment.districts_dir()
+        if sum(c.district == district for c in districts.cohorts(root)) > 1:
+            chosen = (guide_path or bundled_guide_path()).absolute()
+            return f'--district {district} --guide "{chosen}"'
         return f"--district {district}"
-    chosen = "" if bundled else f' --guide "{Path(str(guide_path)).absolute()}"'
-    return f'--state "{Path(path).absolute()}"{chosen}'
+    guide_words = "" if bundled else f' --guide "{Path(str(guide_path)).absolute()}"'
+    return f'--state "{Path(path).absolute()}"{guide_words}'
 
 
 def _same_file(one: Path, other: Path) -> bool:

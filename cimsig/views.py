@@ -651,6 +651,11 @@ def render_history(
     out.print(table)
 
 
+def recorded_at(at: str, zone: str) -> str:
+    """When a change was recorded, as the history shows it (the guide's time zone, named)."""
+    return _recorded(at, zone)
+
+
 def _recorded(at: str, zone: str) -> str:
     """A recording time in the guide's time zone, named: `Mar 1, 2024 09:30 PST` (one written
     without its offset, as it was written)."""

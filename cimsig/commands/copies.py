@@ -29,6 +29,10 @@ def merge(
     remove: Annotated[
         bool, typer.Option("--remove", help="Delete the other copy once it is merged.")
     ] = False,
+    git: Annotated[
+        bool, typer.Option("--git", help="OTHER is a progress file a git merge left with conflict "
+                           "marks: merge git's two sides of it, ready for `git add`.")
+    ] = False,
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
@@ -40,6 +44,14 @@ def merge(
     """
     if dry_run and remove:
         raise UsageError("--dry-run changes nothing, so it cannot --remove the other copy.")
+    if git:
+        from cimsig.git_merge import merge_git_sides
+
+        if remove or state is not None or dry_run:
+            raise UsageError("--git merges the file named itself: leave out --remove, --dry-run "
+                             "and --state.")  # fmt: skip
+        _say_git_merge(merge_git_sides(other))
+        return
     ws = _workspace(guide, state)
     if not ws.state_file.exists():
         raise UsageError(_no_target(ws, other))
@@ -80,7 +92,8 @@ def merge(
     if json_out:
         jsonout.print_json(_as_json(ws, other, plan, dry_run, removed))
     else:
-        _say_merge(ws.state_file.path, other, plan, found["before"], dry_run, removed)
+        _say_merge(ws.state_file.path, other, plan, found["before"], dry_run, removed,
+                   ws.guide.time_zone)  # fmt: skip
 
 
 @commands.command("merge-driver", rich_help_panel="Sharing")
@@ -88,11 +101,15 @@ def merge_driver(
     base: Annotated[Path, typer.Argument(metavar="BASE", help="The common version (git's %O).")],
     ours: Annotated[Path, typer.Argument(metavar="OURS", help="This branch's version (%A).")],
     theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="The other branch's (%B).")],
+    path: Annotated[
+        str | None,
+        typer.Argument(metavar="PATH", help="The file's name in the repository (git's %P)."),
+    ] = None,
 ) -> None:
     """For git: merge the other branch's progress file into this one's, without conflict marks.
 
     Set it up once in the repository: a line `*.yaml merge=cimsig` in .gitattributes, and
-    `git config merge.cimsig.driver "cimsig merge-driver %O %A %B"`. Exit 0 when merged (OURS
+    `git config merge.cimsig.driver "cimsig merge-driver %O %A %B %P"`. Exit 0 when merged (OURS
     holds the result); 3 when a version cannot be read or is another district's (git then
     reports a conflict and leaves the file to you).
     """
@@ -100,6 +117,8 @@ def merge_driver(
     mine = _read_copy(ours_file)
     other = _read_copy(StateFile(theirs))
     merging.check_same_plan(mine, other, str(theirs))
+    from cimsig.git_merge import zone_of
+
     # BASE is not needed: every change in either version is an entry with an id of its own.
     result, plan, _ = merging.merged(mine, other, environment.now(), environment.user_name())
     if plan.changes_anything:
@@ -108,8 +127,13 @@ def merge_driver(
 
         atomic_write_text(ours_file.target, to_text(result))
     conflicts = len(plan.conflicts)
-    say(f"cimsig: merged {plan.new_entries} change(s) into {ours.name}; "
+    # git hands the driver a temporary file (%A); the file people know is %P
+    name = path or ours.name
+    say(f"cimsig: merged {plan.new_entries} change(s) into {name}; "
         f"{conflicts} conflict(s), the later change kept.", err=True)  # fmt: skip
+    _say_conflicts(plan, zone_of(mine), err=True)
+    if plan.conflicts:
+        say(f"Check the conflicts above in {name}, and correct any that are wrong.", err=True)
 
 
 def _no_target(ws: Workspace, other: Path) -> str:
@@ -160,6 +184,7 @@ def _say_merge(
     before: dict[merging.Key, Any],
     dry_run: bool,
     removed: bool,
+    zone: str,
 ) -> None:
     if not plan.changes_anything:
         say(f"{other} holds nothing your progress file lacks; nothing changed.")
@@ -172,22 +197,7 @@ def _say_merge(
             was = _words(section, before.get((section, activity_id)))
             say(f"  {_label(section, activity_id)}:")
             say(f"    {_words(section, value)} (was: {was})")
-    for conflict in plan.conflicts:
-        say("")
-        if conflict.recorded:
-            say(f"Conflict: both copies changed {_label(conflict.section, conflict.activity_id)}.")
-        else:
-            say(f"Differs, with no change recorded: "
-                f"{_label(conflict.section, conflict.activity_id)}.")  # fmt: skip
-        for side, value, entry in (
-            ("ours", conflict.ours, conflict.ours_entry),
-            ("theirs", conflict.theirs, conflict.theirs_entry),
-        ):
-            name = "This copy: " if side == "ours" else "Other copy:"
-            kept = "  <- kept" if conflict.kept == side else ""
-            say(f"  {name} {_words(conflict.section, value)}{kept}")
-            if entry is not None:
-                say(f"    (recorded {_when(entry)})")
+    _say_conflicts(plan, zone)
     if plan.conflicts:
         say("")
         say("Check the conflicts above, and correct any that are wrong.")
@@ -201,6 +211,39 @@ def _say_merge(
         say(f"{other} was not changed; delete it when you are done (or merge with --remove).")
     elif not plan.conflicts:
         say("You can delete it (or merge with --remove).")
+
+
+def _say_conflicts(plan: merging.MergePlan, zone: str, *, err: bool = False) -> None:
+    """Each conflict: what, both values, who recorded each and when (in the guide's time
+    zone, named), and which was kept."""
+    for conflict in plan.conflicts:
+        say("", err=err)
+        if conflict.recorded:
+            say(f"Conflict: both copies changed {_label(conflict.section, conflict.activity_id)}.",
+                err=err)  # fmt: skip
+        else:
+            say(f"Differs, with no change recorded: "
+                f"{_label(conflict.section, conflict.activity_id)}.", err=err)  # fmt: skip
+        for side, value, entry in (
+            ("ours", conflict.ours, conflict.ours_entry),
+            ("theirs", conflict.theirs, conflict.theirs_entry),
+        ):
+            name = "This copy: " if side == "ours" else "Other copy:"
+            kept = "  <- kept" if conflict.kept == side else ""
+            say(f"  {name} {_words(conflict.section, value)}{kept}", err=err)
+            if entry is not None:
+                say(f"    (recorded {_when(entry, zone)})", err=err)
+
+
+def _say_git_merge(done: Any) -> None:
+    file, plan = done.file, done.plan
+    say(f"Merged git's two sides of {file}: {done.added} change(s) of the other side added to "
+        "this side's history.")  # fmt: skip
+    _say_conflicts(plan, done.zone)
+    if plan.conflicts:
+        say("")
+        say("Check the conflicts above, and correct any that are wrong.")
+    say(f'The file is ready: git add "{file}", then git commit (or git merge --continue).')
 
 
 def _label(section: str, activity_id: str) -> str:
@@ -229,8 +272,10 @@ def _words(section: str, value: Any) -> str:
     return str(value)
 
 
-def _when(entry: dict[str, Any]) -> str:
-    at = str(entry.get("at", "?")).replace("T", " ")[:19]
+def _when(entry: dict[str, Any], zone: str) -> str:
+    from cimsig.views import recorded_at
+
+    at = recorded_at(str(entry.get("at", "?")), zone)
     by = entry.get("by")
     return f"{at} by {by}" if by else at
 
