@@ -627,27 +627,35 @@ def render_history(
     """Changes, newest first: number, when (in `zone`, the guide's time zone, whatever clock
     recorded it), what, and the ones `undo` takes back next."""
     out = console()
-    table = _table("No.", "When", "Change")
+    # Who made each change has a column of its own when the window is wide enough; narrower,
+    # it is a line under the change ("by Maria").
+    who_column = out.width >= 80
+    heads = ("No.", "When", "Who", "Change") if who_column else ("No.", "When", "Change")
+    table = _table(*heads)
     table.columns[0].no_wrap = True
     table.columns[0].justify = "right"
     table.columns[1].no_wrap = True
-    table.columns[2].ratio = 1
+    if who_column:
+        table.columns[2].max_width = 14
+        table.columns[2].overflow = "fold"
+    table.columns[-1].ratio = 1
     table.expand = True
     for entry, undo_next, undone_by in rows:
         what = describe(entry)
         if entry.get("id"):
             what = f"{entry['id']}: {what}"
         cell = escape_markup(what)
+        who = str(entry.get("by") or "")
+        if who and not who_column:
+            cell += f"\n[dim]by {escape_markup(who)}[/]"
         if undone_by is not None:
             cell += f"\n[dim]undone by change {escape_markup(str(undone_by))}[/]"
         if undo_next:
             cell += "\n[dim]`cimsig undo` takes this back next[/]"
-        table.add_row(
-            str(entry.get("seq", "?")),
-            escape_markup(_recorded(str(entry.get("at", "")), zone)),
-            cell,
-            style="bold" if undo_next else "",
-        )
+        when = escape_markup(_recorded(str(entry.get("at", "")), zone))
+        cells = [str(entry.get("seq", "?")), when, escape_markup(who), cell]
+        table.add_row(*(cells if who_column else cells[:2] + cells[3:]),
+                      style="bold" if undo_next else "")  # fmt: skip
     out.print(table)
 
 
