@@ -65,6 +65,7 @@ def merge(
 
     def merge_in(now_ws: Workspace) -> dict[str, Change | None]:
         merging.check_same_plan(now_ws.state, theirs, str(other))
+        _check_not_imported_from(now_ws.state, theirs, other)
         found["plan"] = plan = merging.plan_merge(now_ws.state, theirs)
         found["before"] = {key: now_ws.state.get(*key) for key in plan.values}
         if not dry_run:
@@ -134,6 +135,33 @@ def merge_driver(
     _say_conflicts(plan, zone_of(mine), err=True)
     if plan.conflicts:
         say(f"Check the conflicts above in {name}, and correct any that are wrong.", err=True)
+
+
+def _check_not_imported_from(ours: State, theirs: State, other: Path) -> None:
+    """Refuse to merge a district's plan into another district imported from a copy of it
+    (`district import FILE --name NEW`): the two share their early history, yet are two
+    districts' plans."""
+    from cimsig.commands.districts import IMPORTED_FROM
+
+    theirs_lea = theirs.profile.lea if theirs.profile else None
+    ours_lea = ours.profile.lea if ours.profile else None
+    if not theirs_lea or not ours_lea or theirs_lea.casefold() == ours_lea.casefold():
+        return
+    theirs_uids = theirs.history_uids()
+    for entry in ours.history:
+        source = entry.get(IMPORTED_FROM)
+        if (
+            isinstance(source, str)
+            and entry.get("uid") not in theirs_uids
+            and source.casefold() == theirs_lea.casefold()
+        ):
+            raise StateError(
+                f"{other} cannot be merged: it is the plan of {theirs_lea}, and this district, "
+                f"{ours_lea}, was imported from a copy of it under its own name. Neither file "
+                "was changed. Merge it into the district it belongs to: "
+                f'cimsig merge "{other}" --district NAME. (If it really is {ours_lea}\'s, '
+                f'name it so first: cimsig init --state "{other}" --lea "{ours_lea}".)'
+            )
 
 
 def _no_target(ws: Workspace, other: Path) -> str:

@@ -184,8 +184,60 @@ def import_(
         )
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     atomic_write_bytes(target, file.read_bytes(), mode=0o600)
+    was = state.profile.lea if state.profile else None
+    if name is not None and name.strip() != (was or ""):
+        # The name goes into the file, as one change: its header, overview row and calendar
+        # ids are this district's, and a copy of the district it came from is not merged in.
+        _set_name(target, name.strip(), imported_from=was)
     say(f"Imported {lea} from {file} (copied; {file.name} is unchanged).")
+    if name is not None and was and name.strip() != was:
+        say(f"Its name in the copy is now {name.strip()} (it was {was}).")
     say(f"Its progress file: {target}")
+
+
+IMPORTED_FROM = "imported_from"  # in the history entry of `district import --name`
+
+
+def _set_name(path: Path, name: str, imported_from: str | None = None) -> None:
+    """Set the district's name in one of its progress files: one change in its history."""
+    from cimsig.records import Profile
+    from cimsig.store import StateFile
+
+    with StateFile(path, environment.lock_timeout()).edit() as st:
+        st.author = environment.user_name()
+        current = st.profile or Profile()
+        change = st.set_profile(Profile(lea=name, track=current.track), environment.now())
+        if change is not None and imported_from:
+            st.history[-1][IMPORTED_FROM] = imported_from
+
+
+@district.command("rename")
+def rename(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The district's name now.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="Its new name.")],
+) -> None:  # fmt: skip
+    """Rename a district: its name in its progress files, its folder, and its calendar ids."""
+    root = environment.districts_dir()
+    folder = districts.find(root, old)
+    new_name = new.strip()
+    new_folder = districts.folder_name(new_name)
+    if not new_folder:
+        raise UsageError("A district needs a name with letters or digits, such as 'Alpha USD'.")
+    if new_folder != folder and (root / new_folder).exists():
+        raise UsageError(
+            f"There is already a district folder {new_folder} ({root / new_folder}): choose "
+            "another name, or remove that district first."
+        )
+    files = [c.path for c in districts.cohorts(root) if c.district == folder]
+    for path in files:
+        _set_name(path, new_name)
+    if new_folder != folder:
+        (root / folder).rename(root / new_folder)
+    say(f"Renamed {folder} to {new_name}; work on it with --district {new_folder}.")
+    if new_folder != folder:
+        say(f"Its folder is now {root / new_folder}.")
+    say("Its calendar events now have new ids: export its calendar again, and in your calendar "
+        "program delete the events of the old file before importing the new one.")  # fmt: skip
 
 
 @district.command("remove")
