@@ -85,9 +85,16 @@ def _guide_named(path: Path) -> str | None:
         head = read_head(path, 4096).decode("utf-8", "replace")
     except OSError:
         return None
-    for line in head.splitlines():
-        if line.startswith("guide:") or line.startswith("id:"):
-            return line.partition(":")[2].strip().strip("'\"")
+    lines = head.splitlines()
+    for number, line in enumerate(lines):
+        if line.startswith("guide:"):
+            value = line.partition(":")[2].strip().strip("'\"")
+            if value:
+                return value
+            # a guide file: `guide:` then its `id:` on an indented line
+            for inner in lines[number + 1 :]:
+                if inner.strip().startswith("id:"):
+                    return inner.partition(":")[2].strip().strip("'\"")
     return None
 
 

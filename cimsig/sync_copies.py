@@ -101,9 +101,7 @@ def scan(
             continue
         service = made_by(name, target)
         if service is None and (
-            named_only
-            or path.suffix not in (".yaml", ".yml")
-            or not begins_as_progress_file(path)
+            named_only or path.suffix not in (".yaml", ".yml") or not begins_as_progress_file(path)
         ):
             continue
         if service is not None and begins_as_archive(path):  # (an archive renamed)

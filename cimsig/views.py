@@ -601,10 +601,13 @@ def render_findings(findings: Sequence[Any]) -> None:
     out = console()
     for finding in findings:
         style = _FINDING_STYLE.get(finding.level, "")
+        first, *rest = finding.message.split("\n")
         out.print(
-            f"[{style}]{finding.level:<8}[/] {escape_markup(finding.topic)}: "
-            f"{escape_markup(finding.message)}"
+            f"[{style}]{finding.level:<8}[/] {escape_markup(finding.topic)}: {escape_markup(first)}"
         )
+        for line in rest:
+            # A command to paste is never broken onto two lines (the terminal wraps it).
+            out.print(escape_markup(line), soft_wrap=line.lstrip().startswith("Run: "))
     problems = sum(f.level == "problem" for f in findings)
     warnings = sum(f.level == "warning" for f in findings)
     out.print()

@@ -182,7 +182,7 @@ def _no_target(ws: Workspace, other: Path) -> str:
         where = f"--district {folder.name}"
     else:
         where = f'--state "{original}"'
-    return f"{message} {other} is a copy of {original}; run: cimsig merge \"{other}\" {where}"
+    return f'{message} {other} is a copy of {original}; run: cimsig merge "{other}" {where}'
 
 
 def _read_copy(state_file: StateFile, cache_dir: Path | None = None) -> State:

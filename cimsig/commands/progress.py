@@ -251,6 +251,7 @@ def _agree_to_undo(ws: Workspace, yes: bool) -> list[Any] | None:
     who, and ask first; with no terminal to ask at, --yes is needed. The change agreed to (its
     entries' ids), or None when it is this person's own or --yes was given."""
     group = ws.state.undo_group()
+
     def plain(name: object) -> str:
         return " ".join(str(name).split()).casefold()
 
