@@ -702,8 +702,9 @@ def render_districts(rows: Sequence[dict[str, Any]]) -> None:
 
 
 def _district_cell(row: dict[str, Any]) -> str:
-    """The district's name as written, and (dim) the short name `--district` takes."""
-    cell = escape_markup(str(row["district"]))
+    """The district's name as written (its short name when it has one), and (dim) the name
+    `--district` takes."""
+    cell = escape_markup(str(row.get("short") or row["district"]))
     if row["name"] != row["district"]:
         cell += f"\n[dim]--district {escape_markup(str(row['name']))}[/]"
     return cell
@@ -740,7 +741,7 @@ def render_overview(rows: Sequence[dict[str, Any]]) -> None:
                 f"{fmt_date(dt.date.fromisoformat(due), weekday=False)}\n"
                 f"[dim]{escape_markup(fmt_days(row['next_days_left']))}[/]"
             )
-        name = escape_markup(str(row["district"]))
+        name = escape_markup(str(row.get("short") or row["district"]))
         if several_guides and not guide_column:
             name += f"\n[dim]{escape_markup(str(row['guide']))}[/]"
         cells = [

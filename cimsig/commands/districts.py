@@ -66,6 +66,11 @@ def _kept_guide(guide: Path | None) -> Any:
 def add(
     name: Annotated[str, typer.Argument(metavar="NAME", help="The district's name.")],
     track: TrackOption = None,
+    short: Annotated[
+        str | None,
+        typer.Option("--short", metavar="NAME", show_default=False,
+                     help="A short name for calendar titles and tables (for a long name)."),
+    ] = None,
     guide: GuideOption = None,
 ) -> None:  # fmt: skip
     """Start following a district: its own progress file, with its name and track."""
@@ -89,7 +94,8 @@ def add(
             # added by another cimsig at the same moment, between the check and the lock
             raise UsageError(f"District {folder} already follows the guide '{loaded.id}' ({path}).")
         st.guide = loaded.id
-        st.set_profile(Profile(lea=name.strip(), track=chosen), environment.now())
+        short_name = short.strip() if short and short.strip() else None
+        st.set_profile(Profile(lea=name.strip(), track=chosen, short=short_name), environment.now())
     say(f"Added {name.strip()} ({_track_words(chosen)}) on {loaded.title}.")
     say(f"Its progress file: {path}")
     say(f"Work on it with --district, for example: cimsig status --district {folder}")
@@ -129,6 +135,7 @@ def _row(cohort: districts.Cohort) -> dict[str, Any] | None:
     profile = state.profile
     return {
         "district": (profile.lea if profile and profile.lea else None) or cohort.district,
+        "short": profile.short if profile else None,
         "name": cohort.district,
         "track": profile.track if profile else None,
         "guide": cohort.guide_id,
@@ -206,7 +213,8 @@ def _set_name(path: Path, name: str, imported_from: str | None = None) -> None:
     with StateFile(path, environment.lock_timeout()).edit() as st:
         st.author = environment.user_name()
         current = st.profile or Profile()
-        change = st.set_profile(Profile(lea=name, track=current.track), environment.now())
+        renamed = Profile(lea=name, track=current.track, short=current.short)
+        change = st.set_profile(renamed, environment.now())
         if change is not None and imported_from:
             st.history[-1][IMPORTED_FROM] = imported_from
 
@@ -342,6 +350,7 @@ def overview_rows(as_of_text: str | None) -> list[dict[str, Any]]:
         rows.append(
             {
                 "district": ws.district_label,
+                "short": ws.state.profile.short if ws.state.profile else None,
                 "name": ws.district,
                 "track": ws.track,
                 "guide": ws.guide.id,

@@ -480,3 +480,21 @@ def test_windows_reserved_names_get_a_safe_folder(cli, cli_json, name: str) -> N
     assert not folder.endswith((".", " "))
     assert row["district"] == name.strip()
     ok(cli("status", "--district", name, "--as-of", AS_OF))
+
+
+def test_a_short_name_titles_the_calendar_and_the_tables(cli, cli_json, tmp_path: Path) -> None:
+    long_name = "Los Angeles County Office of Education " * 3
+    ok(cli("district", "add", long_name.strip(), "--short", "LACOE", "--track", "new"))
+    out = tmp_path / "la.ics"
+    ok(cli("export", "ics", "--district", "los", "--as-of", AS_OF, "--output", str(out)))
+    text = out.read_text("utf-8")
+    assert "SUMMARY:LACOE: Preparation" in text and "SUMMARY:Los Angeles" not in text
+    assert "@los-angeles-county-office" in text  # the event ids keep the district's name
+    overview = ok(cli("overview", "--as-of", AS_OF)).stdout
+    assert "LACOE" in overview and "Los Angeles" not in overview
+    ok(cli("init", "--district", "los", "--lea", "LA County Office"))  # a new name keeps it
+    [row] = cli_json("district", "list")
+    assert (row["district"], row["short"]) == ("LA County Office", "LACOE")
+    ok(cli("init", "--district", "los", "--short", ""))
+    [row] = cli_json("district", "list")
+    assert row["short"] is None
