@@ -10,9 +10,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 AS_OF = "2024-05-01"
 ROOT = Path(__file__).parents[2]
@@ -498,3 +501,83 @@ def test_a_short_name_titles_the_calendar_and_the_tables(cli, cli_json, tmp_path
     ok(cli("init", "--district", "los", "--short", ""))
     [row] = cli_json("district", "list")
     assert row["short"] is None
+
+
+# -- three copies, merged in any order -----------------------------------------------------------
+
+_IDS = ["prep-assurance", "prep-mou-meeting", "step1-identify-team"]
+_OPS = st.tuples(
+    st.integers(0, 2),  # which copy
+    st.sampled_from(["done", "assign", "note"]),
+    st.integers(0, len(_IDS) - 1),
+    st.integers(1, 9),
+)
+
+
+@pytest.mark.slow
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(_OPS, min_size=1, max_size=9))
+def test_three_copies_merged_in_any_order_reach_the_same_records(ops: list[Any]) -> None:
+    """Three computers change their own copy (named as OneDrive, Dropbox and Syncthing name
+    theirs); merging them through the command line in different orders gives the same records,
+    with every change of every copy in the history."""
+    import datetime as dt
+    import tempfile
+
+    from typer.testing import CliRunner
+
+    from cimsig.cli import app
+
+    runner = CliRunner()
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as mp:
+        root = Path(folder)
+        mp.setenv("XDG_CONFIG_HOME", str(root / "home"))
+        moment = [dt.datetime(2024, 3, 1, 9, 0, tzinfo=dt.timezone.utc)]
+
+        def tick() -> dt.datetime:
+            moment[0] += dt.timedelta(minutes=1)
+            return moment[0]
+
+        mp.setattr("cimsig.environment.now", tick)
+
+        def cli(*args: str) -> Any:
+            result = runner.invoke(app, list(args), catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            return result
+
+        base = root / "state.yaml"
+        cli("init", "--lea", "Sunnyvale USD", "--track", "new", "--state", str(base))
+        names = [
+            "state-LAPTOP-1.yaml",
+            "state (conflicted copy).yaml",
+            "state.sync-conflict-1.yaml",
+        ]
+        copies = [root / n for n in names]
+        for copy in copies:
+            shutil.copyfile(base, copy)
+        for which, kind, activity, value in ops:
+            target = ["--state", str(copies[which])]
+            if kind == "done":
+                cli("done", _IDS[activity], "--on", f"2024-04-0{value}", "--as-of", AS_OF, *target)
+            elif kind == "assign":
+                cli("assign", _IDS[activity], f"Person {value}", *target)
+            else:
+                cli("note", _IDS[activity], f"note {value} [x]", *target)
+        results = []
+        for order in ([0, 1, 2], [2, 1, 0], [1, 2, 0]):
+            merged = root / f"merged-{''.join(map(str, order))}" / "plan.yaml"
+            merged.parent.mkdir()
+            shutil.copyfile(copies[order[0]], merged)
+            for which in order[1:]:
+                cli("merge", str(copies[which]), "--state", str(merged))
+            data = yaml.safe_load(merged.read_text("utf-8"))
+            records = {k: data[k] for k in ("done", "owners", "notes", "plans", "profile")}
+            for entry in records["done"].values():
+                entry.pop("recorded", None)
+            records["notes"] = {k: sorted(n["text"] for n in v) for k, v in data["notes"].items()}
+            results.append((records, {e["uid"] for e in data["history"]}))
+        every_change = set().union(
+            *({e["uid"] for e in yaml.safe_load(c.read_text("utf-8"))["history"]} for c in copies)
+        )
+        assert results[0][0] == results[1][0] == results[2][0]
+        assert all(every_change <= uids for _, uids in results)
