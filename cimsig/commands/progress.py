@@ -273,6 +273,7 @@ def _agree_to_undo(ws: Workspace, yes: bool) -> list[Any] | None:
             "anyway, add --yes (`cimsig history` shows who made each change)."
         )
     if not typer.confirm(f"The latest change is {what}. Undo it?"):
+        say("Nothing was undone.")
         raise typer.Exit(0)
     return _uids(group)
 
