@@ -391,7 +391,7 @@ def reach(where: "Location | Workspace") -> str:
 
         root = environment.districts_dir()
         if sum(c.district == district for c in districts.cohorts(root)) > 1:
-            chosen = (guide_path or bundled_guide_path()).absolute()
+            chosen = (cohort_guide_path(guide.id) or bundled_guide_path()).absolute()
             return f'--district {district} --guide "{chosen}"'
         return f"--district {district}"
     guide_words = "" if bundled else f' --guide "{Path(str(guide_path)).absolute()}"'

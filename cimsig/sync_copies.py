@@ -158,12 +158,13 @@ def describe(copy: SyncCopy, reach: str = "") -> str:
     )
 
 
-def describe_district_copy(copy: Path, original: Path, service: str, district: str) -> str:
-    """A conflict copy in a district's folder, found by its name only (for many districts)."""
+def describe_district_copy(copy: Path, original: Path, service: str, reach: str) -> str:
+    """A conflict copy in a district's folder, found by its name only (for many districts);
+    `reach`: the options that name that district's progress file (`--district NAME`)."""
     return (
-        f"{copy} is a conflict copy made by {service} of district {district}'s progress file "
-        f"{original.name}.\n"
-        f'  Run: cimsig merge "{copy}" --district {district}\n'
+        f"{copy} is a conflict copy made by {service} of the district's progress file "
+        f"{original}.\n"
+        f'  Run: cimsig merge "{copy}" {reach}\n'
         "  (then delete the copy, or add --remove)."
     )
 

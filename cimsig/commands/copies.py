@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cimsig import codec, environment, formatting, jsonout, loading, merging
+from cimsig import app, codec, environment, formatting, jsonout, loading, merging
 from cimsig.app import GuideOption, JsonOption, StateOption, edit, locate, say
 from cimsig.errors import StateError, UsageError
 from cimsig.records import Change
@@ -94,7 +94,7 @@ def merge(
         jsonout.print_json(_as_json(ws, other, plan, dry_run, removed))
     else:
         _say_merge(ws.state_file.path, other, plan, found["before"], dry_run, removed,
-                   ws.guide.time_zone)  # fmt: skip
+                   ws.guide.time_zone, app.reach(ws))  # fmt: skip
 
 
 @commands.command("merge-driver", rich_help_panel="Sharing")
@@ -213,6 +213,7 @@ def _say_merge(
     dry_run: bool,
     removed: bool,
     zone: str,
+    reach: str = "",
 ) -> None:
     if not plan.changes_anything:
         say(f"{other} holds nothing your progress file lacks; nothing changed.")
@@ -230,7 +231,7 @@ def _say_merge(
         say("")
         say("Check the conflicts above, and correct any that are wrong.")
     if plan.changes_anything and not dry_run:
-        say("To take the merge back: cimsig undo")
+        say(f"To take the merge back: cimsig undo {reach}".rstrip())
     if dry_run:
         say("Nothing was changed (--dry-run).")
     elif removed:

@@ -305,13 +305,23 @@ def overview(
 def _say_copies() -> None:
     """A word on stderr about each sync service's conflict copy in a district's folder (and in
     the kept guides' folder), with the command that merges it into that district's file."""
+    from cimsig.guide import bundled_guide_path
     from cimsig.sync_copies import describe_district_copy
 
-    for folder in sorted(environment.districts_dir().glob("*/")):
+    root = environment.districts_dir()
+    counts: dict[str, int] = {}
+    for cohort in districts.cohorts(root):
+        counts[cohort.district] = counts.get(cohort.district, 0) + 1
+    several = {name for name, count in counts.items() if count > 1}
+    for folder in sorted(root.glob("*/")):
         if folder.name.startswith("."):
             continue
         for copy, original, service in districts.conflict_copies(folder):
-            say(f"Note: {describe_district_copy(copy, original, service, folder.name)}", err=True)
+            reach = f"--district {folder.name}"
+            if folder.name in several:  # which of its guides: the one the copy's name says
+                kept = cohort_guide_path(original.stem)
+                reach += f' --guide "{kept or bundled_guide_path()}"'
+            say(f"Note: {describe_district_copy(copy, original, service, reach)}", err=True)
     for copy, original, service in districts.conflict_copies(environment.guides_dir()):
         say(f"Note: {copy} is a conflict copy made by {service} of the kept guide {original}. "
             f"Keep the right one as {original.name} and delete the other.", err=True)  # fmt: skip

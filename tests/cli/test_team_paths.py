@@ -68,7 +68,8 @@ def test_following_the_hint_merges_the_copy_into_the_shared_file(
         assert f'--state "{shared}"' in text, command
 
     status = ok(cli("status", "--state", str(shared), "--as-of", AS_OF))
-    ok(run_hint(cli, status.stderr, "--remove"))
+    merged = ok(run_hint(cli, status.stderr, "--remove"))
+    assert f'To take the merge back: cimsig undo --state "{shared}"' in merged.stdout
     assert "prep-assurance" in done_ids(shared)  # the team's file has the teammate's work
     assert not copy.exists()
     assert not state_path.exists()  # and no private progress file was started
