@@ -58,11 +58,13 @@ def folder_name(name: str) -> str:
 
 
 def _loses_letters(name: str) -> bool:
-    """Whether writing `name` in ASCII drops a letter or digit (one not in Latin letters)."""
+    """Whether writing `name` in ASCII drops a letter or digit of another script than Latin
+    (a Latin letter with no ASCII form, such as ß, is dropped as before, so that the folders of
+    districts added before stay theirs)."""
     for char in unicodedata.normalize("NFKD", name):
-        if char.isascii() or unicodedata.combining(char):
+        if char.isascii() or unicodedata.combining(char) or not char.isalnum():
             continue
-        if char.isalnum():
+        if not unicodedata.name(char, "").startswith("LATIN"):
             return True
     return False
 

@@ -83,6 +83,7 @@ def add(
     chosen = _track(track)
     loaded = _kept_guide(guide)
     path = environment.districts_dir() / folder / f"{districts.safe_id(loaded.id)}.yaml"
+    _check_own_folder(name.strip(), folder)
     if path.exists():
         raise UsageError(
             f"District {folder} already follows the guide '{loaded.id}' ({path}). To change "
@@ -99,6 +100,31 @@ def add(
     say(f"Added {name.strip()} ({_track_words(chosen)}) on {loaded.title}.")
     say(f"Its progress file: {path}")
     say(f"Work on it with --district, for example: cimsig status --district {folder}")
+
+
+def _check_own_folder(name: str, folder: str) -> None:
+    """A name whose folder is another district's (the names differ in case, accents or
+    punctuation only) is refused: two districts never share a folder."""
+    from cimsig import loading
+    from cimsig.errors import CimsigError
+    from cimsig.store import StateFile
+
+    root = environment.districts_dir()
+    for cohort in districts.cohorts(root):
+        if cohort.district != folder:
+            continue
+        try:
+            state = loading.load_state(StateFile(cohort.path), environment.cache_dir())
+        except CimsigError:
+            continue
+        lea = state.profile.lea if state.profile else None
+        if lea and " ".join(lea.split()).casefold() != " ".join(name.split()).casefold():
+            raise UsageError(
+                f"'{name}' would share the folder {folder} with the district {lea}. To add a "
+                f'guide to that district, use its name: cimsig district add "{lea}" --guide '
+                "PATH. For another district, choose a name that differs in more than case, "
+                "accents or punctuation."
+            )
 
 
 def _track_words(track: str | None) -> str:

@@ -582,3 +582,14 @@ def test_three_copies_merged_in_any_order_reach_the_same_records(ops: list[Any])
         )
         assert results[0][0] == results[1][0] == results[2][0]
         assert all(every_change <= uids for _, uids in results)
+
+
+def test_a_name_that_would_share_another_districts_folder_is_refused(cli, tmp_path: Path) -> None:
+    ok(cli("district", "add", "Alpha USD", "--track", "new"))
+    guide = tmp_path / "next.yaml"
+    text = (ROOT / "data" / "pacing_2024.yaml").read_text("utf-8")
+    guide.write_text(text.replace("  id: cim-sigdis-2024", "  id: cceis-2025", 1), "utf-8")
+    refused = cli("district", "add", "Alpha, USD", "--guide", str(guide))
+    assert refused.exit_code == 2, refused.output
+    assert "would share the folder alpha-usd with the district Alpha USD" in refused.stderr
+    ok(cli("district", "add", "Alpha USD", "--guide", str(guide)))
