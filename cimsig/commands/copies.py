@@ -47,9 +47,9 @@ def merge(
     if git:
         from cimsig.git_merge import merge_git_sides
 
-        if remove or state is not None or dry_run:
-            raise UsageError("--git merges the file named itself: leave out --remove, --dry-run "
-                             "and --state.")  # fmt: skip
+        if remove or state is not None or dry_run or json_out:
+            raise UsageError("--git merges the file named itself: leave out --remove, --dry-run, "
+                             "--json and --state.")  # fmt: skip
         _say_git_merge(merge_git_sides(other))
         return
     ws = _workspace(guide, state)
