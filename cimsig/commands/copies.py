@@ -134,6 +134,7 @@ def merge_driver(
         f"{conflicts} conflict(s), the later change kept.", err=True)  # fmt: skip
     _say_conflicts(plan, zone_of(mine), err=True)
     if plan.conflicts:
+        say("", err=True)
         say(f"Check the conflicts above in {name}, and correct any that are wrong.", err=True)
 
 
