@@ -148,21 +148,31 @@ def _check_not_imported_from(ours: State, theirs: State, other: Path) -> None:
     ours_lea = ours.profile.lea if ours.profile else None
     if not theirs_lea or not ours_lea or theirs_lea.casefold() == ours_lea.casefold():
         return
-    theirs_uids = theirs.history_uids()
-    for entry in ours.history:
-        source = entry.get(IMPORTED_FROM)
-        if (
-            isinstance(source, str)
-            and entry.get("uid") not in theirs_uids
-            and source.casefold() == theirs_lea.casefold()
-        ):
-            raise StateError(
-                f"{other} cannot be merged: it is the plan of {theirs_lea}, and this district, "
-                f"{ours_lea}, was imported from a copy of it under its own name. Neither file "
-                "was changed. Merge it into the district it belongs to: "
-                f'cimsig merge "{other}" --district NAME. (If it really is {ours_lea}\'s, '
-                f'name it so first: cimsig init --state "{other}" --lea "{ours_lea}".)'
-            )
+
+    def imported_from(state: State, other_state: State, name: str) -> bool:
+        """Whether `state` was imported under its own name from a copy of the plan of `name`
+        (an import `other_state` does not share)."""
+        uids = other_state.history_uids()
+        return any(
+            isinstance(e.get(IMPORTED_FROM), str)
+            and e.get("uid") not in uids
+            and str(e[IMPORTED_FROM]).casefold() == name.casefold()
+            for e in state.history
+        )
+
+    if imported_from(ours, theirs, theirs_lea):
+        raise StateError(
+            f"{other} cannot be merged: it is the plan of {theirs_lea}, and this district, "
+            f"{ours_lea}, was imported from a copy of it under its own name. Neither file "
+            "was changed. Merge it into the district it belongs to: "
+            f'cimsig merge "{other}" --district NAME. (If it really is {ours_lea}\'s, '
+            f'name it so first: cimsig init --state "{other}" --lea "{ours_lea}".)'
+        )
+    if imported_from(theirs, ours, ours_lea):
+        raise StateError(
+            f"{other} cannot be merged: it is the plan of {theirs_lea}, a district imported from "
+            f"a copy of this one ({ours_lea}) under its own name. Neither file was changed."
+        )
 
 
 def _no_target(ws: Workspace, other: Path) -> str:

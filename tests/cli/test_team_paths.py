@@ -139,6 +139,10 @@ def test_import_under_a_new_name_is_that_district_everywhere(cli, cli_json, tmp_
     assert refused.exit_code == 3, refused.output
     assert "imported from a copy of it" in refused.stderr
     ok(cli("merge", str(sent), "--district", "sierra"))
+    mountain = [r for r in cli_json("district", "list") if r["name"] == "mountain-empire-unified"]
+    backwards = cli("merge", mountain[0]["progress_file"], "--district", "sierra")
+    assert backwards.exit_code == 3, backwards.output
+    assert "a district imported from a copy of this one" in backwards.stderr
 
 
 def test_district_rename_moves_folder_name_and_calendar_ids(cli, cli_json, tmp_path: Path) -> None:
