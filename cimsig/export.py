@@ -97,6 +97,7 @@ def build_ics(
     lea: str | None = None,
     owners: dict[str, str] | None = None,
     district_prefix: bool = True,
+    short: str | None = None,
 ) -> tuple[bytes, int]:
     """The calendar file, and how many ongoing activities (no date) were left out.
 
@@ -119,7 +120,8 @@ def build_ics(
     from cimsig.districts import folder_name
 
     uid_district = f"{folder_name(lea)}." if lea and folder_name(lea) else ""
-    prefix = f"{lea}: " if lea and district_prefix else ""
+    # (titles start with the short name when the district has one; the ids keep the name)
+    prefix = f"{short or lea}: " if lea and district_prefix else ""
     left_out = 0
     for item in items:
         a = item.activity

@@ -621,10 +621,13 @@ def render_findings(findings: Sequence[Any]) -> None:
     out = console()
     for finding in findings:
         style = _FINDING_STYLE.get(finding.level, "")
+        first, *rest = finding.message.split("\n")
         out.print(
-            f"[{style}]{finding.level:<8}[/] {escape_markup(finding.topic)}: "
-            f"{escape_markup(finding.message)}"
+            f"[{style}]{finding.level:<8}[/] {escape_markup(finding.topic)}: {escape_markup(first)}"
         )
+        for line in rest:
+            # A command to paste is never broken onto two lines (the terminal wraps it).
+            out.print(escape_markup(line), soft_wrap=line.lstrip().startswith("Run: "))
     problems = sum(f.level == "problem" for f in findings)
     warnings = sum(f.level == "warning" for f in findings)
     out.print()
@@ -647,28 +650,41 @@ def render_history(
     """Changes, newest first: number, when (in `zone`, the guide's time zone, whatever clock
     recorded it), what, and the ones `undo` takes back next."""
     out = console()
-    table = _table("No.", "When", "Change")
+    # Who made each change has a column of its own when the window is wide enough; narrower,
+    # it is a line under the change ("by Maria").
+    who_column = out.width >= 80
+    heads = ("No.", "When", "Who", "Change") if who_column else ("No.", "When", "Change")
+    table = _table(*heads)
     table.columns[0].no_wrap = True
     table.columns[0].justify = "right"
     table.columns[1].no_wrap = True
-    table.columns[2].ratio = 1
+    if who_column:
+        table.columns[2].max_width = 14
+        table.columns[2].overflow = "fold"
+    table.columns[-1].ratio = 1
     table.expand = True
     for entry, undo_next, undone_by in rows:
         what = describe(entry)
         if entry.get("id"):
             what = f"{entry['id']}: {what}"
         cell = escape_markup(what)
+        who = str(entry.get("by") or "")
+        if who and not who_column:
+            cell += f"\n[dim]by {escape_markup(who)}[/]"
         if undone_by is not None:
             cell += f"\n[dim]undone by change {escape_markup(str(undone_by))}[/]"
         if undo_next:
             cell += "\n[dim]`cimsig undo` takes this back next[/]"
-        table.add_row(
-            str(entry.get("seq", "?")),
-            escape_markup(_recorded(str(entry.get("at", "")), zone)),
-            cell,
-            style="bold" if undo_next else "",
-        )
+        when = escape_markup(_recorded(str(entry.get("at", "")), zone))
+        cells = [str(entry.get("seq", "?")), when, escape_markup(who), cell]
+        table.add_row(*(cells if who_column else cells[:2] + cells[3:]),
+                      style="bold" if undo_next else "")  # fmt: skip
     out.print(table)
+
+
+def recorded_at(at: str, zone: str) -> str:
+    """When a change was recorded, as the history shows it (the guide's time zone, named)."""
+    return _recorded(at, zone)
 
 
 def _recorded(at: str, zone: str) -> str:
@@ -706,8 +722,9 @@ def render_districts(rows: Sequence[dict[str, Any]]) -> None:
 
 
 def _district_cell(row: dict[str, Any]) -> str:
-    """The district's name as written, and (dim) the short name `--district` takes."""
-    cell = escape_markup(str(row["district"]))
+    """The district's name as written (its short name when it has one), and (dim) the name
+    `--district` takes."""
+    cell = escape_markup(str(row.get("short") or row["district"]))
     if row["name"] != row["district"]:
         cell += f"\n[dim]--district {escape_markup(str(row['name']))}[/]"
     return cell
@@ -744,7 +761,7 @@ def render_overview(rows: Sequence[dict[str, Any]]) -> None:
                 f"{fmt_date(dt.date.fromisoformat(due), weekday=False)}\n"
                 f"[dim]{escape_markup(fmt_days(row['next_days_left']))}[/]"
             )
-        name = escape_markup(str(row["district"]))
+        name = escape_markup(str(row.get("short") or row["district"]))
         if several_guides and not guide_column:
             name += f"\n[dim]{escape_markup(str(row['guide']))}[/]"
         cells = [

@@ -15,6 +15,7 @@ from cimsig.app import (
     activity_rows,
     cohort_guide_path,
     locate,
+    reach,
     say,
     user_date,
     workspace,
@@ -135,7 +136,8 @@ def where(
     }
     copies = _sync_copies(state_file)
     info["conflict_copies"] = [
-        {"path": str(c.path), "made_by": c.made_by, "new_changes": c.new_changes} for c in copies
+        {"path": str(c.path), "made_by": c.made_by, "new_changes": c.new_changes}
+        for c in copies.copies
     ]
     if found.district is not None and guide is None:
         info["guide_source"] = "the district's guide"
@@ -158,20 +160,22 @@ def where(
     say(f"Cache:     {info['cache']} (copies of the guide and of your progress; safe to delete)")
     from cimsig import sync_copies
 
-    for copy in copies:
-        say(f"Note: {sync_copies.describe(copy)}")
+    for copy in copies.copies:
+        say(f"Note: {sync_copies.describe(copy, reach(found))}")
+    if copies.unread:
+        say(f"Note: {sync_copies.describe_unread(copies.unread, reach(found))}")
 
 
-def _sync_copies(state_file: StateFile) -> list[Any]:
+def _sync_copies(state_file: StateFile) -> Any:
     """The sync services' conflict copies beside the progress file (none when it is unreadable:
     `cimsig doctor` says why)."""
     from cimsig import sync_copies
     from cimsig.errors import CimsigError
 
     try:
-        return sync_copies.find(state_file, state_file.read(), cache_dir())
+        return sync_copies.scan(state_file, state_file.read(), cache_dir())
     except CimsigError:
-        return []
+        return sync_copies.Scan([], 0)
 
 
 @commands.command("doctor", rich_help_panel="The guide")
@@ -190,7 +194,8 @@ def doctor(
     found = locate(guide, state)
     loaded = found.guide
     state_file = StateFile(found.state)
-    findings = checks.examine(loaded, state_file, user_date(as_of, "--as-of", loaded.time_zone))
+    day = user_date(as_of, "--as-of", loaded.time_zone)
+    findings = checks.examine(loaded, state_file, day, reach=reach(found))
     if json_out:
         from dataclasses import asdict
 
