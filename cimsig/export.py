@@ -20,6 +20,7 @@ from cimsig.formatting import (
     count_days,
     export_safe,
     fmt_date,
+    fmt_period,
     fmt_time,
     fmt_window,
     spreadsheet_safe,
@@ -121,6 +122,7 @@ def build_ics(
     district_prefix: bool = True,
     notes: dict[str, tuple[Note, ...]] | None = None,
     owner: str | None = None,
+    short: str | None = None,
 ) -> tuple[bytes, int]:
     """The calendar file, and how many ongoing activities (no date) were left out.
 
@@ -151,7 +153,8 @@ def build_ics(
     from cimsig.districts import folder_name
 
     uid_district = f"{folder_name(lea)}." if lea and folder_name(lea) else ""
-    prefix = f"{lea}: " if lea and district_prefix else ""
+    # (titles start with the short name when the district has one; the ids keep the name)
+    prefix = f"{short or lea}: " if lea and district_prefix else ""
     left_out = 0
     for item in items:
         a = item.activity
@@ -402,6 +405,10 @@ def _markdown_item(
         lines.append(f"  Owner: {_md(owner)}  ")
     if item.status == schedule.RECOMMENDED:
         lines.append("  Recommended for your district, not required  ")
+    elif a.required_for == schedule.OPTIONAL:
+        lines.append("  Optional: never overdue, not counted in the progress  ")
+    if a.period_start is not None:
+        lines.append(f"  Period: {fmt_period(a)}  ")
     if item.note:
         lines.append(f"  Note: {_md_lines(item.note)}  ")
     if a.resources:

@@ -20,6 +20,15 @@ def fmt_date(day: dt.date | None, *, weekday: bool = True) -> str:
     return f"{day:%a} {text}" if weekday else text
 
 
+def fmt_period(activity: Activity) -> str:
+    """`Jul 1 - Dec 31, 2020`: the period an activity reports on."""
+    first, last = activity.period_start, activity.period_end
+    if first is None or last is None:
+        return ""
+    begin = f"{first:%b} {first.day}" + ("" if first.year == last.year else f", {first.year}")
+    return f"{begin} - {fmt_date(last, weekday=False)}"
+
+
 def fmt_time(time: str | None) -> str:
     """`12:00-13:30` -> `12:00-1:30 p.m.` as people in California write it."""
     if not time:

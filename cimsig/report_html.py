@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cimsig import schedule, timeline
-from cimsig.formatting import fmt_date, fmt_days, fmt_time, fmt_window
+from cimsig.formatting import fmt_date, fmt_days, fmt_period, fmt_time, fmt_window
 from cimsig.guide import Activity
 from cimsig.jsonout import activity_json
 from cimsig.schedule import ActivityStatus
@@ -39,6 +39,7 @@ STATUS_LABEL = {
     schedule.UPCOMING: "Upcoming",
     schedule.ONGOING: "Ongoing",
     schedule.RECOMMENDED: "Recommended",
+    schedule.OPTIONAL: "Optional",
 }
 STATUS_SYMBOL = {
     schedule.DONE: "✓",
@@ -47,6 +48,7 @@ STATUS_SYMBOL = {
     schedule.UPCOMING: "○",
     schedule.ONGOING: "↻",
     schedule.RECOMMENDED: "☆",
+    schedule.OPTIONAL: "◇",
 }
 # (text color, tint behind a status label, color of its bar in the timeline)
 STATUS_COLORS = {
@@ -56,6 +58,7 @@ STATUS_COLORS = {
     schedule.UPCOMING: ("#0550ae", "#ddf4ff", "#218bff"),
     schedule.ONGOING: ("#0a5c63", "#d8f3f5", "#3aa4ad"),
     schedule.RECOMMENDED: ("#57606a", "#f0f2f4", "#8c959f"),
+    schedule.OPTIONAL: ("#57606a", "#f0f2f4", "#8c959f"),
 }
 TEXT_COLOR, MUTED_COLOR, PAGE_COLOR = "#1f2328", "#57606a", "#ffffff"
 
@@ -244,11 +247,11 @@ def _row(ws: Workspace, item: ActivityStatus, original: Activity | None) -> dict
     elif item.status == schedule.DONE and item.done_on and a.due and item.done_on > a.due:
         late = f"done {fmt_days((a.due - item.done_on).days)}"
     days = ""
-    # Optional work is never late: a recommended activity past its date just has no days left.
-    optional = item.status == schedule.RECOMMENDED and (item.days_left or 0) < 0
-    if item.status != schedule.DONE and item.days_left is not None and not optional:
+    if item.status != schedule.DONE and item.days_left is not None:
         days = fmt_days(item.days_left)
         days = f"{days} left" if item.days_left > 1 else days
+        if item.days_left < 0 and item.status in (schedule.OPTIONAL, schedule.RECOMMENDED):
+            days = "its date has passed"  # never late
     return {
         **row,
         "status_label": STATUS_LABEL[item.status],
@@ -257,6 +260,7 @@ def _row(ws: Workspace, item: ActivityStatus, original: Activity | None) -> dict
         "own_dates": own_dates,
         "due_text": fmt_date(a.due) if a.due else "ongoing",
         "window": _dates(a),
+        "period_text": fmt_period(a),
         "done_text": fmt_date(item.done_on) if item.done_on else "",
         "late": late,
         "days_text": days,

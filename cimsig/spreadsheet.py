@@ -31,7 +31,8 @@ STATUS_LOOK = {
     schedule.OPEN: ("In progress", "FFEB9C", "7A4500"),
     schedule.UPCOMING: ("Upcoming", "FFFFFF", "000000"),
     schedule.ONGOING: ("Ongoing", "DDEBF7", "1F3864"),
-    schedule.RECOMMENDED: ("Recommended (optional)", "EDEDED", "3A3A3A"),
+    schedule.RECOMMENDED: ("Recommended", "EDEDED", "3A3A3A"),
+    schedule.OPTIONAL: ("Optional", "EDEDED", "3A3A3A"),
 }
 
 # (header, width cap, wrapped): owner and notes right after the title, where people look.

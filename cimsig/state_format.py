@@ -42,11 +42,13 @@ def begins_as_archive(path: Path) -> bool:
 
 
 def _begins_with(path: Path, header: str) -> bool:
+    from cimsig.fileio import read_head
+
     mark = header.splitlines()[0].encode("utf-8")
     try:
-        with path.open("rb") as handle:
-            start = handle.read(len(mark) + 3)
-    except OSError:  # a folder, a file that cannot be opened
+        # (a FIFO is refused without waiting for a writer: a scan of a folder never hangs)
+        start = read_head(path, len(mark) + 3)
+    except OSError:  # a folder, a FIFO, a file that cannot be opened
         return False
     return start.removeprefix(b"\xef\xbb\xbf").startswith(mark)
 
@@ -167,6 +169,28 @@ def failure(path: Path, message: str, line: int | None = None) -> StateError:
     )
 
 
+def git_conflict_line(text: str) -> int | None:
+    """The line where git's conflict marks begin (`<<<<<<< HEAD` ... `>>>>>>> other`), if the
+    text holds them: what a `git pull` leaves when both sides changed the file."""
+    start = 0 if text.startswith("<<<<<<< ") else text.find("\n<<<<<<< ") + 1
+    if start == 0 and not text.startswith("<<<<<<< "):
+        return None
+    if "\n=======" not in text[start:] or "\n>>>>>>> " not in text[start:]:
+        return None
+    return text.count("\n", 0, start) + 1
+
+
+def git_conflict(path: Path, line: int) -> StateError:
+    """A progress file git left with both sides of a merge in it, and how to finish it."""
+    return StateError(
+        f"The progress file {path} holds git's conflict marks (from line {line}): a `git pull` "
+        "or `git merge` met changes on both sides and left both in the file. Nothing is lost, "
+        f'and no backup is needed: merge the two sides with cimsig merge --git "{path}", then '
+        f'git add "{path}" and finish with git commit. (cimsig\'s merge driver does this '
+        "during every merge: see the README's section on git.)"
+    )
+
+
 def parse_state(text: str, path: Path) -> State:
     """Read the text of a progress file, or raise StateError saying what is wrong and where.
 
@@ -176,6 +200,9 @@ def parse_state(text: str, path: Path) -> State:
 
     if not text or text.isspace():  # (stops at the first letter; strip would copy 13 MB)
         raise failure(path, "it is empty")
+    conflict_line = git_conflict_line(text)
+    if conflict_line is not None:
+        raise git_conflict(path, conflict_line)
     lines = history_lines(text, path)
     if lines is not None:
         try:

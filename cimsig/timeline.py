@@ -127,8 +127,12 @@ def _step_rows(guide: Guide, items: Sequence[ActivityStatus]) -> list[tuple[str,
         in_step = [i for i in items if i.activity.step == step.id]
         if not in_step:
             continue
-        # Ongoing and recommended-only work does not keep a finished step from being done.
-        counted = {i.status for i in in_step} - {schedule.ONGOING, schedule.RECOMMENDED}
+        # Ongoing, recommended-only and optional work does not keep a finished step from being done.
+        counted = {i.status for i in in_step} - {
+            schedule.ONGOING,
+            schedule.RECOMMENDED,
+            schedule.OPTIONAL,
+        }
         statuses = counted or {i.status for i in in_step}
         if statuses == {schedule.DONE}:
             status = schedule.DONE

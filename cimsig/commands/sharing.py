@@ -225,6 +225,7 @@ def export_ics(
             include_done=not without_done, spans=spans, remind_days=remind_days, todo=todo,
             lea=ws.lea, owners=ws.state.owners, district_prefix=not no_prefix,
             notes=ws.state.notes, owner=name,
+            short=ws.state.profile.short if ws.state.profile else None,
         )  # fmt: skip
 
     left_out: list[int] = []

@@ -373,6 +373,7 @@ def write_report(state: Path, tmp_path: Path, *, extra_head: str = "") -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_browser_dom_holds_the_district_titles_and_the_escaped_note(
     district: Path, tmp_path: Path
 ) -> None:
@@ -394,6 +395,7 @@ def png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
+@pytest.mark.slow
 def test_browser_screenshot(district: Path, tmp_path: Path) -> None:
     page_file = write_report(district, tmp_path)
     shot = tmp_path / "report.png"
@@ -421,6 +423,7 @@ def narrow_window(report_html_text: str, width: int) -> str:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [1280, 400])
 def test_browser_no_horizontal_scrolling(district: Path, tmp_path: Path, width: int) -> None:
     harness = tmp_path / "narrow.html"
@@ -437,6 +440,7 @@ def pdf_pages(path: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", path.read_bytes()))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("paper", ["letter", "A4"])
 def test_browser_prints_the_whole_guide_in_at_most_12_pages(
     district: Path, tmp_path: Path, paper: str
