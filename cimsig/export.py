@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,8 @@ def _describe(guide: Guide, a: Activity, item: ActivityStatus, owner: str | None
         lines.append("Resources: " + "; ".join(named))
     if a.submit_to:
         lines.append("Submit to: " + ", ".join(a.submit_to))
+    if item.dates_differ:
+        lines.append(f"Your district's own date: {fmt_date(item.own_due)}.")
     if item.status == schedule.DONE:
         lines.append(f"Done on {fmt_date(item.done_on)}." + (f" {item.note}" if item.note else ""))
     lines.append(f"cimsig id: {a.id} ({guide.title})")
@@ -96,6 +99,7 @@ def build_ics(
     lea: str | None = None,
     owners: dict[str, str] | None = None,
     district_prefix: bool = True,
+    guide_times: dict[str, str | None] | None = None,
 ) -> tuple[bytes, int]:
     """The calendar file, and how many ongoing activities (no date) were left out.
 
@@ -122,6 +126,10 @@ def build_ics(
     left_out = 0
     for item in items:
         a = item.activity
+        if item.guide_due is not None and item.guide_due != a.due:
+            # A district date earlier than the guide's: the event stays on the guide's deadline
+            # (the one the state holds the district to); the district's date is in its text.
+            a = replace(a, due=item.guide_due, time=(guide_times or {}).get(a.id))
         if a.due is None:
             left_out += 1
             continue

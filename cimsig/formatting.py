@@ -75,6 +75,8 @@ def status_words(item: ActivityStatus) -> str:
     if item.status == schedule.DONE:
         late = f" ({count_days(item.days_late)} late)" if item.days_late else ""
         return f"done {fmt_date(item.done_on, weekday=False)}{late}"
+    if item.status == schedule.OVERDUE and item.dates_differ and item.measured_against != "guide":
+        return f"overdue against your own date (the guide's deadline: {fmt_date(item.guide_due)})"
     return item.status
 
 

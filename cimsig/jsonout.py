@@ -62,6 +62,14 @@ def activity_json(
         "planned": details.planned if details else False,
         "guide_start": _iso(details.guide_start if details else (a.start if from_guide else None)),
         "guide_due": _iso(details.guide_due if details else (a.due if from_guide else None)),
+        # The district's own date (`cimsig plan`), and which date `due`, `status` and
+        # `days_left` count from: "guide" or "district" (null for ongoing work).
+        "own_due": _iso(
+            item.own_due
+            if item.own_due is not None
+            else (a.due if a.origin == "district" else None)
+        ),
+        "measured_against": item.measured_against,
     }
 
 

@@ -110,11 +110,20 @@ def _activity_cell(
         lines.append(f"[dim]id: {escape_markup(a.id)}[/]")
     if extra:
         lines.append(f"[dim]{escape_markup(extra)}[/]")
+    if item.dates_differ:
+        lines.append(f"[dim]{escape_markup(own_date_words(item))}[/]")
     if owner:
         lines.append(f"[dim]Owner: {escape_markup(owner)}[/]")
     if item.status == schedule.RECOMMENDED:
         lines.append("[dim]Recommended for your district, not required[/]")
     return "\n".join(lines)
+
+
+def own_date_words(item: ActivityStatus) -> str:
+    """The other date of an activity the district set its own date for (`cimsig plan`)."""
+    if item.measured_against == "guide":
+        return f"Your date: {fmt_date(item.own_due)} (after the guide's deadline, which counts)"
+    return f"Your own date; the guide's deadline: {fmt_date(item.guide_due)}"
 
 
 def _list_status(item: ActivityStatus) -> str:
@@ -219,10 +228,14 @@ def render_show(
     grid.add_row("Target (guide)" if a.origin == "guide" else "Target", escape_markup(a.target))
     if a.start is not None and a.start != a.due:
         grid.add_row("Starts", fmt_date(a.start))
-    if details is not None and details.planned:
-        grid.add_row("Due", f"{fmt_due(a)} (your district's date)")
-        if details.guide_due is not None:
-            grid.add_row("Guide's due", fmt_date(details.guide_due))
+    if item.dates_differ and item.measured_against == "guide":
+        grid.add_row("Due", f"{fmt_due(a)} (the guide's deadline, which counts)")
+        grid.add_row("Your date", f"{fmt_date(item.own_due)} (after the guide's deadline)")
+    elif item.dates_differ:
+        grid.add_row("Due", f"{fmt_due(a)} (your district's own date)")
+        grid.add_row("Guide's due", fmt_date(item.guide_due))
+    elif details is not None and details.planned and a.due is not None:
+        grid.add_row("Due", f"{fmt_due(a)} (your district's date, the guide's too)")
     else:
         grid.add_row("Due", fmt_due(a))
     if a.time:

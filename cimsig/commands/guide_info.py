@@ -64,6 +64,15 @@ def show(
     """Everything about one activity: dates, details, resources, where to submit, status."""
     ws = workspace(guide, state, as_of)
     item = ws.status(ws.resolve(activity_id).id)
+    try:
+        ws.change_target(activity_id)
+    except UsageError:
+        # A looser match than a change takes: say which activity this is.
+        say(
+            f"Note: showing {item.activity.id}, the one id '{activity_id}' is part of. To "
+            "change it, type the full id.",
+            err=True,
+        )
     if json_out:
         jsonout.print_json(activity_rows(ws, [item])[0])
     else:

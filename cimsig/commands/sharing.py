@@ -151,6 +151,7 @@ def export_ics(
             ws.guide, ws.statuses, now=environment.now(), include_done=include_done,
             spans=spans, remind_days=remind_days, todo=todo, lea=ws.lea,
             owners=ws.state.owners, district_prefix=not no_prefix,
+            guide_times={a.id: a.time for a in ws.unplanned if a.id in ws.state.plans},
         )  # fmt: skip
 
     left_out: list[int] = []
