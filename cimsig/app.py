@@ -8,7 +8,7 @@ code.
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -37,6 +37,43 @@ class CimsigGroup(TyperGroup):
     other exception is a bug of cimsig's, exit 4, with the traceback only under CIMSIG_DEBUG=1
     (exit 1 is `status --check` finding overdue work, which a crash must never look like)."""
 
+    def main(
+        self,
+        args: "Sequence[str] | None" = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run, ending the way every cimsig message does: a usage error (an unknown option, an
+        extra argument, a bad choice, a command that does not exist) is one plain line on
+        stderr and exit 2, not a boxed panel; Ctrl-C (at a question or anywhere) is exit 130
+        and says so; a reader that went away (`cimsig list | head -3`) is exit 0, quietly."""
+        import sys
+
+        ARGV[:] = list(args) if args is not None else sys.argv[1:]
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        stdout_before = _stdout_identity()
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except typer.TyperException as exc:  # click's errors: usage, bad option, bad value ...
+            if exc.format_message().strip():
+                typer.echo(usage_error_line(exc, ARGV), err=True)
+            # (no message: `cimsig` alone, which has shown the help)
+            sys.exit(exc.exit_code)
+        except typer.Abort:  # Ctrl-C or the end of input at a question
+            typer.echo("\nStopped: nothing was changed.", err=True)
+            sys.exit(EXIT_STOPPED)
+        except SystemExit as exc:
+            # Rich ends a write to a closed pipe with exit 1 (after pointing stdout at nothing):
+            # the reader going away is not overdue work.
+            if exc.code == 1 and _stdout_identity() != stdout_before and _stdout_is_null():
+                sys.exit(0)
+            raise
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: Any) -> Any:
         from typer.exceptions import TyperException  # click's errors (usage, bad option ...)
 
@@ -52,8 +89,13 @@ class CimsigGroup(TyperGroup):
             silence_stdout()
             raise typer.Exit(0) from None
         except KeyboardInterrupt:
-            typer.echo("Stopped.", err=True)
-            raise typer.Exit(130) from None
+            # A change is written whole or not at all (the store's atomic write).
+            typer.echo(
+                "\nStopped. A change is saved whole or not at all: if it was not finished, "
+                "nothing was changed (`cimsig history` shows the last change).",
+                err=True,
+            )
+            raise typer.Exit(EXIT_STOPPED) from None
         except Exception as exc:
             if os.environ.get("CIMSIG_DEBUG"):
                 raise
@@ -64,6 +106,67 @@ class CimsigGroup(TyperGroup):
                 err=True,
             )
             raise typer.Exit(EXIT_BUG) from None
+
+
+# The words of this run's command line, as typed (for a hint that quotes them back).
+ARGV: list[str] = []
+
+
+def words_after(option: str) -> list[str] | None:
+    """The words typed after `option` on the command line, up to the next option; None when
+    the option was not typed."""
+    for index, word in enumerate(ARGV):
+        if word == option:
+            rest = ARGV[index + 1 :]
+            end = next((i for i, w in enumerate(rest) if w.startswith("-")), len(rest))
+            return rest[:end]
+        if word.startswith(option + "="):
+            return [word.split("=", 1)[1]]
+    return None
+
+
+EXIT_STOPPED = 130  # Ctrl-C: what shells report for a program stopped by it
+
+
+def _stdout_identity() -> tuple[int, int] | None:
+    try:
+        info = os.fstat(1)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _stdout_is_null() -> bool:
+    try:
+        null = os.stat(os.devnull)
+    except OSError:
+        return False
+    return _stdout_identity() == (null.st_dev, null.st_ino)
+
+
+def usage_error_line(exc: Exception, argv: list[str] | None = None) -> str:
+    """A usage error of click's as one plain line: what is wrong, and where the help is."""
+    import re
+
+    message = " ".join(str(getattr(exc, "format_message", lambda: str(exc))()).split())
+    # "Invalid value for '--days': --days needs a whole number ..." says --days once.
+    message = re.sub(r"^Invalid value for '([^']+)': (?=\1 )", "", message)
+    ctx = getattr(exc, "ctx", None)
+    path = getattr(ctx, "command_path", None)
+    if not path:
+        words = [w for w in (argv or []) if not w.startswith("-")][:1]
+        path = " ".join(["cimsig", *(w.lower() for w in words)])
+    option = getattr(exc, "option_name", None)
+    if isinstance(option, str) and (option.strip() == "-" or " " in option):
+        return (
+            "Error: text that starts with a dash (a note, a title) is taken for an option. "
+            f'Put it in quotes after --, as in: {path} ID -- "- waiting on fiscal"'
+        )
+    if not message.endswith((".", "?", "!")):
+        message += "."
+    if "unexpected extra argument" in message.lower():
+        message += " If these words belong together (a note, a title, a name), put them in quotes."
+    return f"Error: {message} (`{path} --help` shows what it takes.)"
 
 
 def silence_stdout() -> None:

@@ -54,10 +54,28 @@ def row_style(item: ActivityStatus) -> str:
 
 
 def console(*, stderr: bool = False) -> Console:
-    from rich.console import Console
+    # highlight=False: Rich would otherwise color numbers and dates at random in our text;
+    # emoji=False: user text is shown as typed (":warning:" stays those characters).
+    return _console_class()(stderr=stderr, highlight=False, emoji=False)
 
-    # highlight=False: Rich would otherwise color numbers and dates at random in our text.
-    return Console(stderr=stderr, highlight=False)
+
+_CONSOLE: list[type[Console]] = []
+
+
+def _console_class() -> type[Console]:
+    """Rich's Console, except that a reader who went away (`cimsig list | head -3`) ends the
+    command quietly with exit 0 (Rich's own ends it with exit 1, which is `status --check`'s
+    "overdue"): the BrokenPipeError goes to the one error handler."""
+    if not _CONSOLE:
+        from rich.console import Console
+
+        class QuietConsole(Console):
+            def on_broken_pipe(self) -> None:
+                self.quiet = True
+                raise BrokenPipeError
+
+        _CONSOLE.append(QuietConsole)
+    return _CONSOLE[0]
 
 
 def _table(*columns: str, title: str | None = None) -> Table:

@@ -169,30 +169,43 @@ class Workspace:
             problems=[f"{a.id}: {a.title}" for a in shown] + more,
         )
 
-    def resolve_all(self, texts: Sequence[str], *, note_option: str | None = None) -> list[str]:
+    def resolve_all(
+        self,
+        texts: Sequence[str],
+        *,
+        note_option: str | None = None,
+        note: str | None = None,
+        after_note: Sequence[str] | None = None,
+    ) -> list[str]:
         """The ids of several activities typed in one command, each once, in order.
 
-        One id may be typed as any whole words of it (`drill`); when several are typed, each
-        must be a full id or at least two of its words joined by a dash (`prep-mou`). So a
-        sentence typed without quotes (`--note Finished the case study`) can never mark `the`
-        or `case` done.
+        One id may be typed as whole words of it (`drill`: see `change_target`); when several
+        are typed, each must be a full id or at least two of its words joined by a dash
+        (`prep-mou`). So a sentence typed without quotes (`--note Finished the case study`)
+        can never mark `the` or `case` done. When a `note` was given (with `note_option`), the
+        hint quotes exactly the words typed after the option (`after_note`).
         """
         if len(texts) == 1:
             return [self.change_target(texts[0]).id]
         known = {a.id for a in self.activities}
-        loose = [t for t in texts if t.strip().lower() not in known and "-" not in t.strip()]
+
+        def is_loose(t: str) -> bool:
+            return t.strip().lower() not in known and "-" not in t.strip()
+
+        loose = [t for t in texts if is_loose(t)]
         if loose:
             hint = ""
-            words = [t for t in texts[1:] if t in loose] or loose
-            if note_option:
+            if note_option and note is not None:
+                typed = [note, *(w for w in (after_note or [])[1:] if w in loose)]
                 hint = (
                     f" If these words belong to the {note_option}, put it in quotes: "
-                    f'{note_option} "{" ".join(words)}".'
+                    f'{note_option} "{" ".join(typed)}".'
                 )
             raise UsageError(
-                f"{', '.join(repr(t) for t in loose)} {'is' if len(loose) == 1 else 'are'} not "
-                "an id. When you name several activities, type each one's full id, or words of "
-                f"it joined by dashes (`cimsig list` shows them); nothing was changed.{hint}"
+                f"{', '.join(repr(t) for t in loose)} "
+                f"{'is not an id' if len(loose) == 1 else 'are not ids'}. When you name "
+                "several activities, type each one's full id, or words of it joined by dashes "
+                f"(`cimsig list` shows them); nothing was changed.{hint}"
             )
         return list(dict.fromkeys(self.change_target(t).id for t in texts))
 

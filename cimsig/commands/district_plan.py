@@ -103,7 +103,7 @@ def _save_me(name: str) -> None:
 
 @commands.command("plan", rich_help_panel="Your district's plan")
 def plan(
-    activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
+    activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or whole words of one.")],
     due: Annotated[
         str | None, typer.Option("--due", metavar="DATE", help="Your own due date for it.")
     ] = None,
@@ -166,7 +166,7 @@ def plan(
 
 @commands.command("assign", rich_help_panel="Your district's plan")
 def assign(
-    activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
+    activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or whole words of one.")],
     name: Annotated[str | None, typer.Argument(metavar="[NAME]", help="Who owns it.")] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Remove the owner.")] = False,
     as_of: AsOfOption = None,
@@ -196,8 +196,8 @@ def assign(
 
 @commands.command("note", rich_help_panel="Your district's plan")
 def note_(
-    activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
-    text: Annotated[str, typer.Argument(metavar="TEXT", help="The note (in quotes).")],
+    activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or whole words of one.")],
+    words: Annotated[list[str], typer.Argument(metavar="TEXT", help="The note (in quotes).")],
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", show_default=False, metavar="DATE",
@@ -208,6 +208,13 @@ def note_(
     state: StateOption = None,
 ) -> None:  # fmt: skip
     """Add a dated note to an activity (`cimsig show ID` lists them)."""
+    if len(words) > 1:
+        typed = " ".join(words)
+        raise UsageError(
+            f'Put the note in quotes, so that it is one: cimsig note {activity_id} "{typed}" '
+            "(and -- before a note that starts with a dash). Nothing was changed."
+        )
+    text = words[0]
     if not text.strip():
         raise UsageError("The note is empty.")
     ws = workspace(guide, state, as_of, changing=True)

@@ -23,6 +23,7 @@ from cimsig.app import (
     title_of,
     user_date,
     whole_number,
+    words_after,
     workspace,
 )
 from cimsig.errors import EXIT_OVERDUE, UsageError
@@ -87,6 +88,8 @@ def done(
     """Mark activities as done; on a done activity, --on or --note corrects its record.
     --through DATE or --step STEP catch up on many at once, --from FILE from a spreadsheet (one
     change: one undo)."""
+    for option, value in (("--on", on), ("--as-of", as_of)):
+        check_date_not_cut(option, value, activity_ids or [])
     ws = workspace(guide, state, as_of, changing=True)
     if from_file is not None:
         if activity_ids or through or step or on or note or include_upcoming:
@@ -115,11 +118,12 @@ def done(
             "with --through DATE, --step STEP or --from FILE.csv."
         )
     ids = activity_ids
-    ws.resolve_all(ids, note_option="--note")  # refused before the file is locked
+    after_note = words_after("--note")
+    ws.resolve_all(ids, note_option="--note", note=note, after_note=after_note)  # checked unlocked
     before = {i: ws.state.done.get(i) for i in ws.resolve_all(ids)}
 
     def mark(now_ws: Workspace) -> dict[str, Change | None]:
-        targets = now_ws.resolve_all(ids, note_option="--note")
+        targets = now_ws.resolve_all(ids, note_option="--note", note=note, after_note=after_note)
         st, moment = now_ws.state, environment.now()
         with st.batch():
             return {
@@ -317,6 +321,36 @@ def _sheet_change(current: "DoneRecord | None", row: "SheetRow") -> str | None:
     if current.on == row.done_on and (row.note is None or row.note == current.note):
         return None
     return "correct"
+
+
+def check_date_not_cut(option: str, value: str | None, words: list[str]) -> None:
+    """A date typed without quotes (`--on April 19, 2024`) reaches the option only up to the
+    first space; the rest is taken for ids. Say so, with the date in quotes and as 2024-04-19."""
+    import re
+
+    from cimsig.dates import parse_user_date
+    from cimsig.errors import BadDateError
+
+    if value is None:
+        return
+    rest = [w for w in words if re.fullmatch(r"\d{1,4},?", w.strip())]
+    if not rest:
+        return
+    try:
+        parse_user_date(value, dt.date(2024, 1, 1), option=option)
+        return  # a whole date on its own
+    except BadDateError:
+        pass
+    whole = " ".join([value, *rest])
+    try:
+        iso = f", or as {parse_user_date(whole, dt.date(2024, 1, 1), option=option)}"
+    except BadDateError:
+        iso = ""
+    raise UsageError(
+        f"{option} got only '{value}': a date with spaces must be in quotes, or the words after "
+        f'the first space ("{" ".join(rest)}") are taken for ids. Type it as '
+        f'{option} "{whole}"{iso}. Nothing was changed.'
+    )
 
 
 def check_done_date(ws: Workspace, done_on: dt.date | None) -> None:

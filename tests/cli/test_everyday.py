@@ -25,7 +25,8 @@ def test_a_note_without_quotes_changes_nothing(cli, cli_json, state_path: Path) 
     result = cli("done", "assurance", "--note", "Finished", "the", "case", "study",
                  "--as-of", "2024-06-01")  # fmt: skip
     assert result.exit_code == 2
-    assert '--note "the case study"' in result.stderr and "nothing was changed" in result.stderr
+    assert '--note "Finished the case study"' in result.stderr
+    assert "nothing was changed" in result.stderr
     assert not state_path.exists()
     one = cli("done", "drill", "--as-of", "2024-06-01")  # one loose id still works
     assert one.exit_code == 0 and "step1-data-drill-down" in one.stdout
