@@ -300,7 +300,14 @@ def locate(
                 f"{_district_source()} and {_state_source(state)} both name a progress file: "
                 "use one of them."
             )
-        name = districts.find(root, typed)
+        try:
+            name = districts.find(root, typed)
+        except UsageError:
+            # The district of the default progress file, named as any other: that file.
+            own = default_file_district(guide)
+            if own is not None and districts.names_match(typed, own[1]):
+                return Location(loading.load_guide(guide, cache), own[0], "default")
+            raise
         guide_id = loading.load_guide(guide, cache).id if guide is not None else None
         cohort = districts.cohort_of(root, name, guide_id)
         if guide is None:
@@ -315,11 +322,54 @@ def locate(
 
         known = districts.names(root)
         if known:
+            own = default_file_district(guide)
+            also = (
+                f" The default progress file ({own[0]}) holds {own[1]}'s plan: "
+                f'--district "{own[1]}" uses it.'
+                if own is not None
+                else ""
+            )
             raise UsageError(
                 "Which district? Add --district NAME (or set CIMSIG_DISTRICT). Districts: "
-                f"{', '.join(known)}."
+                f"{', '.join(known)}.{also}"
             )
     return Location(loaded, path, "default")
+
+
+def default_file_district(guide: Path | None) -> tuple[Path, str] | None:
+    """The default progress file for the guide, and the district named in its profile, when
+    it has one (None when there is no such file, or it names no district, or cannot be read)."""
+    from cimsig import loading
+
+    cache = environment.cache_dir()
+    try:
+        loaded = loading.load_guide(guide, cache)
+        path = environment.default_state_path(loaded.id, bundled=guide is None)
+        if not path.is_file():
+            return None
+        profile = loading.load_state(StateFile(path), cache).profile
+    except CimsigError:
+        return None
+    lea = profile.lea if profile is not None else None
+    return (path, lea) if lea else None
+
+
+def shared_plan_warning(guide: Path | None = None) -> str | None:
+    """When the default progress file holds the plan of a district that also has a folder of
+    its own: two plans of one district, which drift apart. What to say, or None."""
+    from cimsig import districts
+
+    own = default_file_district(guide)
+    if own is None:
+        return None
+    folder = districts.folder_name(own[1])
+    if folder not in districts.names(environment.districts_dir()):
+        return None
+    return (
+        f"two plans share the name {own[1]}: the default progress file ({own[0]}) and the "
+        f"district {folder}. Work done in one is not in the other: keep one (`cimsig merge` "
+        "brings the other's records in), and move or remove the other."
+    )
 
 
 def cohort_guide_path(guide_id: str) -> Path | None:

@@ -16,6 +16,7 @@ from cimsig.app import (
     cohort_guide_path,
     locate,
     say,
+    shared_plan_warning,
     user_date,
     workspace,
 )
@@ -181,6 +182,9 @@ def doctor(
     loaded = found.guide
     state_file = StateFile(found.state)
     findings = checks.examine(loaded, state_file, user_date(as_of, "--as-of", loaded.time_zone))
+    shared = shared_plan_warning(guide)
+    if shared is not None:
+        findings.insert(0, checks.Finding(checks.WARNING, "districts", shared))
     if json_out:
         from dataclasses import asdict
 
