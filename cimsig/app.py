@@ -516,14 +516,46 @@ def report(
     name = label if label is not None else ws.lea
     whose = f"{name}: " if name else ""
     for activity_id, change in changes.items():
-        say(whose + message(activity_id, change))
+        say(whose + message(activity_id, change), indent=2)
 
 
-def say(text: str, *, err: bool = False) -> None:
-    """A message for the user; text from users and files in it is shown harmlessly."""
+def say(text: str, *, err: bool = False, indent: int | None = None) -> None:
+    """A message for the user; text from users and files in it is shown harmlessly.
+
+    With `indent`, a message to a terminal is wrapped at spaces to the window, its continuation
+    lines indented by that much (the terminal would cut words in the middle: "Pre-Wo / rk");
+    to a file or a pipe it stays on one line, for scripts."""
     from cimsig.formatting import terminal_safe
 
-    typer.echo(terminal_safe(text), err=err)
+    text = terminal_safe(text)
+    if indent is not None:
+        text = wrap_for_terminal(text, indent, err=err)
+    typer.echo(text, err=err)
+
+
+def wrap_for_terminal(text: str, indent: int, *, err: bool = False) -> str:
+    """`text` wrapped at spaces to the terminal's width (continuation lines indented), when the
+    stream it goes to is a terminal; as it is otherwise."""
+    import shutil
+    import sys
+    import textwrap
+
+    stream = sys.stderr if err else sys.stdout
+    try:
+        if not stream.isatty():
+            return text
+    except (AttributeError, ValueError):
+        return text
+    width = max(20, shutil.get_terminal_size().columns - 1)
+    lines = []
+    for paragraph in text.split("\n"):
+        lead = len(paragraph) - len(paragraph.lstrip(" "))
+        wrapped = textwrap.wrap(
+            paragraph, width, subsequent_indent=" " * (lead + indent),
+            break_long_words=False, break_on_hyphens=False,
+        )  # fmt: skip
+        lines.extend(wrapped or [""])
+    return "\n".join(lines)
 
 
 def say_file_notes(ws: Workspace) -> None:

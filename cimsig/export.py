@@ -43,8 +43,16 @@ def parse_remind(text: str) -> int:
     return number * (7 if unit == "w" else 1)
 
 
-def write_output(data: bytes, output: Path | None) -> None:
-    """Write to stdout, or to a file in one step (a temp file, then a rename)."""
+def write_output(data: bytes, output: Path | None, *, text: bool = False) -> None:
+    """Write to stdout, or to a file in one step (a temp file, then a rename).
+
+    `text` (UTF-8 text for people, the Markdown checklist): to a screen that does not take
+    UTF-8 (a Windows code page), it is written in the screen's own encoding, with ASCII for
+    what that cannot show, instead of UTF-8 bytes it would show as "â€"" and the like."""
+    if output is None and text and not _takes_utf8(sys.stdout):
+        sys.stdout.write(ascii_fallback(data.decode("utf-8"), sys.stdout.encoding))
+        sys.stdout.flush()
+        return
     if output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
@@ -193,6 +201,38 @@ def build_ics(
             last_date=max(dates) + dt.timedelta(days=366),
         )
     return cal.to_ical(), left_out
+
+
+def _takes_utf8(stream: Any) -> bool:
+    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+    return encoding in ("utf-8", "utf8", "utf-8-sig")
+
+
+_ASCII = {
+    "\u2013": "-", "\u2014": "--", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+    "\u2026": "...", "\u2022": "*", "\u2192": "->", "\u00a0": " ", "\u00b7": "-",
+}  # fmt: skip
+
+
+def ascii_fallback(text: str, encoding: str | None) -> str:
+    """`text` with each character `encoding` cannot hold replaced: a dash or a quote by its
+    ASCII twin, an accented letter by its letter, anything else by "?"."""
+    import unicodedata
+
+    encoding = encoding or "ascii"
+
+    def shown(char: str) -> str:
+        try:
+            char.encode(encoding)
+            return char
+        except (UnicodeEncodeError, LookupError):
+            pass
+        if char in _ASCII:
+            return _ASCII[char]
+        plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
+        return plain or "?"
+
+    return "".join(shown(c) for c in text)
 
 
 CSV_COLUMNS = [

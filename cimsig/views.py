@@ -117,15 +117,70 @@ def _id_column(out: Console) -> bool:
     return out.width >= WIDE
 
 
+class IdLines:
+    """An id (after a label such as "id: ") in a table cell: on the label's line when it fits,
+    else on a line of its own, and when even that is too narrow, broken only after a dash, so
+    that no id is ever cut in the middle of a word (Rich breaks lines at spaces only)."""
+
+    def __init__(self, label: str, text: str, style: str = "") -> None:
+        self.label, self.text, self.style = label, text, style
+
+    def lines(self, width: int) -> list[str]:
+        whole = self.label + self.text
+        if len(whole) <= width:
+            return [whole]
+        lines = [self.label.rstrip()] if self.label.strip() else []
+        if len(self.text) <= width:
+            return [*lines, self.text]
+        pieces = [p + "-" for p in self.text.split("-")]
+        pieces[-1] = pieces[-1][:-1]
+        line = ""
+        for piece in pieces:
+            if line and len(line) + len(piece) > width:
+                lines.append(line)
+                line = ""
+            line += piece
+        return [*lines, line]
+
+    def __rich_console__(self, console: Console, options: Any) -> Any:
+        from rich.text import Text
+
+        yield Text(
+            terminal_safe("\n".join(self.lines(options.max_width))),
+            style=self.style,
+            overflow="fold",
+        )
+
+    def __rich_measure__(self, console: Console, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        longest_piece = max(len(p) + 1 for p in self.text.split("-"))
+        return Measurement(min(longest_piece, options.max_width), len(self.label + self.text))
+
+
 def _activity_cell(
     item: ActivityStatus, owner: str | None, extra: str = "", *, with_id: bool = True
-) -> str:
+) -> Any:
     """The title, then dim lines for what else matters: the id (when it has no column of its
     own), owner, window or time, target."""
     a = item.activity
     lines = [escape_markup(a.title)]
     if with_id:
-        lines.append(f"[dim]id: {escape_markup(a.id)}[/]")
+        from rich.console import Group
+        from rich.text import Text
+
+        rest = _activity_lines(item, owner, extra)
+        return Group(
+            Text.from_markup(lines[0], emoji=False),
+            IdLines("id: ", a.id, "dim"),
+            *([Text.from_markup("\n".join(rest), emoji=False)] if rest else []),
+        )
+    return "\n".join(lines + _activity_lines(item, owner, extra))
+
+
+def _activity_lines(item: ActivityStatus, owner: str | None, extra: str) -> list[str]:
+    """The dim lines of an activity's cell under its title and id."""
+    lines = []
     if extra:
         lines.append(f"[dim]{escape_markup(extra)}[/]")
     if item.dates_differ:
@@ -134,7 +189,7 @@ def _activity_cell(
         lines.append(f"[dim]Owner: {escape_markup(owner)}[/]")
     if item.status == schedule.RECOMMENDED:
         lines.append("[dim]Recommended for your district, not required[/]")
-    return "\n".join(lines)
+    return lines
 
 
 def own_date_words(item: ActivityStatus) -> str:
@@ -598,8 +653,16 @@ def render_timeline(
     lines.append(Text(""))
     lines.append(legend)
     out = console()
+    # A screen that cannot show the marks (a Windows code page) gets ASCII ones, as the
+    # tables and bars do, rather than a "?" for every mark; the SVG keeps its own.
+    marks = f"{timeline.BAR}{timeline.DEADLINE}{timeline.ONGOING}{timeline.TODAY}"
+    plain = None if _can_show(marks) else str.maketrans(marks, "#*:|")
     for line in lines:
-        out.print(line, no_wrap=True, overflow="crop", crop=True)
+        shown = line
+        if plain is not None:
+            shown = line.copy()
+            shown.plain = line.plain.translate(plain)
+        out.print(shown, no_wrap=True, overflow="crop", crop=True)
     if svg is None:
         return None
     recorder = Console(
@@ -629,13 +692,20 @@ _FINDING_STYLE = {"ok": "green", "note": "cyan", "warning": "yellow", "problem":
 
 def render_findings(findings: Sequence[Any]) -> None:
     """`cimsig doctor`'s findings, one per line, the level first."""
+    from rich.table import Table
+
     out = console()
+    # The level in a column of its own: a long finding wraps at spaces under its own text.
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, min_width=8)
+    grid.add_column(overflow="fold")  # a long path is folded onto the next line, never cut
     for finding in findings:
         style = _FINDING_STYLE.get(finding.level, "")
-        out.print(
-            f"[{style}]{finding.level:<8}[/] {escape_markup(finding.topic)}: "
-            f"{escape_markup(finding.message)}"
+        grid.add_row(
+            f"[{style}]{finding.level}[/]",
+            f"{escape_markup(finding.topic)}: {escape_markup(finding.message)}",
         )
+    out.print(grid)
     problems = sum(f.level == "problem" for f in findings)
     warnings = sum(f.level == "warning" for f in findings)
     out.print()

@@ -133,7 +133,7 @@ def where(
     if json_out:
         jsonout.print_json(info)
         return
-    say(f"Guide:     {info['guide']} ({info['guide_source']})")
+    say(f"Guide:     {info['guide']} ({info['guide_source']})", indent=11)
     exists = ""
     if not info["state_exists"]:
         exists = (
@@ -144,9 +144,12 @@ def where(
         if found.source == "default" and districts_dir().is_dir():
             exists = " (none: you follow districts, so add --district NAME)"
     source = f"district {found.district}" if found.district else info["state_source"]
-    say(f"Progress:  {info['state']} ({source}){exists}")
-    say(f"Districts: {info['districts']} (`cimsig district list`)")
-    say(f"Cache:     {info['cache']} (copies of the guide and of your progress; safe to delete)")
+    say(f"Progress:  {info['state']} ({source}){exists}", indent=11)
+    say(f"Districts: {info['districts']} (`cimsig district list`)", indent=11)
+    say(
+        f"Cache:     {info['cache']} (copies of the guide and of your progress; safe to delete)",
+        indent=11,
+    )
     from cimsig import sync_copies
 
     for copy in copies:

@@ -229,6 +229,7 @@ def _catch_up_ids(
             f"({', '.join(i.activity.id for i in later[:3])}{', ...' if len(later) > 3 else ''})"
             ". Add --include-upcoming to mark work ahead of its time.",
             err=True,
+            indent=2,
         )
     if not items:
         say(
@@ -244,6 +245,7 @@ def _catch_up_ids(
             f"Warning: {len(later)} of these have not started by {as_of_words}; they are "
             "marked done all the same (--include-upcoming).",
             err=True,
+            indent=2,
         )
     what = "activity" if len(items) == 1 else "activities"
     say(f"{len(items)} required {what} {scope} not marked done yet:", err=json_out)

@@ -90,6 +90,8 @@ def _export(
     as_of: str | None,
     guide: Path | None,
     state: Path | None,
+    *,
+    text: bool = False,
 ) -> None:
     """One export of the district in use, or (--all-districts) one for every district."""
     if folder is not None and not all_districts:
@@ -97,18 +99,18 @@ def _export(
     if all_districts:
         _each_district(extension, build, folder, output, as_of)
         return
-    _write(build(workspace(guide, state, as_of)), output)
+    _write(build(workspace(guide, state, as_of)), output, text=text)
 
 
 def _csv_rows(ws: "Workspace") -> list[dict[str, Any]]:
     return [{**row, "district": ws.lea} for row in activity_rows(ws, ws.statuses)]
 
 
-def _write(data: bytes, output: Path | None) -> None:
+def _write(data: bytes, output: Path | None, *, text: bool = False) -> None:
     """An export to the screen, or to a file in one step (and a word on stderr that it did)."""
     from cimsig import export
 
-    export.write_output(data, output)
+    export.write_output(data, output, text=text)
     if output is not None:
         say(f"Wrote {output}.", err=True)
 
@@ -200,7 +202,7 @@ def export_md(
         text = export.build_markdown(ws.guide, ws.statuses, ws.as_of, ws.lea, ws.state.owners)
         return text.encode("utf-8")
 
-    _export("md", build, all_districts, folder, output, as_of, guide, state)
+    _export("md", build, all_districts, folder, output, as_of, guide, state, text=True)
 
 
 @export_app.command("json")
