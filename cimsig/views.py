@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from cimsig import schedule
 from cimsig.formatting import (
     count_days,
+    count_words,
     fmt_date,
     fmt_days,
     fmt_due,
@@ -237,7 +238,11 @@ def render_list(
 ) -> None:
     out = console()
     _header(out, guide, lea)
-    out.print(f"As of {fmt_date(as_of)}. {len(items)} activities.", style="dim")
+    out.print(
+        escape_markup(f"As of {fmt_date(as_of)}. {len(items)} listed; the progress counts "
+                      f"{count_words(items)}."),
+        style="dim",
+    )  # fmt: skip
     wide = _id_column(out)
     # The same widths in every step's table, so the columns line up down the whole list.
     status_width = max(
@@ -431,6 +436,7 @@ def render_status(
         out.print(escape_markup(NO_PROFILE_HINT), style="yellow")
     out.print()
     _progress_lines(out, schedule.progress_by_step(guide.steps, items))
+    out.print(escape_markup(f"Counted: {count_words(items)}."), style="dim")
     out.print()
 
     open_now = schedule.in_progress(items)

@@ -125,3 +125,24 @@ def test_a_look_back_sees_owners_own_dates_and_own_activities_on_record_now(
     # The history keeps when each change was typed.
     history = ok(cli("history"))
     assert "2026" in history
+
+
+def test_counts_are_said_the_same_way_in_list_and_status(cli, monkeypatch) -> None:
+    import re
+
+    monkeypatch.setenv("COLUMNS", "200")
+    ok(
+        cli(
+            "add", "SELPA review", "--step", "step3", "--due", "2024-11-20", "--as-of", "2024-11-01"
+        )
+    )
+    for as_of in ("2024-06-01", "2026-08-01"):
+        listed = " ".join(ok(cli("list", "--as-of", as_of)).split())
+        status = " ".join(ok(cli("status", "--as-of", as_of)).split())
+        said = re.search(r"the progress counts (.*?)\.", listed)
+        assert said is not None and f"Counted: {said[1]}." in status
+        guide, own = (int(n) for n in re.findall(r"(\d+) of (?:the guide|your own)", said[1]))
+        totals = sum(int(n) for n in re.findall(r"\d+/(\d+) +\d+%", status))
+        assert guide + own == totals and own == 1
+        assert "ongoing work not counted" in said[1]
+        assert "yearly work adds one a year" in said[1]
