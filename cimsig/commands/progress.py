@@ -279,6 +279,7 @@ def _done_from_sheet(ws: Workspace, path: Path, *, yes: bool, json_out: bool) ->
     say(
         f"From {path}: {marks} to mark done, {fixes} to correct ({counted}):",
         err=json_out,
+        indent=2,
     )
     for row in todo:
         current = ws.state.done.get(row.activity_id)
