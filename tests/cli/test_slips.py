@@ -31,6 +31,7 @@ def test_a_misspelt_command_gets_did_you_mean_and_case_does_not_matter(cli) -> N
     result = cli("stauts")
     assert result.exit_code == 2
     assert "No such command 'stauts'. Did you mean status?" in result.stderr
+    assert "Did you mean status?" in cli("help", "stauts").stderr
     upper = cli("Status", "--as-of", "2024-09-09")
     assert upper.exit_code == 0, upper.output
     assert "As of Mon Sep 9, 2024" in upper.stdout
