@@ -80,7 +80,7 @@ class CimsigGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except CimsigError as exc:
-            say(f"Error: {exc}", err=True)
+            say(f"Error: {exc}", err=True, indent=2)
             raise typer.Exit(exc.exit_code) from None
         except (TyperException, typer.Exit, typer.Abort):
             raise

@@ -307,10 +307,10 @@ def render_show(
     if a.start is not None and a.start != a.due:
         grid.add_row("Starts", fmt_date(a.start))
     if item.dates_differ and item.measured_against == "guide":
-        grid.add_row("Due", f"{fmt_due(a)} (the guide's deadline, which counts)")
+        grid.add_row("Due", f"{fmt_due(a)}: the guide's deadline, which counts")
         grid.add_row("Your date", f"{fmt_date(item.own_due)} (after the guide's deadline)")
     elif item.dates_differ:
-        grid.add_row("Due", f"{fmt_due(a)} (your district's own date)")
+        grid.add_row("Due", f"{fmt_due(a)}: your district's own date")
         grid.add_row("Guide's due", fmt_date(item.guide_due))
     elif details is not None and details.planned and a.due is not None:
         grid.add_row("Due", f"{fmt_due(a)} (your district's date, the guide's too)")

@@ -51,3 +51,6 @@ def test_two_plans_of_one_name_are_warned_about(cli, state_path: Path) -> None:
     assert "two plans share the name Riverbend Unified" in overview.stderr
     doctor = cli("doctor", "--district", "riverbend", "--as-of", "2024-05-01")
     assert "two plans share the name Riverbend Unified" in doctor.stdout
+    # The question "which district?" names the default file's plan among the choices.
+    which = cli("done", "prep-assurance", "--as-of", "2024-05-01")
+    assert which.exit_code == 2 and "holds Riverbend Unified's plan" in which.stderr
