@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 `status --check` found overdue work; 2 bad command-line input "
     "(unknown or ambiguous id, bad date); 3 a problem with the guide or the progress file; "
-    "4 cimsig itself failed (a bug: run again with CIMSIG_DEBUG=1 and report what it prints)."
+    "4 cimsig itself failed (a bug: run again with CIMSIG_DEBUG=1 and report what it prints); "
+    "130 stopped with Ctrl-C. A reader that stops early (`cimsig status | more`) is exit 0."
 )
 
 
