@@ -237,7 +237,7 @@ def locate(
 def _guide_of(state: Path, guide: Path | None, loaded: "Guide") -> "Guide":
     """Without --guide, the guide a progress file names, when cimsig keeps a copy of it
     (`cimsig init --guide FILE` keeps one); else `loaded` (the bundled guide, or --guide's)."""
-    if guide is not None:
+    if guide is not None or not state.is_file():  # (a FIFO is never opened: it would block)
         return loaded
     named = environment.progress_guide_id(state)
     kept = cohort_guide_path(named) if named and named != loaded.id else None

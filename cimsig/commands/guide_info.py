@@ -109,7 +109,9 @@ def validate(
         f"activit{'ies' if activities != 1 else 'y'} in {steps} step{'s' if steps != 1 else ''}."
     )
     if weekend:
-        say(f"Due on a weekend ({len(weekend)}): {', '.join(weekend)}")
+        say(f"Due on a weekend ({len(weekend)}):")
+        for line in weekend:
+            say(f"  {line}")
     for warning in warnings:
         say(f"Warning: {warning}")
 
