@@ -399,8 +399,7 @@ class _GuideBuilder:
                 if close:
                     self.misspelt.add((id(data), close[0]))
                     message = (
-                        f"unknown key '{key}': did you mean '{close[0]}'? ('{close[0]}' is "
-                        "missing)"
+                        f"unknown key '{key}': did you mean '{close[0]}'? ('{close[0]}' is missing)"
                     )
                 else:
                     message = f"unknown key '{key}' (known keys: {', '.join(sorted(known))})"

@@ -77,7 +77,7 @@ def draft_guide(text: str, years: int, source_id: str) -> Draft:
             reasons.append(reason)
             moved += 1
         elif name in _ID_KEYS or "http" in line:
-            if name == "id" and section == "activities" and _names_a_date(key):
+            if key is not None and name == "id" and section == "activities" and _names_a_date(key):
                 value = key.group("rest").strip().strip("\"'")
                 reasons.append(
                     f"the id '{value}' names a year, and ids are kept as they were: "
@@ -105,10 +105,10 @@ def draft_guide(text: str, years: int, source_id: str) -> Draft:
     return Draft("\n".join(out) + "\n", moved, marks)
 
 
-def _names_a_date(key: "re.Match[str] | None") -> bool:
+def _names_a_date(key: "re.Match[str]") -> bool:
     """Whether an id names a year (`step4-report-2025apr-jun`, `report-2021`), which moving
     every date leaves behind; a month alone (`checkin-october`) stays right."""
-    return key is not None and re.search(r"(19|20)\d{2}", key.group("rest")) is not None
+    return re.search(r"(19|20)\d{2}", key.group("rest")) is not None
 
 
 def _meeting_lines(lines: list[str]) -> set[int]:

@@ -9,7 +9,7 @@ import typer
 
 from cimsig import districts, environment, jsonout, schedule, views
 from cimsig.app import AsOfOption, GuideOption, JsonOption, cohort_guide_path, say
-from cimsig.errors import EXIT_OVERDUE, GuideError, StateError, UsageError
+from cimsig.errors import EXIT_OVERDUE, StateError, UsageError
 
 commands = typer.Typer()
 district = typer.Typer(

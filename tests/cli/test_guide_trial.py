@@ -126,8 +126,8 @@ def test_guide_new_moves_a_february_period_end_to_the_months_last_day(cli, tmp_p
     text = draft.read_text(encoding="utf-8")
     assert "period: {start: 2023-03-01, end: 2024-02-29}" in text  # not Feb 28: a leap year
     assert "budget_period: {start: 2023-03-01, end: 2024-02-29, months: 12}" in text
-    resolved = write(tmp_path, "\n".join(
-        line for line in text.splitlines() if "# REVIEW:" not in line) + "\n", "resolved.yaml")  # fmt: skip
+    kept = [line for line in text.splitlines() if "# REVIEW:" not in line]
+    resolved = write(tmp_path, "\n".join(kept) + "\n", "resolved.yaml")
     assert cli("validate", str(resolved)).exit_code == 0
     # Mar 1, 2023 - Feb 29, 2024, then Mar 1 - Feb 28 each year, up to the moved `until`
     # (Mar 1, 2027): no drift to Feb 27.
@@ -196,7 +196,9 @@ def test_a_target_naming_one_date_on_repeating_work_is_a_problem(cli, tmp_path) 
 
 def test_due_after_one_occurrence_of_a_repeating_activity(cli, tmp_path) -> None:
     # 60 days after the last quarterly report (due Oct 30, 2023): Dec 29, 2023.
-    guide = write(tmp_path, CCEIS.replace("after: 2023-10-30}", "after: expenditure-report-2023-09}"))
+    guide = write(
+        tmp_path, CCEIS.replace("after: 2023-10-30}", "after: expenditure-report-2023-09}")
+    )
     assert cli("validate", str(guide)).exit_code == 0
     shown = cli("show", "final-report", "--guide", str(guide), "--as-of", "2023-01-01")
     assert shown.exit_code == 0, shown.output
@@ -208,8 +210,8 @@ def test_due_after_one_occurrence_of_a_repeating_activity(cli, tmp_path) -> None
     result = cli("validate", str(series))
     assert result.exit_code == 3
     assert "name one of them by its id, like 'expenditure-report-2021-09'" in result.stderr
-    wrong = write(tmp_path, CCEIS.replace("after: 2023-10-30}", "after: expenditure-report-2023-10}"),
-                  "wrong.yaml")  # fmt: skip
+    wrong_id = CCEIS.replace("after: 2023-10-30}", "after: expenditure-report-2023-10}")
+    wrong = write(tmp_path, wrong_id, "wrong.yaml")
     result = cli("validate", str(wrong))
     assert result.exit_code == 3
     assert "run from expenditure-report-2021-09 to expenditure-report-2023-09" in result.stderr
@@ -236,8 +238,7 @@ def test_one_mistake_gives_one_message(cli, tmp_path) -> None:
     assert "unknown key 'ending': did you mean 'end'?" in found[0]
     missing = problems(cli, tmp_path, CCEIS.replace("activities:", "activites:"))
     assert missing == [
-        "  - line 10: unknown key 'activites': did you mean 'activities'? ('activities' is "
-        "missing)"
+        "  - line 10: unknown key 'activites': did you mean 'activities'? ('activities' is missing)"
     ]
     title = problems(cli, tmp_path, CCEIS.replace("title: Final report", "tilte: Final report"))
     assert len(title) == 1 and "did you mean 'title'?" in title[0]
@@ -280,9 +281,7 @@ def test_init_with_a_guide_file_and_the_default_progress_file(cli, tmp_path) -> 
     assert "the progress file's guide, kept by cimsig" in where.stdout
 
 
-def test_a_progress_file_on_a_guide_cimsig_does_not_keep_says_what_to_type(
-    cli, tmp_path
-) -> None:
+def test_a_progress_file_on_a_guide_cimsig_does_not_keep_says_what_to_type(cli, tmp_path) -> None:
     import json
 
     shared = tmp_path / "progress.yaml"
