@@ -715,7 +715,11 @@ class _GuideBuilder:
         due = None if due_days is not None else self._date(item, "due", label)
         if due_days is not None and due_after is not None:
             due = _due_from_rule(due_days, due_after, period)
-            if due_after == AFTER_PERIOD and "period" not in item:
+            if (
+                due_after == AFTER_PERIOD
+                and "period" not in item
+                and not self.is_misspelt(item, "period")
+            ):
                 self.problem(
                     item.line_of("due"),
                     "'after: period' needs the activity's 'period: {start: ..., end: ...}'",
@@ -896,7 +900,16 @@ class _GuideBuilder:
             )
         if time is not None:
             match = re.match(TIME_PATTERN, time)
-            if not match:
+            # `time: 10:00` unquoted is a number to YAML (600, minutes in base 60).
+            start_only = re.match(r"^\d{1,2}:\d{2}$", time) or isinstance(item.get("time"), int)
+            if not match and start_only:
+                self.problem(
+                    item.line_of("time"),
+                    "'time' needs the meeting's end too, in quotes, like \"10:00-11:00\" "
+                    "(24-hour clock)",
+                    label,
+                )
+            elif not match:
                 self.problem(
                     item.line_of("time"), "'time' must look like 12:00-13:30 (24-hour clock)", label
                 )

@@ -244,6 +244,29 @@ def test_one_mistake_gives_one_message(cli, tmp_path) -> None:
     assert len(title) == 1 and "did you mean 'title'?" in title[0]
 
 
+def test_a_misspelt_period_key_is_one_message(cli, tmp_path) -> None:
+    found = problems(cli, tmp_path, CCEIS.replace("    period: {", "    periode: {"))
+    assert found == [
+        "  - line 19, activity 'expenditure-report': unknown key 'periode': did you mean "
+        "'period'? ('period' is missing)"
+    ]
+
+
+def test_a_meeting_time_without_its_end_is_refused_in_words(cli, tmp_path) -> None:
+    meeting = CCEIS.replace(
+        "    target: Prior to December 1, 2021\n    due: 2021-11-30\n",
+        "    target: November 30, 2021 10 a.m.\n    start: 2021-11-30\n    due: 2021-11-30\n"
+        '    time: "10:00-11:00"\n',
+    )
+    assert cli("validate", str(write(tmp_path, meeting, "meeting.yaml"))).exit_code == 0
+    for written in ('"10:00"', "10:00"):  # unquoted, YAML reads 10:00 as the number 600
+        found = problems(cli, tmp_path, meeting.replace('"10:00-11:00"', written))
+        assert found == [
+            "  - line 17, activity 'plan-due': 'time' needs the meeting's end too, in quotes, "
+            'like "10:00-11:00" (24-hour clock)'
+        ]
+
+
 def test_until_without_repeat_says_it_is_for_any_repeat(cli, tmp_path) -> None:
     found = problems(cli, tmp_path, CCEIS.replace("    repeat: quarterly\n", ""))
     assert any("'until' is only for a repeating activity (one with 'repeat')" in p for p in found)
