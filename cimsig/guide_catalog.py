@@ -1,5 +1,6 @@
 """The guides cimsig knows: the bundled one and the copies it keeps of the districts' guides
-(in the guides folder beside `districts/`), found by their ids.
+and of the guides given to `cimsig init` (in the guides folder beside `districts/`), found by
+their ids.
 
 `--guide` takes a file or one of these ids; `cimsig guide list` shows them.
 """
