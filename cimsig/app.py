@@ -530,11 +530,13 @@ def whole_number(option: str, unit: str, example: int, low: int, high: int) -> A
             return None
 
         def convert(self, value: Any, param: Any, ctx: Any) -> int:
+            import re
+
             if isinstance(value, int):
                 number = value
             else:
                 text = str(value).strip()
-                if not text.lstrip("-+").isdigit():
+                if not re.fullmatch(r"[-+]?\d+", text):
                     self.fail(
                         f"{option} needs a whole number of {unit}, such as {example} "
                         f"(not '{text}')."
