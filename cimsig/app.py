@@ -328,8 +328,11 @@ def locate(
         return Location(loading.load_guide(guide, cache), cohort.path, "district", name)
     loaded = loading.load_guide(guide, cache)
     if state is not None:
-        return Location(loaded, state, _state_source(state))
+        return Location(_guide_of(state, guide, loaded), state, _state_source(state))
     path = environment.default_state_path(loaded.id, bundled=guide is None)
+    if guide is None and not path.exists():
+        path = _only_kept_guides_progress(path)
+    loaded = _guide_of(path, guide, loaded)
     if ask and (changing or not path.exists()) and root.is_dir():
         from cimsig import districts
 
@@ -382,6 +385,55 @@ def shared_plan_warning(guide: Path | None = None) -> str | None:
         f"two plans share the name {own[1]}: the default progress file ({own[0]}) and the "
         f"district {folder}. Work done in one is not in the other: keep one (`cimsig merge` "
         "brings the other's records in), and move or remove the other."
+    )
+
+
+def _guide_of(state: Path, guide: Path | None, loaded: "Guide") -> "Guide":
+    """Without --guide, the guide a progress file names, when cimsig keeps a copy of it
+    (`cimsig init --guide FILE` keeps one); else `loaded` (the bundled guide, or --guide's)."""
+    if guide is not None or not state.is_file():  # (a FIFO is never opened: it would block)
+        return loaded
+    named = environment.progress_guide_id(state)
+    kept = cohort_guide_path(named) if named and named != loaded.id else None
+    if kept is None:
+        return loaded
+    from cimsig import loading
+
+    return loading.load_guide(kept, environment.cache_dir())
+
+
+def _only_kept_guides_progress(default: Path) -> Path:
+    """With no `state.yaml` yet: the default progress file of a kept guide (`cimsig init
+    --guide FILE` starts `state-<guide id>.yaml`), when there is exactly one; else `default`."""
+    kept = environment.guides_dir()
+    found = [
+        own
+        for guide_file in (sorted(kept.glob("*.yaml")) if kept.is_dir() else [])
+        if (own := environment.default_state_path(guide_file.stem, bundled=False)).is_file()
+        and own != default
+    ]
+    return found[0] if len(found) == 1 else default
+
+
+def _check_guide_of(progress: Any, loaded: "Guide", path: Path, guide: Path | None) -> None:
+    """A progress file on another guide than the one in use: say exactly what to type."""
+    named = progress.guide
+    if named is None or named == loaded.id:
+        return
+    if cohort_guide_path(named) is not None:
+        fix = (
+            f"leave out --guide (or type --guide {named}) to use it, or add --state with the "
+            f"progress file of the guide '{loaded.id}'"
+        )
+    else:
+        fix = (
+            f"cimsig keeps no copy of the guide '{named}', so add --guide FILE, FILE being that "
+            "guide's file. To have cimsig keep a copy, so that --guide is no longer needed, run "
+            f'once: cimsig init --guide FILE --state "{path}"'
+        )
+    raise StateError(
+        f"The progress file {path} records progress on the guide '{named}', but the guide in "
+        f"use is '{loaded.id}': {fix}."
     )
 
 
@@ -455,6 +507,8 @@ def workspace(
     as_of_date = user_date(as_of, "--as-of", loaded.time_zone)
     state_file = StateFile(where.state, environment.lock_timeout(), archiving=archiving)
     progress = loading.load_state(state_file, environment.cache_dir(), for_change=changing)
+    if where.district is None:
+        _check_guide_of(progress, loaded, state_file.path, guide)
     check_belongs(progress, loaded, state_file.path)
     ws = Workspace(
         loaded, state_file, progress.as_it_stood(as_of_date, loaded.time_zone), as_of_date
@@ -662,11 +716,13 @@ def whole_number(option: str, unit: str, example: int, low: int, high: int) -> A
             return None
 
         def convert(self, value: Any, param: Any, ctx: Any) -> int:
+            import re
+
             if isinstance(value, int):
                 number = value
             else:
                 text = str(value).strip()
-                if not text.isdigit():
+                if not re.fullmatch(r"[-+]?\d+", text):
                     self.fail(
                         f"{option} needs a whole number of {unit}, such as {example} "
                         f"(not '{text}')."

@@ -30,7 +30,7 @@ from cimsig import __version__, state_format
 from cimsig.guide import Activity, BudgetPeriod, Guide, Step
 from cimsig.state import State
 
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8  # 8: guides checked by the rules of issue 26b (repeating periods, ...)
 # From this size on a copy keeps the digest of the text it was made from, not the text itself:
 # hashing 13 MB takes 10 ms, reading a second copy of it as JSON ten times that. (Below it,
 # hashlib is not imported at all: its import costs a small file's whole lookup.)

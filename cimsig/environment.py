@@ -90,6 +90,12 @@ def safe_file_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip(".-") or "guide"
 
 
+def progress_guide_id(path: Path) -> str | None:
+    """The id of the guide a progress file records progress on ("" when it names none); None
+    when there is no readable file. Read from its first lines, without parsing it."""
+    return _guide_line(path)
+
+
 def _guide_line(path: Path) -> str | None:
     """The guide id a progress file names in its first lines ("" when none); None when there is
     no readable file."""

@@ -197,11 +197,7 @@ def load_guide(path: Path | None = None) -> Guide:
 def parse_guide(text: str, path: Path) -> Guide:
     """Check the text of a guide file and make the guide, or raise GuideError listing every
     problem, each with its line."""
-    try:
-        data = load_yaml(text)
-    except YamlProblem as exc:
-        where = f"{path}, line {exc.line}" if exc.line else str(path)
-        raise GuideError(f"The guide file cannot be read: {where}: {exc.message}.") from None
+    data = _guide_data(text, path)
     builder = _GuideBuilder(path, [])
     guide = builder.build(data)
     problems = builder.in_line_order()
@@ -221,11 +217,7 @@ def check_guide_file(path: Path) -> tuple[Guide, list[str]]:
     from cimsig.guide_review import review_marks
 
     text = read_guide_text(path)
-    try:
-        data = load_yaml(text)
-    except YamlProblem as exc:
-        where = f"{path}, line {exc.line}" if exc.line else str(path)
-        raise GuideError(f"The guide file cannot be read: {where}: {exc.message}.") from None
+    data = _guide_data(text, path)
     builder = _GuideBuilder(path, [], review=True)
     guide = builder.build(data)
     for line, what in review_marks(text):
@@ -238,6 +230,45 @@ def check_guide_file(path: Path) -> tuple[Guide, list[str]]:
             problems=problems,
         )
     return guide, [text for _, text in sorted(builder.warnings, key=lambda w: w[0])]
+
+
+# What a YAML parser's message means for a person writing a guide, and what to do about it.
+_YAML_HINTS = (
+    ("mapping values are not allowed",
+     "a colon and a space inside a value; put the text in quotes, like "
+     'title: "Final report: budget"'),
+    ("tab character", "indent with spaces, not tabs"),
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("could not find expected ':'",
+     "a line is not 'key: value'; if a text runs on to the next line, put it in quotes"),
+    ("cannot start any token", "put the text in quotes"),
+    ("did not find expected key",
+     "the indentation does not line up with the lines above, or a quote is not closed"),
+    ("expected <block end>",
+     "the indentation does not line up with the lines above, or a quote is not closed"),
+    ("found unexpected end of stream", "a quote or a bracket is not closed"),
+    ("did not find expected ',' or '}'", "a bracket { } is not closed, or a text needs quotes"),
+    ("did not find expected ',' or ']'", "a bracket [ ] is not closed, or a text needs quotes"),
+)  # fmt: skip
+
+
+def _guide_data(text: str, path: Path) -> Any:
+    """The parsed YAML of a guide file; GuideError in plain words when it is not YAML or empty."""
+    try:
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        where = f"{path}, line {exc.line}" if exc.line else str(path)
+        hint = next((h for found, h in _YAML_HINTS if found in exc.message), None)
+        advice = f" ({hint})" if hint else ""
+        raise GuideError(
+            f"The guide file cannot be read: {where}: {exc.message}{advice}."
+        ) from None
+    if data is None:
+        raise GuideError(
+            f"The guide file {path} is empty. A guide file starts with 'format: 1', then "
+            "'guide:' and 'activities:' (README, \"The guide file\")."
+        )
+    return data
 
 
 def read_guide_text(path: Path) -> str:
@@ -279,6 +310,12 @@ class _GuideBuilder:
         # warnings (line, text) for what may be right but is worth a look.
         self.review = review
         self.warnings: list[tuple[int, str]] = []
+        # (mapping, known key) for each unknown key that looks like a misspelt known one
+        # ('tilte'): the known key is then not also reported missing. One mistake, one message.
+        self.misspelt: set[tuple[int, str]] = set()
+
+    def is_misspelt(self, data: Mapping, key: str) -> bool:
+        return (id(data), key) in self.misspelt
 
     def problem(self, line: int | None, message: str, activity: str | None = None) -> None:
         where = f"line {line}" if line else "the file"
@@ -294,18 +331,26 @@ class _GuideBuilder:
 
     def build(self, data: Any) -> Guide | None:
         if not isinstance(data, Mapping):
-            self.problem(None, "the file must be a mapping with 'format', 'guide' and 'activities'")
+            self.problem(
+                None, "it must be a mapping with 'format', 'guide' and 'activities' (each "
+                "followed by a colon), not a list or a single text",
+            )  # fmt: skip
             return None
         self._unknown_keys(data, _ROOT_KEYS, None)
         fmt = data.get("format")
-        if fmt != GUIDE_FORMAT:
+        if fmt != GUIDE_FORMAT and not self.is_misspelt(data, "format"):
             self.problem(
                 data.line_of("format"),
                 f"'format' must be {GUIDE_FORMAT} (this cimsig reads guide format {GUIDE_FORMAT})",
             )
         header = data.get("guide")
         if not isinstance(header, Mapping):
-            self.problem(data.line_of("guide"), "'guide' must be a mapping (id, title, steps, ...)")
+            if not self.is_misspelt(data, "guide"):
+                self.problem(
+                    data.line_of("guide"),
+                    "'guide' is missing" if header is None
+                    else "'guide' must be a mapping (id, title, steps, ...)",
+                )  # fmt: skip
             return None
         self._unknown_keys(header, _HEADER_KEYS, None)
         steps = self._steps(header)
@@ -342,20 +387,30 @@ class _GuideBuilder:
     def _unknown_keys(self, data: Mapping, known: set[str], activity: str | None) -> None:
         for key in data.duplicate_keys:
             self.problem(data.line_of(str(key)), f"'{key}' is given twice", activity)
+        import difflib
+
         for key in data:
             if key not in known:
-                self.problem(
-                    data.line_of(str(key)),
-                    f"unknown key '{key}' (known keys: {', '.join(sorted(known))})",
-                    activity,
-                )
+                close = [
+                    k
+                    for k in difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.5)
+                    if k not in data
+                ]
+                if close:
+                    self.misspelt.add((id(data), close[0]))
+                    message = (
+                        f"unknown key '{key}': did you mean '{close[0]}'? ('{close[0]}' is missing)"
+                    )
+                else:
+                    message = f"unknown key '{key}' (known keys: {', '.join(sorted(known))})"
+                self.problem(data.line_of(str(key)), message, activity)
 
     def _text(
         self, data: Mapping, key: str, activity: str | None, *, required: bool = False
     ) -> str | None:
         value = data.get(key)
         if value is None:
-            if required:
+            if required and not self.is_misspelt(data, key):
                 self.problem(data.line, f"'{key}' is missing", activity)
             return None
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -481,7 +536,13 @@ class _GuideBuilder:
     def _activities(self, data: Mapping, step_ids: set[str]) -> list[Activity]:
         raw = data.get("activities")
         if not isinstance(raw, list) or not raw:
-            self.problem(data.line_of("activities"), "'activities' must be a list of activities")
+            if "activities" not in data:
+                if not self.is_misspelt(data, "activities"):
+                    self.problem(None, "'activities' is missing (the list of activities)")
+            else:
+                self.problem(
+                    data.line_of("activities"), "'activities' must be a list of activities"
+                )
             return []
         activities: list[Activity] = []
         raw_items: list[Mapping] = []
@@ -534,10 +595,20 @@ class _GuideBuilder:
 
     def _check_targets(self, activities: list[Activity], items: dict[str, Mapping]) -> None:
         """A target text that names one date the due date contradicts (cimsig.guide_review)."""
-        from cimsig.guide_review import target_contradiction
+        from cimsig.guide_review import named_date, target_contradiction
 
         for activity in activities:
             if activity.due is None or items[activity.id].get("target") is None:
+                continue
+            if activity.repeat and named_date(activity.target) is not None:
+                self.problem(
+                    items[activity.id].line_of("target"),
+                    f"the target '{activity.target}' names one date, but the activity repeats "
+                    f"({activity.repeat}), so every occurrence would show that date: leave "
+                    "'target' out (cimsig then shows each occurrence's own due date) or write "
+                    "words that fit every one, like 'July 15 each year'",
+                    activity.id,
+                )
                 continue
             found = target_contradiction(activity.target, activity.due)
             if found is not None:
@@ -559,13 +630,34 @@ class _GuideBuilder:
             other = by_id.get(activity.due_after or "")
             line = items[activity_id].line_of("due")
             if other is None:
-                self.problem(line, f"after: no activity has the id '{activity.due_after}'",
-                             activity_id)  # fmt: skip
+                occurrence = _named_occurrence(activities, activity.due_after or "")
+                if occurrence is not None and occurrence.due is not None:
+                    # One occurrence of a repeating activity (`expenditure-report-2023-09`, as
+                    # `cimsig list` shows it): N days after its due date.
+                    due = occurrence.due + dt.timedelta(days=activity.due_days or 0)
+                    by_id[activity_id] = replace(activity, due=due)
+                    if activity.start is not None and activity.start > due:
+                        self.problem(items[activity_id].line_of("start"),
+                                     f"start {activity.start} is after the due date {due}",
+                                     activity_id)  # fmt: skip
+                else:
+                    self.problem(line, f"after: no activity has the id '{activity.due_after}'"
+                                 f"{_occurrence_hint(activities, activity.due_after or '')}",
+                                 activity_id)  # fmt: skip
                 waiting.remove(activity_id)
             elif other.id == activity_id:
                 self.problem(line, "an activity cannot be due after itself", activity_id)
                 waiting.remove(activity_id)
-            elif other.repeat or other.ongoing or other.starts_with:
+            elif other.repeat:
+                self.problem(
+                    line,
+                    f"after: '{other.id}' repeats ({other.repeat}), so it has many due dates: "
+                    f"name one of them by its id, like '{_first_occurrence_id(other)}' "
+                    "(`cimsig list` shows them)",
+                    activity_id,
+                )
+                waiting.remove(activity_id)
+            elif other.ongoing or other.starts_with:
                 self.problem(
                     line,
                     f"after: '{other.id}' must have one due date of its own (not ongoing, "
@@ -623,14 +715,20 @@ class _GuideBuilder:
         due = None if due_days is not None else self._date(item, "due", label)
         if due_days is not None and due_after is not None:
             due = _due_from_rule(due_days, due_after, period)
-            if due_after == AFTER_PERIOD and period is None:
+            if (
+                due_after == AFTER_PERIOD
+                and "period" not in item
+                and not self.is_misspelt(item, "period")
+            ):
                 self.problem(
                     item.line_of("due"),
                     "'after: period' needs the activity's 'period: {start: ..., end: ...}'",
                     label,
                 )
-        # A rule says the deadline itself; without a target text it is shown as the rule.
-        target = self._text(item, "target", label, required=due_days is None) or ""
+        # A rule says the deadline itself; without a target text it is shown as the rule. A
+        # repeating activity without one shows each occurrence's own due date.
+        required = due_days is None and item.get("repeat") is None
+        target = self._text(item, "target", label, required=required) or ""
         until = self._date(item, "until", label)
         ongoing = item.get("ongoing", False)
         if not isinstance(ongoing, bool):
@@ -640,6 +738,8 @@ class _GuideBuilder:
         required_for = self._choice(item, "required_for", REQUIRED_FOR, label)
         time = self._text(item, "time", label)
         self._check_dates(item, label, start, due, until, ongoing, repeat, time)
+        if repeat and period is not None:
+            self._check_repeating_period(item, label, repeat, period)
         if repeat and due_after not in (None, AFTER_PERIOD) and _as_date(due_after) is None:
             self.problem(
                 item.line_of("due"),
@@ -691,13 +791,32 @@ class _GuideBuilder:
         self._unknown_keys(raw, _PERIOD_KEYS, label)
         start, end = self._date(raw, "start", label), self._date(raw, "end", label)
         if start is None or end is None:
-            if "start" not in raw or "end" not in raw:
+            missing = [k for k in ("start", "end") if k not in raw and not self.is_misspelt(raw, k)]
+            if missing:
                 self.problem(raw.line, "'period' needs both 'start' and 'end'", label)
             return None
         if start > end:
             self.problem(raw.line, f"the period ends ({end}) before it starts ({start})", label)
             return None
         return start, end
+
+    def _check_repeating_period(
+        self, item: Mapping, label: str, repeat: str, period: tuple[dt.date, dt.date]
+    ) -> None:
+        """A repeating activity's periods follow one another: the first ends the day before
+        the second starts (cimsig.schedule.period_of), so none overlaps or leaves a gap."""
+        from cimsig.schedule import period_of
+
+        _, end = period_of(period[0], repeat, 0)
+        if period[1] != end:
+            following = end + dt.timedelta(days=1)
+            self.problem(
+                item.line_of("period"),
+                f"a {repeat} period that starts on {period[0]} ends on {end}, the day before "
+                f"the next one starts ({following}), not on {period[1]}: correct 'end' (or "
+                "'start')",
+                label,
+            )
 
     def _due_rule(self, item: Mapping, label: str) -> tuple[int | None, str | None]:
         """`due: {days: N, after: period | ACTIVITY-ID | YYYY-MM-DD}` as (days, after); (None,
@@ -709,12 +828,16 @@ class _GuideBuilder:
         self._unknown_keys(raw, _DUE_RULE_KEYS, label)
         days, after = raw.get("days"), raw.get("after")
         line = raw.line
-        if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_DUE_DAYS:
+        if days is None and self.is_misspelt(raw, "days"):
+            days = 0
+        elif isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_DUE_DAYS:
             self.problem(
                 line, f"'days' must be a whole number from 0 to {MAX_DUE_DAYS}, like days: 30",
                 label,
             )  # fmt: skip
             days = 0
+        if after is None and self.is_misspelt(raw, "after"):
+            return days, None
         if not isinstance(after, str) or not after.strip():
             self.problem(
                 line,
@@ -759,21 +882,34 @@ class _GuideBuilder:
             self.problem(item.line_of("start"), f"start {start} is after the due date {due}", label)
         if ongoing and has("due"):
             self.problem(item.line_of("due"), "an ongoing activity has no due date", label)
-        if not ongoing and not has("due"):
+        if not ongoing and not has("due") and not self.is_misspelt(item, "due"):
             self.problem(item.line, "needs a 'due' date, or 'ongoing: true'", label)
-        if repeat and not has("due"):
+        if repeat and not has("due") and not self.is_misspelt(item, "due"):
             self.problem(
                 item.line_of("repeat"), f"a {repeat} activity needs its first 'due'", label
             )
-        if has("until") and not repeat:
-            self.problem(item.line_of("until"), "'until' is only for yearly activities", label)
+        if has("until") and not has("repeat"):
+            self.problem(
+                item.line_of("until"),
+                "'until' is only for a repeating activity (one with 'repeat')",
+                label,
+            )
         if until and due and until < due:
             self.problem(
                 item.line_of("until"), f"until {until} is before the first due date", label
             )
         if time is not None:
             match = re.match(TIME_PATTERN, time)
-            if not match:
+            # `time: 10:00` unquoted is a number to YAML (600, minutes in base 60).
+            start_only = re.match(r"^\d{1,2}:\d{2}$", time) or isinstance(item.get("time"), int)
+            if not match and start_only:
+                self.problem(
+                    item.line_of("time"),
+                    "'time' needs the meeting's end too, in quotes, like \"10:00-11:00\" "
+                    "(24-hour clock)",
+                    label,
+                )
+            elif not match:
                 self.problem(
                     item.line_of("time"), "'time' must look like 12:00-13:30 (24-hour clock)", label
                 )
@@ -839,6 +975,38 @@ def due_words(activity: Activity, guide_due: dt.date | None = None) -> str | Non
     if after == AFTER_PERIOD or _as_date(after) is not None:
         return f"{count} after {when}"
     return f"{count} after {after} (due {when})"
+
+
+def _named_occurrence(activities: Iterable[Activity], name: str) -> Activity | None:
+    """The occurrence of one of the repeating activities that has this id, if any."""
+    from cimsig.schedule import occurrence_named
+
+    for activity in activities:
+        if activity.repeat and name.startswith(activity.id + "-"):
+            found = occurrence_named(activity, name)
+            if found is not None:
+                return found
+    return None
+
+
+def _first_occurrence_id(activity: Activity) -> str:
+    from cimsig.schedule import occurrences
+
+    return occurrences(activity, dt.date.min)[0].id
+
+
+def _occurrence_hint(activities: Iterable[Activity], name: str) -> str:
+    """For an id that starts like a repeating activity's: which of its occurrences there are."""
+    from cimsig.schedule import occurrences
+
+    for activity in activities:
+        if activity.repeat and activity.due is not None and name.startswith(activity.id + "-"):
+            found = occurrences(activity, activity.due)
+            if activity.until is not None:
+                first, last = found[0].id, found[-1].id
+                return f" (the occurrences of '{activity.id}' run from {first} to {last})"
+            return f" (the occurrences of '{activity.id}' are named like {found[0].id})"
+    return ""
 
 
 def _after_chain(by_id: dict[str, Activity], first: str) -> list[str]:

@@ -1,5 +1,6 @@
 """The guides cimsig knows: the bundled one and the copies it keeps of the districts' guides
-(in the guides folder beside `districts/`), found by their ids.
+and of the guides given to `cimsig init` (in the guides folder beside `districts/`), found by
+their ids.
 
 `--guide` takes a file or one of these ids; `cimsig guide list` shows them.
 """
@@ -7,10 +8,14 @@
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cimsig import environment
-from cimsig.errors import CimsigError, UsageError
+from cimsig.errors import CimsigError, GuideError
 from cimsig.guide import ID_PATTERN, bundled_guide_path
+
+if TYPE_CHECKING:
+    from cimsig.guide import Guide
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,34 @@ def known_guides() -> list[KnownGuide]:
     return found
 
 
+def keep_guide(guide: Path | None) -> "Guide":
+    """The guide a district or a progress file follows: the bundled one, or the file given,
+    of which a copy is kept in the guides folder so that `--district`, `--guide ID` and a
+    progress file naming the guide find it again by its id (the original file may move)."""
+    from cimsig import loading
+    from cimsig.fileio import atomic_write_text
+    from cimsig.guide import read_guide_text
+
+    cache = environment.cache_dir()
+    loaded = loading.load_guide(guide, cache)
+    bundled = loading.load_guide(None, cache)
+    if guide is None or loaded.id == bundled.id:
+        return loaded
+    kept = environment.guides_dir() / f"{environment.safe_file_name(loaded.id)}.yaml"
+    text = read_guide_text(guide)
+    if kept.is_file():
+        if read_guide_text(kept) != text:
+            raise GuideError(
+                f"Another guide file with the id '{loaded.id}' is already kept at {kept}, and "
+                f"{guide} differs from it. If it is a corrected version, replace {kept} with it "
+                "by hand; if it is another guide, give it its own id."
+            )
+        return loaded
+    kept.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    atomic_write_text(kept, text)
+    return loaded
+
+
 def looks_like_id(value: str) -> bool:
     """Text that can only be a guide's id, not a file's name: no folder, no `.yaml`."""
     return bool(re.match(ID_PATTERN, value))
@@ -90,8 +123,9 @@ def looks_like_id(value: str) -> bool:
 
 def guide_file(value: Path) -> Path:
     """The guide file `--guide` names: the file itself, else the guide with that id (the
-    bundled guide or a kept copy). Text shaped like an id that is neither is a usage error that
-    lists the ids; any other missing file is left for the reader to report."""
+    bundled guide or a kept copy). Text shaped like an id that is neither is a missing guide
+    file (exit 3, as for a missing file named by its path) and the message lists the ids; any
+    other missing file is left for the reader to report."""
     if value.exists() or value.is_symlink() or not looks_like_id(str(value)):
         return value
     text = str(value)
@@ -105,7 +139,7 @@ def guide_file(value: Path) -> Path:
         if guide.id == text:
             return guide.path
     ids = ", ".join(g.id for g in guides)
-    raise UsageError(
+    raise GuideError(
         f"There is no guide file '{text}', and no guide cimsig knows has that id. Guides: "
         f"{ids}. `cimsig guide list` shows them with their files; give a file's path (with "
         "its .yaml) to use another guide."

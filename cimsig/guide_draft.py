@@ -77,6 +77,13 @@ def draft_guide(text: str, years: int, source_id: str) -> Draft:
             reasons.append(reason)
             moved += 1
         elif name in _ID_KEYS or "http" in line:
+            if key is not None and name == "id" and section == "activities" and _names_a_date(key):
+                value = key.group("rest").strip().strip("\"'")
+                reasons.append(
+                    f"the id '{value}' names a year, and ids are kept as they were: "
+                    "if it no longer fits, rename it here and wherever it is named (after:, "
+                    "starts_with:)"
+                )
             if "http" in line and re.search(r"(19|20)\d{2}", line):
                 reasons.append("a link that names a year: does it point to this cohort's page?")
         else:
@@ -96,6 +103,12 @@ def draft_guide(text: str, years: int, source_id: str) -> Draft:
                 block_owner += 1
         out.append(new_line)
     return Draft("\n".join(out) + "\n", moved, marks)
+
+
+def _names_a_date(key: "re.Match[str]") -> bool:
+    """Whether an id names a year (`step4-report-2025apr-jun`, `report-2021`), which moving
+    every date leaves behind; a month alone (`checkin-october`) stays right."""
+    return re.search(r"(19|20)\d{2}", key.group("rest")) is not None
 
 
 def _meeting_lines(lines: list[str]) -> set[int]:
@@ -127,6 +140,11 @@ def _new_guide_id(line: str, years: int) -> tuple[str, str]:
     return f"{key}: {new}", f"the new guide's id ('{new}', was '{old}'): every cohort needs its own"
 
 
+def _is_period_end(match: "re.Match[str]") -> bool:
+    """Whether the date is the value of an `end:` key (of a period or the budget period)."""
+    return re.search(r"(?<![\w-])end:\s*[\"']?$", match.string[: match.start()]) is not None
+
+
 def _move(line: str, years: int, meeting: bool, due: bool) -> tuple[str, int, list[str]]:
     """The line with every year moved, how many were moved, and what to review (a due date's
     new weekday, a meeting's day: `due` and `meeting` say whether the line is one)."""
@@ -149,7 +167,13 @@ def _move(line: str, years: int, meeting: bool, due: bool) -> tuple[str, int, li
             except ValueError:
                 count -= 1
                 return match.group(0)
-            new = moved_date(old.year, old.month, old.day)
+            if _is_period_end(match) and old.day == calendar.monthrange(old.year, old.month)[1]:
+                # A period (or budget period) that ends on a month's last day ends on that
+                # month's last day in the new year too: Feb 28, 2023 -> Feb 29, 2024.
+                last = calendar.monthrange(old.year + years, old.month)[1]
+                new = dt.date(old.year + years, old.month, last)
+            else:
+                new = moved_date(old.year, old.month, old.day)
             if meeting and due:
                 reasons.append(
                     f"a meeting on {old:%A} {old.isoformat()}, now {new:%A} {new.isoformat()}: "

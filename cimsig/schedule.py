@@ -110,11 +110,17 @@ def add_months(day: dt.date, months: int) -> dt.date:
     )
 
 
-def _period_end_in(end: dt.date, months: int) -> dt.date:
-    """A period's last day `months` later: the day before the next period begins, so a period
-    ending on a month's last day always ends on a month's last day (Sep 30 -> Dec 31 -> Mar 31,
-    Nov 30 -> Feb 28 or 29)."""
-    return add_months(end + dt.timedelta(days=1), months) - dt.timedelta(days=1)
+def period_of(start: dt.date, repeat: str, index: int) -> tuple[dt.date, dt.date]:
+    """The `index`-th period (0 is the first) of a repeating activity whose first period starts
+    on `start`: each one starts `index` steps of the repeat after the first one's start (on the
+    month's last day when the month is shorter), and ends the day before the next one starts.
+    Worked out from the first period, never from the one before, so the periods tile with no
+    gap and no overlap and nothing drifts (Mar 1 - Feb 28, Mar 1 - Feb 29 in a leap year;
+    Jan 31 - Feb 28, Feb 29 - Mar 30, Mar 31 - Apr 29 ...)."""
+    months = REPEAT_MONTHS[repeat]
+    first = add_months(start, months * index)
+    following = add_months(start, months * (index + 1))
+    return first, following - dt.timedelta(days=1)
 
 
 def _occurrence(activity: Activity, index: int) -> Activity:
@@ -123,11 +129,8 @@ def _occurrence(activity: Activity, index: int) -> Activity:
     first = activity.due
     assert first is not None
     period_start, period_end = activity.period_start, activity.period_end
-    if period_start is not None and period_end is not None:
-        period_start, period_end = (
-            add_months(period_start, months),
-            _period_end_in(period_end, months),
-        )
+    if period_start is not None and period_end is not None and index:
+        period_start, period_end = period_of(period_start, activity.repeat or "yearly", index)
     if activity.due_after == AFTER_PERIOD and period_end is not None:
         due = period_end + dt.timedelta(days=activity.due_days or 0)
     elif activity.repeat == "yearly":
@@ -159,8 +162,19 @@ def _occurrence(activity: Activity, index: int) -> Activity:
         period_end=period_end,
     )
     if not target or target == due_words(activity):  # the rule's words: say this one's
-        occurrence = replace(occurrence, target=due_words(occurrence) or target)
+        own = due_words(occurrence) or f"{due:%B} {due.day}, {due.year}"
+        occurrence = replace(occurrence, target=own)
+    elif index and _names_one_date(target):
+        # The first occurrence's date ("February 29, 2024"): wrong for every later one, whose
+        # own due date is said instead (`cimsig validate` asks the author to fix the target).
+        occurrence = replace(occurrence, target=f"{due:%B} {due.day}, {due.year}")
     return occurrence
+
+
+def _names_one_date(target: str) -> bool:
+    from cimsig.guide_review import named_date
+
+    return named_date(target) is not None
 
 
 def occurrences(activity: Activity, as_of: dt.date) -> list[Activity]:
@@ -185,6 +199,26 @@ def occurrences(activity: Activity, as_of: dt.date) -> list[Activity]:
             break
         result.append(occurrence)
     return result
+
+
+def occurrence_named(activity: Activity, occurrence_id: str) -> Activity | None:
+    """The occurrence of a repeating activity with this id (`expenditure-report-2023-09`), or
+    None when it has none by that id (within its `until`)."""
+    suffix = occurrence_id.removeprefix(activity.id + "-")
+    if activity.repeat not in REPEAT_MONTHS or activity.due is None or suffix == occurrence_id:
+        return None
+    year = suffix[:4]
+    if not year.isdigit():
+        return None
+    for index in range(_MAX_YEARS * 12 // REPEAT_MONTHS[activity.repeat]):
+        occurrence = _occurrence(activity, index)
+        due = occurrence.due
+        assert due is not None
+        if (activity.until is not None and due > activity.until) or due.year > int(year) + 2:
+            return None
+        if occurrence.id == occurrence_id:
+            return occurrence
+    return None
 
 
 def expand(activities: Iterable[Activity], as_of: dt.date) -> list[Activity]:

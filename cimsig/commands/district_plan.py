@@ -66,6 +66,12 @@ def init(
         raise UsageError(f"--track must be 'new' or 'continuing', not '{track}'.")
     if lea is not None and not lea.strip():
         raise UsageError("--lea needs the district's name.")
+    if guide is not None:
+        from cimsig.guide_catalog import keep_guide
+
+        # A copy in the guides folder, as for a district's guide: later commands on this
+        # progress file, and --guide ID, find the guide without the original file.
+        keep_guide(guide)
     ws = workspace(guide, state, as_of, changing=True)
     existed = ws.state_file.exists()
 

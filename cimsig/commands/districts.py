@@ -17,7 +17,7 @@ from cimsig.app import (
     say,
     shared_plan_warning,
 )
-from cimsig.errors import EXIT_OVERDUE, GuideError, StateError, UsageError
+from cimsig.errors import EXIT_OVERDUE, StateError, UsageError
 
 commands = typer.Typer()
 district = typer.Typer(
@@ -46,28 +46,9 @@ def _track(text: str | None) -> str | None:
 def _kept_guide(guide: Path | None) -> Any:
     """The guide a district follows: the bundled one, or the file given, of which a copy is
     kept in the guides folder so that `--district` finds it again by its id."""
-    from cimsig import loading
-    from cimsig.fileio import atomic_write_text
-    from cimsig.guide import read_guide_text
+    from cimsig.guide_catalog import keep_guide
 
-    cache = environment.cache_dir()
-    loaded = loading.load_guide(guide, cache)
-    bundled = loading.load_guide(None, cache)
-    if guide is None or loaded.id == bundled.id:
-        return loaded
-    kept = environment.guides_dir() / f"{districts.safe_id(loaded.id)}.yaml"
-    text = read_guide_text(guide)
-    if kept.is_file():
-        if read_guide_text(kept) != text:
-            raise GuideError(
-                f"Another guide file with the id '{loaded.id}' is already kept at {kept}, and "
-                f"{guide} differs from it. If it is a corrected version, replace {kept} with it "
-                "by hand; if it is another guide, give it its own id."
-            )
-        return loaded
-    kept.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    atomic_write_text(kept, text)
-    return loaded
+    return keep_guide(guide)
 
 
 @district.command("add")

@@ -94,7 +94,6 @@ def validate(
             metavar="FILE|ID",
             help="The guide file to check, or a guide's id (default: the guide in use).",
             show_default=False,
-            dir_okay=False,
         ),
     ] = None,
     guide: GuideOption = None,
@@ -112,15 +111,33 @@ def validate(
 
     chosen = guide_file(path) if path is not None else guide
     loaded, warnings = check_guide_file(chosen or bundled_guide_path())
-    weekend = [a.id for a in loaded.activities if a.weekend]
+    weekend = [f"{a.id} ({a.due:%a %b} {a.due.day}, {a.due.year})" for a in _every_occurrence(
+        loaded) if a.due is not None and a.weekend]  # fmt: skip
+    activities, steps = len(loaded.activities), len(loaded.steps)
     say(
-        f"OK: {loaded.path} is a valid guide: '{loaded.id}', {len(loaded.activities)} activities "
-        f"in {len(loaded.steps)} steps."
+        f"OK: {loaded.path} is a valid guide: '{loaded.id}', {activities} "
+        f"activit{'ies' if activities != 1 else 'y'} in {steps} step{'s' if steps != 1 else ''}."
     )
     if weekend:
-        say(f"Due on a weekend ({len(weekend)}): {', '.join(weekend)}")
+        say(f"Due on a weekend ({len(weekend)}):")
+        for line in weekend:
+            say(f"  {line}")
     for warning in warnings:
         say(f"Warning: {warning}")
+
+
+def _every_occurrence(loaded: Any) -> list[Any]:
+    """Every activity of the guide with each occurrence of a repeating one: up to its `until`,
+    else through the first one due after the guide's last date (its budget period's end, or
+    its last due date or `until`)."""
+    import datetime as dt
+
+    from cimsig.schedule import expand
+
+    days = [d for a in loaded.activities for d in (a.due, a.until) if d is not None]
+    if loaded.budget_period is not None:
+        days.append(loaded.budget_period.end)
+    return expand(loaded.activities, max(days, default=dt.date.min))
 
 
 @commands.command("where", rich_help_panel="The guide")
@@ -130,7 +147,7 @@ def where(
     """Which guide file and which progress file are in use (full paths)."""
     found = locate(guide, state, ask=False)
     guide_path = (guide or bundled_guide_path()).absolute()
-    if found.district is not None and guide is None:
+    if guide is None:  # a district's guide, or the guide a progress file names: a kept copy
         guide_path = cohort_guide_path(found.guide.id) or bundled_guide_path()
     state_file = StateFile(found.state.absolute())
     info: dict[str, Any] = {
@@ -151,6 +168,8 @@ def where(
     ]
     if found.district is not None and guide is None:
         info["guide_source"] = "the district's guide"
+    elif guide is None and guide_path != bundled_guide_path():
+        info["guide_source"] = "the progress file's guide, kept by cimsig"
     if json_out:
         jsonout.print_json(info)
         return

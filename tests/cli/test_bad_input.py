@@ -55,7 +55,7 @@ GUIDE_HEAD = "format: 1\nguide: {id: g, title: G, steps: [{id: s, name: S}]}\n"
             "not a real calendar date",
         ),
         ("\x00\x01\x02binary", "not a text file"),
-        ("", "must be a mapping"),
+        ("", "is empty"),
     ],
 )
 def test_guides_that_cannot_be_used_exit_3(cli, tmp_path: Path, content: str, words: str) -> None:

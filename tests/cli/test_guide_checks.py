@@ -181,7 +181,7 @@ def test_guide_takes_a_kept_guides_id(cli, tmp_path: Path, state_path: Path) -> 
 
 def test_an_unknown_guide_id_lists_the_guides(cli) -> None:
     result = cli("status", "--guide", "cceis-2019", "--as-of", "2024-05-01")
-    assert result.exit_code == 2
+    assert result.exit_code == 3  # no such guide, as for a missing file named by its path
     assert "no guide cimsig knows has that id" in result.stderr
     assert "cim-sigdis-2024" in result.stderr and "cimsig guide list" in result.stderr
     # A file name is still a file name: its message is about the file.
