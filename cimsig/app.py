@@ -313,9 +313,11 @@ def workspace(
 
 
 def _no_file(path: Path) -> str:
+    from cimsig.formatting import shell_quote
+
     return (
         f"there is no progress file at {path}. Check the name; to start a new one there, run "
-        f'cimsig init --state "{path}".'
+        f"cimsig init --state {shell_quote(str(path))}."
     )
 
 
@@ -390,6 +392,7 @@ def reach(where: "Location | Workspace") -> str:
     shows: `--district NAME` (with `--guide` when it follows several guides), else
     `--state "PATH"` (with `--guide` for a guide not bundled). A hint without them would act on
     whatever file a bare command finds: another one, or a new one in the settings folder."""
+    from cimsig.formatting import shell_quote
     from cimsig.guide import bundled_guide_path
 
     if isinstance(where, Location):
@@ -404,10 +407,12 @@ def reach(where: "Location | Workspace") -> str:
         root = environment.districts_dir()
         if sum(c.district == district for c in districts.cohorts(root)) > 1:
             chosen = (cohort_guide_path(guide.id) or bundled_guide_path()).absolute()
-            return f'--district {district} --guide "{chosen}"'
-        return f"--district {district}"
-    guide_words = "" if bundled else f' --guide "{Path(str(guide_path)).absolute()}"'
-    return f'--state "{Path(path).absolute()}"{guide_words}'
+            named = shell_quote(district, bare=True)
+            return f"--district {named} --guide {shell_quote(str(chosen))}"
+        return f"--district {shell_quote(district, bare=True)}"
+    guide_at = "" if bundled else shell_quote(str(Path(str(guide_path)).absolute()))
+    guide_words = f" --guide {guide_at}" if guide_at else ""
+    return f"--state {shell_quote(str(Path(path).absolute()))}{guide_words}"
 
 
 def _same_file(one: Path, other: Path) -> bool:

@@ -181,6 +181,8 @@ def find(root: Path, typed: str) -> str:
 def cohort_of(root: Path, district: str, guide_id: str | None) -> Cohort:
     """The district's cohort on `guide_id`; without one, its only cohort (UsageError when it
     has several, or none on that guide)."""
+    from cimsig.formatting import shell_quote
+
     mine = [c for c in cohorts(root) if c.district == district]
     if guide_id is not None:
         for cohort in mine:
@@ -189,7 +191,7 @@ def cohort_of(root: Path, district: str, guide_id: str | None) -> Cohort:
         raise UsageError(
             f"District {district} has no progress on the guide '{guide_id}' (it has: "
             f"{', '.join(c.guide_id for c in mine) or 'none'}). Start it with "
-            f"`cimsig district add {district} --guide PATH`."
+            f"`cimsig district add {shell_quote(district, bare=True)} --guide PATH`."
         )
     if len(mine) == 1:
         return mine[0]

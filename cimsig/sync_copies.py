@@ -17,6 +17,7 @@ from pathlib import Path
 
 from cimsig import merging
 from cimsig.errors import CimsigError
+from cimsig.formatting import shell_quote
 from cimsig.state import State
 from cimsig.state_format import ARCHIVE_MARK, begins_as_archive, begins_as_progress_file
 from cimsig.store import MAX_STATE_BYTES, StateFile
@@ -26,7 +27,7 @@ from cimsig.store import MAX_STATE_BYTES, StateFile
 MAX_CANDIDATES = 20
 
 # Which names are read first: the services' own unmistakable names, then OneDrive's loose
-# `state-NAME.yaml` (which backups such as `state-backup-2024-12-01.yaml` also match), then the rest.
+# `state-NAME.yaml` (backups such as `state-backup-2024-12-01.yaml` match it too), then others.
 _RANK = {"Dropbox": 0, "Syncthing": 0, "Google Drive": 0, "OneDrive": 1}
 
 # The start of each history line as cimsig writes it: its number, then its id.
@@ -93,7 +94,7 @@ def scan(
         names = sorted(p.name for p in target.parent.iterdir())
     except OSError:
         return Scan([], 0)
-    candidates: list[tuple[bool, float, str, Path, str | None]] = []
+    candidates: list[tuple[int, float, str, Path, str | None]] = []
     for name in names:
         path = target.parent / name
         if name == target.name or name.startswith(".") or name.endswith((".lock", ".tmp")):
@@ -115,7 +116,7 @@ def scan(
             continue
         if service is not None and begins_as_archive(path):  # (an archive renamed)
             continue
-        rank = _RANK.get(service, 2) if service is not None else 2
+        rank = _RANK.get(service or "", 2)
         candidates.append((rank, -info.st_mtime, name, path, service))
     candidates.sort()
     ours = _bytes_of(target)
@@ -203,7 +204,7 @@ def describe(copy: SyncCopy, reach: str = "") -> str:
     options = f" {reach}" if reach else ""
     return (
         f"{copy.path} is {what}, with {copy.new_changes} {changes} your progress file lacks.\n"
-        f'  Run: cimsig merge "{copy.path}"{options}\n'
+        f"  Run: cimsig merge {shell_quote(str(copy.path))}{options}\n"
         "  (then delete the copy, or add --remove)."
     )
 
@@ -214,7 +215,7 @@ def describe_district_copy(copy: Path, original: Path, service: str, reach: str)
     return (
         f"{copy} is a conflict copy made by {service} of the district's progress file "
         f"{original}.\n"
-        f'  Run: cimsig merge "{copy}" {reach}\n'
+        f"  Run: cimsig merge {shell_quote(str(copy))} {reach}\n"
         "  (then delete the copy, or add --remove)."
     )
 

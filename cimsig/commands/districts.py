@@ -10,6 +10,7 @@ import typer
 from cimsig import districts, environment, jsonout, schedule, views
 from cimsig.app import AsOfOption, GuideOption, JsonOption, cohort_guide_path, say
 from cimsig.errors import EXIT_OVERDUE, GuideError, StateError, UsageError
+from cimsig.formatting import shell_quote
 
 commands = typer.Typer()
 district = typer.Typer(
@@ -87,7 +88,8 @@ def add(
     if path.exists():
         raise UsageError(
             f"District {folder} already follows the guide '{loaded.id}' ({path}). To change "
-            f"its name or track: cimsig init --district {folder} --lea NAME --track TRACK."
+            "its name or track: cimsig init --district "
+            f"{shell_quote(folder, bare=True)} --lea NAME --track TRACK."
         )
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with StateFile(path, environment.lock_timeout()).edit() as st:
@@ -99,7 +101,8 @@ def add(
         st.set_profile(Profile(lea=name.strip(), track=chosen, short=short_name), environment.now())
     say(f"Added {name.strip()} ({_track_words(chosen)}) on {loaded.title}.")
     say(f"Its progress file: {path}")
-    say(f"Work on it with --district, for example: cimsig status --district {folder}")
+    example = f"cimsig status --district {shell_quote(folder, bare=True)}"
+    say(f"Work on it with --district, for example: {example}")
 
 
 def _check_own_folder(name: str, folder: str) -> None:
@@ -121,9 +124,9 @@ def _check_own_folder(name: str, folder: str) -> None:
         if lea and " ".join(lea.split()).casefold() != " ".join(name.split()).casefold():
             raise UsageError(
                 f"'{name}' would share the folder {folder} with the district {lea}. To add a "
-                f'guide to that district, use its name: cimsig district add "{lea}" --guide '
-                "PATH. For another district, choose a name that differs in more than case, "
-                "accents or punctuation."
+                "guide to that district, use its name: cimsig district add "
+                f"{shell_quote(lea)} --guide PATH. For another district, choose a name that "
+                "differs in more than case, accents or punctuation."
             )
 
 
@@ -343,10 +346,10 @@ def _say_copies() -> None:
         if folder.name.startswith("."):
             continue
         for copy, original, service in districts.conflict_copies(folder):
-            reach = f"--district {folder.name}"
+            reach = f"--district {shell_quote(folder.name, bare=True)}"
             if folder.name in several:  # which of its guides: the one the copy's name says
                 kept = cohort_guide_path(original.stem)
-                reach += f' --guide "{kept or bundled_guide_path()}"'
+                reach += f" --guide {shell_quote(str(kept or bundled_guide_path()))}"
             say(f"Note: {describe_district_copy(copy, original, service, reach)}", err=True)
     for copy, original, service in districts.conflict_copies(environment.guides_dir()):
         say(f"Note: {copy} is a conflict copy made by {service} of the kept guide {original}. "

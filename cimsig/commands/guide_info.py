@@ -22,6 +22,7 @@ from cimsig.app import (
 )
 from cimsig.environment import cache_dir, districts_dir
 from cimsig.errors import UsageError
+from cimsig.formatting import shell_quote
 from cimsig.guide import bundled_guide_path
 from cimsig.store import StateFile
 
@@ -150,7 +151,8 @@ def where(
         exists = (
             " (not created yet: `cimsig done` creates it)"
             if found.source == "default"
-            else f' (not created yet: `cimsig init --state "{state_file.path}"` starts it)'
+            else f" (not created yet: `cimsig init --state {shell_quote(str(state_file.path))}` "
+            "starts it)"
         )
         if found.source == "default" and districts_dir().is_dir():
             exists = " (none: you follow districts, so add --district NAME)"
