@@ -422,6 +422,15 @@ def _same_file(one: Path, other: Path) -> bool:
         return False
 
 
+def say_unfinished_git_merge(path: Path, *, err: bool = False) -> None:
+    """A word when git stopped merging the progress file (its index keeps both sides): the
+    file then holds this side's version only, and nothing else would say so."""
+    from cimsig import git_merge
+
+    if git_merge.unfinished(path):
+        say(f"Note: {git_merge.describe_unfinished(path.absolute())}", err=err)
+
+
 def say_file_notes(ws: Workspace) -> None:
     """A word on stderr about each copy a sync service left beside the progress file, and
     about a damaged line in its history (which only the commands that read all of it refuse)."""
@@ -432,6 +441,7 @@ def say_file_notes(ws: Workspace) -> None:
         say(f"Note: {sync_copies.describe(copy, reach(ws))}", err=True)
     if found.unread:
         say(f"Note: {sync_copies.describe_unread(found.unread, reach(ws))}", err=True)
+    say_unfinished_git_merge(ws.state_file.path, err=True)
     problem = ws.state.history_problem()
     if problem is not None:
         say(

@@ -61,6 +61,7 @@ def made_by(name: str, progress: Path) -> str | None:
 class Scan:
     copies: list[SyncCopy]
     unread: int  # files that may hold new work left unread once MAX_CANDIDATES were (0: none)
+    problem: str | None = None  # why the progress file could not be read (nothing was scanned)
 
 
 def find(

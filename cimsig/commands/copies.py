@@ -288,7 +288,8 @@ def _say_git_merge(done: Any) -> None:
     if plan.conflicts:
         say("")
         say("Check the conflicts above, and correct any that are wrong.")
-    say(f'The file is ready: git add "{file}", then git commit (or git merge --continue).')
+    then = "git rebase --continue" if done.rebasing else "git commit (or git merge --continue)"
+    say(f"The file is ready: git add {shell_quote(str(file))}, then {then}.")
 
 
 def _label(section: str, activity_id: str) -> str:

@@ -17,6 +17,7 @@ from cimsig.app import (
     locate,
     reach,
     say,
+    say_unfinished_git_merge,
     user_date,
     workspace,
 )
@@ -166,18 +167,21 @@ def where(
         say(f"Note: {sync_copies.describe(copy, reach(found))}")
     if copies.unread:
         say(f"Note: {sync_copies.describe_unread(copies.unread, reach(found))}")
+    if copies.problem is not None:  # git's conflict marks among them: say what to do
+        say(f"Note: {copies.problem}")
+    say_unfinished_git_merge(state_file.path)
 
 
 def _sync_copies(state_file: StateFile) -> Any:
     """The sync services' conflict copies beside the progress file (none when it is unreadable:
-    `cimsig doctor` says why)."""
+    `problem` then says why, as every command does)."""
     from cimsig import sync_copies
     from cimsig.errors import CimsigError
 
     try:
         return sync_copies.scan(state_file, state_file.read(), cache_dir())
-    except CimsigError:
-        return sync_copies.Scan([], 0)
+    except CimsigError as exc:
+        return sync_copies.Scan([], 0, exc.message)
 
 
 @commands.command("doctor", rich_help_panel="The guide")
