@@ -238,6 +238,27 @@ def cohort_guide_path(guide_id: str) -> Path | None:
     return kept if kept.is_file() else None
 
 
+def say_not_plain_cohorts() -> None:
+    """A word about each district left out because its progress file is no plain file (a FIFO
+    would hang a read, so it is never opened), as about one that cannot be read."""
+    from cimsig import districts, loading
+
+    root = environment.districts_dir()
+    if not root.is_dir():
+        return
+    try:
+        ids = {loading.load_guide(None, environment.cache_dir()).id}
+    except CimsigError:
+        ids = set()
+    guides = environment.guides_dir()
+    if guides.is_dir():
+        ids |= {p.stem for p in guides.glob("*.yaml") if not p.name.startswith(".")}
+    for district, path in districts.not_plain_cohorts(root, ids):
+        say(f"Note: district {district} left out: {path} is not a plain file (a FIFO, a device "
+            "or a folder), so cimsig does not open it. Put the district's progress file back "
+            "there.", err=True)  # fmt: skip
+
+
 def district_workspaces(as_of: str | None) -> "list[Workspace]":
     """A workspace for every district's every cohort, as of a date (each in its guide's time
     zone), for the views of all districts at once."""
@@ -271,6 +292,7 @@ def district_workspaces(as_of: str | None) -> "list[Workspace]":
             continue
         ws.named_file, ws.district = True, cohort.district
         result.append(ws)
+    say_not_plain_cohorts()
     return result
 
 

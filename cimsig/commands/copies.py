@@ -84,8 +84,10 @@ def merge(
     removed = False
     if remove and not any(not c.recorded for c in plan.conflicts):
         try:
+            copy_file = StateFile(other)
             other.unlink()
             removed = True
+            copy_file.remove_free_lock()
         except OSError as exc:
             say(f"Warning: {other} could not be deleted ({exc.strerror or exc}).", err=True)
     elif remove:

@@ -137,7 +137,10 @@ def _track_words(track: str | None) -> str:
 @district.command("list")
 def list_(json_out: JsonOption = False) -> None:
     """The districts you follow: name, track, guide and progress file."""
+    from cimsig.app import say_not_plain_cohorts
+
     rows = [row for c in districts.cohorts(environment.districts_dir()) if (row := _row(c))]
+    say_not_plain_cohorts()
     if json_out:
         jsonout.print_json(rows)
         return
