@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from cimsig import codec
 from cimsig.errors import StateError
+from cimsig.guide import ID_PATTERN
 from cimsig.records import ACTIVITY_SECTIONS
 from cimsig.state import State
 
@@ -506,6 +507,14 @@ def from_document(data: Any, path: Path, *, history_is_plain: bool = False) -> S
                     f"'{section}' has a record without an activity id ({key!r} is not an id)",
                     line,
                 )
+            if not _is_id(str(key)):
+                # cimsig makes every id itself; anything else came from an edit or a hostile
+                # copy, and would be written into calendars, spreadsheets and Markdown.
+                raise fail(
+                    f"'{section}' has a record whose activity id {_shown(key)} is not an id "
+                    "cimsig makes (lowercase letters, digits and dashes, like step1-data-review)",
+                    line,
+                )
             try:
                 records[str(key)] = codec.decode(section, raw, str(key))
             except KeyError as exc:
@@ -537,6 +546,8 @@ def _entry_problem(entry: Any) -> tuple[str, str | None] | None:
         return "is not a mapping", None
     if not isinstance(entry.get("id"), str):
         return "has no activity 'id'", "id"
+    if entry["id"] and not _is_id(entry["id"]):
+        return f"has the activity id {_shown(entry['id'])}, which is not an id cimsig makes", "id"
     seq = entry.get("seq")
     if isinstance(seq, bool) or not isinstance(seq, int) or not 0 < seq < 10**12:
         return "has no whole number 'seq'", "seq"
@@ -544,6 +555,22 @@ def _entry_problem(entry: Any) -> tuple[str, str | None] | None:
     if not isinstance(changes, list) or not all(isinstance(c, dict) for c in changes):
         return "has no list of 'changes'", "changes"
     return None
+
+
+_ID = re.compile(ID_PATTERN.strip("^$"))
+
+
+def _is_id(text: str) -> bool:
+    """An activity id as cimsig makes them (and the guide's loader checks them)."""
+    return _ID.fullmatch(text) is not None
+
+
+def _shown(text: Any) -> str:
+    """An id quoted in a message: control characters shown as escapes, and cut short."""
+    from cimsig.formatting import terminal_safe
+
+    shown = terminal_safe(str(text))
+    return repr(shown if len(shown) <= 60 else shown[:57] + "...")
 
 
 def _migrate_history(history: list[Any], version: int) -> list[Any]:

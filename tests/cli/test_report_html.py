@@ -163,8 +163,10 @@ def test_the_page_names_the_district_guide_and_dates(district: Path) -> None:
     assert "2024 CIM for Sig Dis Plan for Improvement Development Pacing Guide" in text
     assert "As of Tue Oct 15, 2024" in text
     assert "Report made Tue Oct 15, 2024 at 09:30 PDT" in text
-    assert [h for h in page.headings if h[0] == 2][:4] == [
+    assert [h for h in page.headings if h[0] == 2][:6] == [
+        (2, "At a glance"),
         (2, "Progress by step"),
+        (2, "Who has what"),
         (2, "Overdue (2)"),
         (2, "In progress now (6)"),
         (2, "Due in the next 30 days (7)"),
@@ -180,9 +182,9 @@ def test_one_h1_and_headings_never_skip_a_level(district: Path) -> None:
 
 def test_every_table_has_header_cells_with_a_scope(district: Path) -> None:
     page = Page(report(district))
-    assert len(page.tables) >= 8  # progress, 3 summaries, 5 steps
+    assert len(page.tables) >= 9  # progress, workload, 3 summaries, 5 steps
     for table in page.tables:
-        assert table["thead_th"] >= 4, table
+        assert table["thead_th"] >= 3, table
         assert table["th_no_scope"] == 0, table
 
 
