@@ -444,6 +444,27 @@ def cohort_guide_path(guide_id: str) -> Path | None:
     return kept if kept.is_file() else None
 
 
+def say_not_plain_cohorts() -> None:
+    """A word about each district left out because its progress file is no plain file (a FIFO
+    would hang a read, so it is never opened), as about one that cannot be read."""
+    from cimsig import districts, loading
+
+    root = environment.districts_dir()
+    if not root.is_dir():
+        return
+    try:
+        ids = {loading.load_guide(None, environment.cache_dir()).id}
+    except CimsigError:
+        ids = set()
+    guides = environment.guides_dir()
+    if guides.is_dir():
+        ids |= {p.stem for p in guides.glob("*.yaml") if not p.name.startswith(".")}
+    for district, path in districts.not_plain_cohorts(root, ids):
+        say(f"Note: district {district} left out: {path} is not a plain file (a FIFO, a device "
+            "or a folder), so cimsig does not open it. Put the district's progress file back "
+            "there.", err=True)  # fmt: skip
+
+
 def district_workspaces(as_of: str | None) -> "list[Workspace]":
     """A workspace for every district's every cohort, as of a date (each in its guide's time
     zone), for the views of all districts at once."""
@@ -477,6 +498,7 @@ def district_workspaces(as_of: str | None) -> "list[Workspace]":
             continue
         ws.named_file, ws.district = True, cohort.district
         result.append(ws)
+    say_not_plain_cohorts()
     return result
 
 
@@ -521,9 +543,11 @@ def workspace(
 
 
 def _no_file(path: Path) -> str:
+    from cimsig.formatting import shell_quote
+
     return (
         f"there is no progress file at {path}. Check the name; to start a new one there, run "
-        f'cimsig init --state "{path}".'
+        f"cimsig init --state {shell_quote(str(path))}."
     )
 
 
@@ -630,6 +654,7 @@ def reach(where: "Location | Workspace") -> str:
     shows: `--district NAME` (with `--guide` when it follows several guides), else
     `--state "PATH"` (with `--guide` for a guide not bundled). A hint without them would act on
     whatever file a bare command finds: another one, or a new one in the settings folder."""
+    from cimsig.formatting import shell_quote
     from cimsig.guide import bundled_guide_path
 
     if isinstance(where, Location):
@@ -644,10 +669,12 @@ def reach(where: "Location | Workspace") -> str:
         root = environment.districts_dir()
         if sum(c.district == district for c in districts.cohorts(root)) > 1:
             chosen = (cohort_guide_path(guide.id) or bundled_guide_path()).absolute()
-            return f'--district {district} --guide "{chosen}"'
-        return f"--district {district}"
-    guide_words = "" if bundled else f' --guide "{Path(str(guide_path)).absolute()}"'
-    return f'--state "{Path(path).absolute()}"{guide_words}'
+            named = shell_quote(district, bare=True)
+            return f"--district {named} --guide {shell_quote(str(chosen))}"
+        return f"--district {shell_quote(district, bare=True)}"
+    guide_at = "" if bundled else shell_quote(str(Path(str(guide_path)).absolute()))
+    guide_words = f" --guide {guide_at}" if guide_at else ""
+    return f"--state {shell_quote(str(Path(path).absolute()))}{guide_words}"
 
 
 def _same_file(one: Path, other: Path) -> bool:
@@ -655,6 +682,15 @@ def _same_file(one: Path, other: Path) -> bool:
         return one.resolve() == other.resolve()
     except OSError:
         return False
+
+
+def say_unfinished_git_merge(path: Path, *, err: bool = False) -> None:
+    """A word when git stopped merging the progress file (its index keeps both sides): the
+    file then holds this side's version only, and nothing else would say so."""
+    from cimsig import git_merge
+
+    if git_merge.unfinished(path):
+        say(f"Note: {git_merge.describe_unfinished(path.absolute())}", err=err)
 
 
 def say_file_notes(ws: Workspace) -> None:
@@ -667,6 +703,7 @@ def say_file_notes(ws: Workspace) -> None:
         say(f"Note: {sync_copies.describe(copy, reach(ws))}", err=True)
     if found.unread:
         say(f"Note: {sync_copies.describe_unread(found.unread, reach(ws))}", err=True)
+    say_unfinished_git_merge(ws.state_file.path, err=True)
     problem = ws.state.history_problem()
     if problem is not None:
         say(

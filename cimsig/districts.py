@@ -156,6 +156,23 @@ def cohorts(root: Path) -> list[Cohort]:
     return found
 
 
+def not_plain_cohorts(root: Path, guide_ids: set[str]) -> list[tuple[str, Path]]:
+    """Each district folder's file named as its progress on one of `guide_ids` is
+    (GUIDE-ID.yaml) that is no plain file (a FIFO, a device, a folder, a broken link), with the
+    folder: `cohorts` passes over such a file without opening it, and the views say so."""
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in sorted(root.iterdir()):
+        if folder.name.startswith(".") or not folder.is_dir():
+            continue
+        for guide_id in sorted(guide_ids):
+            path = folder / f"{safe_id(guide_id)}.yaml"
+            if (path.is_symlink() or path.exists()) and not is_regular_file(path):
+                found.append((folder.name, path))
+    return found
+
+
 def names(root: Path) -> list[str]:
     return sorted({c.district for c in cohorts(root)})
 
@@ -167,7 +184,16 @@ def find(root: Path, typed: str) -> str:
     wanted = folder_name(typed)
     if wanted in known:
         return wanted
-    matches = [n for n in known if wanted and wanted in n]
+    # The short names the tables show ("Alpha USD" for Alpha Unified School District) are read
+    # from the districts' files only when the name typed is no folder's.
+    shorts = _short_names(root) if wanted else {}
+    by_short = sorted({folder for folder, short in shorts if short == wanted})
+    if len(by_short) == 1:
+        return by_short[0]
+    matches = sorted(
+        {n for n in known if wanted and wanted in n}
+        | {folder for folder, short in shorts if wanted and wanted in short}
+    )
     if len(matches) == 1:
         return matches[0]
     listing = ", ".join(known) if known else "none yet (add one with `cimsig district add NAME`)"
@@ -176,6 +202,24 @@ def find(root: Path, typed: str) -> str:
             f"'{typed}' matches several districts: {', '.join(matches)}. Type more of the name."
         )
     raise UsageError(f"There is no district '{typed}'. Districts: {listing}.")
+
+
+def _short_names(root: Path) -> set[tuple[str, str]]:
+    """Each district folder with the short name of a cohort's profile, as a folder name would
+    write it (a file that cannot be read has none)."""
+    from cimsig import environment, loading
+    from cimsig.errors import CimsigError
+    from cimsig.store import StateFile
+
+    found = set()
+    for cohort in cohorts(root):
+        try:
+            profile = loading.load_state(StateFile(cohort.path), environment.cache_dir()).profile
+        except (CimsigError, OSError):
+            continue
+        if profile is not None and profile.short and folder_name(profile.short):
+            found.add((cohort.district, folder_name(profile.short)))
+    return found
 
 
 def names_match(typed: str, name: str) -> bool:
@@ -188,6 +232,8 @@ def names_match(typed: str, name: str) -> bool:
 def cohort_of(root: Path, district: str, guide_id: str | None) -> Cohort:
     """The district's cohort on `guide_id`; without one, its only cohort (UsageError when it
     has several, or none on that guide)."""
+    from cimsig.formatting import shell_quote
+
     mine = [c for c in cohorts(root) if c.district == district]
     if guide_id is not None:
         for cohort in mine:
@@ -196,7 +242,7 @@ def cohort_of(root: Path, district: str, guide_id: str | None) -> Cohort:
         raise UsageError(
             f"District {district} has no progress on the guide '{guide_id}' (it has: "
             f"{', '.join(c.guide_id for c in mine) or 'none'}). Start it with "
-            f"`cimsig district add {district} --guide PATH`."
+            f"`cimsig district add {shell_quote(district, bare=True)} --guide PATH`."
         )
     if len(mine) == 1:
         return mine[0]

@@ -75,6 +75,7 @@ def examine(
             )
         )
     found += _sync_copy_checks(state_file, state, cache_dir, reach) + _kept_guide_copies()
+    found += _git_checks(state_file.path)
     ws = Workspace(guide, state_file, state, as_of)
     found += _plan_checks(ws)
     return found
@@ -87,6 +88,15 @@ def _sync_copy_checks(
 
     copies = sync_copies.find(state_file, state, cache_dir, limit=None)  # every file there
     return [Finding(WARNING, "sync copy", sync_copies.describe(c, reach)) for c in copies]
+
+
+def _git_checks(path: Path) -> list[Finding]:
+    """A merge git has not finished on the progress file (the file holds one side only)."""
+    from cimsig import git_merge
+
+    if not git_merge.unfinished(path):
+        return []
+    return [Finding(WARNING, "git", git_merge.describe_unfinished(path.absolute()))]
 
 
 def _kept_guide_copies() -> list[Finding]:

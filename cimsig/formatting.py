@@ -132,6 +132,33 @@ def terminal_safe(text: str) -> str:
     return re.sub(_CONTROLS, _visible, text)
 
 
+# Characters a POSIX shell still reads inside double quotes (`$HOME`, `$(...)`, backticks,
+# `\"`, history's `!`), and those PowerShell reads there (`$(...)`, backticks).
+_POSIX_LIVE = re.compile(r'[$`"\\!]')
+_WINDOWS_LIVE = re.compile(r"[$`]")
+_PLAIN_WORD = re.compile(r"[\w.,:@%+=/-]+")
+
+
+def shell_quote(text: str, *, bare: bool = False) -> str:
+    """`text` as one argument of a command a message shows, safe to paste into a terminal:
+    nothing in a file's name ever runs. In double quotes, as people type them; on Linux and
+    macOS in single quotes (a quote inside as '\\'') when the text holds a character a shell
+    reads inside double quotes ($ ` " \\ !); on Windows in single quotes (a quote inside
+    doubled, as PowerShell reads them) when it holds $ or a backtick, which PowerShell reads
+    inside double quotes. `bare`: a plain word (a district's folder name) is shown as it is."""
+    import sys
+
+    if bare and _PLAIN_WORD.fullmatch(text):
+        return text
+    if sys.platform == "win32":
+        if _WINDOWS_LIVE.search(text):
+            return "'" + text.replace("'", "''") + "'"
+        return f'"{text}"'
+    if _POSIX_LIVE.search(text):
+        return "'" + text.replace("'", "'\\''") + "'"
+    return f'"{text}"'
+
+
 def export_safe(text: str) -> str:
     """Text for a file others open (calendar, spreadsheet, Markdown): control characters
     other than newline and tab removed; the words kept."""

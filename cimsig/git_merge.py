@@ -18,6 +18,13 @@ from cimsig.errors import StateError, UsageError
 from cimsig.state import State
 
 GIT_TIMEOUT_SECONDS = 60
+# A look at git's index for a note (`status`, `where`, `doctor`): never worth a long wait.
+NOTE_TIMEOUT_SECONDS = 5
+
+_ADVICE = (
+    "`cimsig merge --git` finishes a `git pull` or `git merge` that stopped on this file; to "
+    'merge another copy of the progress file, use cimsig merge "OTHER" --state FILE.'
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +33,7 @@ class GitMerge:
     plan: merging.MergePlan
     added: int  # changes of the other side added to this side's history
     zone: str  # the guide's time zone, for the times of the conflicts
+    rebasing: bool = False  # a `git rebase` stopped on the file (it goes on with --continue)
 
 
 def merge_git_sides(file: Path) -> GitMerge:
@@ -36,6 +44,16 @@ def merge_git_sides(file: Path) -> GitMerge:
 
     if not file.is_file():
         raise UsageError(f"There is no file {file}. Name the progress file git left conflicted.")
+    if work_tree_of(file) is None:
+        raise UsageError(
+            f"git has no unfinished merge of {file}: it is in no folder git keeps. {_ADVICE}"
+        )
+    stages = _unmerged_stages(file, GIT_TIMEOUT_SECONDS, quiet=False)
+    if not {2, 3} <= stages:
+        raise UsageError(
+            f"git has no unfinished merge of {file}: git keeps no two sides of it (its merge "
+            f"was finished already, or never stopped on it). {_ADVICE}"
+        )
     ours_text = _side(file, 2)
     theirs_text = _side(file, 3)
     ours = parse_state(ours_text, Path(f"{file} (this side, git's :2:)"))
@@ -44,32 +62,105 @@ def merge_git_sides(file: Path) -> GitMerge:
     result, plan, _ = merging.merged(ours, theirs, environment.now(), environment.user_name())
     mode = file.stat().st_mode & 0o777
     atomic_write_text(file, to_text(result), mode=mode)
-    return GitMerge(file, plan, plan.new_entries, zone_of(result))
+    return GitMerge(file, plan, plan.new_entries, zone_of(result), _rebasing(file))
 
 
-def _side(file: Path, stage: int) -> str:
-    """One side of the unfinished merge, as git keeps it in its index."""
+def work_tree_of(file: Path) -> Path | None:
+    """The top folder of the git work tree `file` is in (one holding `.git`), or None (git is
+    not asked: a file outside git costs no process)."""
+    for folder in file.absolute().parents:
+        try:
+            if (folder / ".git").exists():
+                return folder
+        except OSError:
+            return None
+    return None
+
+
+def unfinished(file: Path) -> bool:
+    """Whether git stopped merging `file` and keeps both sides of it in its index (`git
+    ls-files -u`): a merge that failed or was stopped, its driver killed, leaves the file with
+    this side's version only. False outside a git work tree, or when git is not installed."""
+    if work_tree_of(file) is None:
+        return False
+    try:
+        return {2, 3} <= _unmerged_stages(file, NOTE_TIMEOUT_SECONDS, quiet=True)
+    except StateError:
+        return False
+
+
+def describe_unfinished(file: Path) -> str:
+    """What to say of a progress file git has not finished merging, and how to finish it."""
+    from cimsig.formatting import shell_quote
+
+    quoted = shell_quote(str(file))
+    return (
+        f"git has not finished merging {file}: it holds this side's version only, without the "
+        f"other side's changes (a merge stopped on it). Nothing is lost: run cimsig merge --git "
+        f"{quoted}, then git add {quoted} and {_finish(file)}."
+    )
+
+
+def _finish(file: Path) -> str:
+    return "git rebase --continue" if _rebasing(file) else "git commit"
+
+
+def _run_git(file: Path, args: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
     git = shutil.which("git")
     if git is None:
         raise StateError("git is not installed here (or not on the PATH), so cimsig cannot read "
                          "the two sides of the merge.")  # fmt: skip
     folder = file.absolute().parent
     try:
-        done = subprocess.run(
-            [git, "-C", str(folder), "show", f":{stage}:./{file.name}"],
+        return subprocess.run(
+            [git, "--literal-pathspecs", "-C", str(folder), *args],
             capture_output=True,
-            timeout=GIT_TIMEOUT_SECONDS,
+            timeout=timeout,
             check=False,
+            stdin=subprocess.DEVNULL,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise StateError(f"git could not be run ({exc}).") from None
+
+
+def _unmerged_stages(file: Path, timeout: float, *, quiet: bool) -> set[int]:
+    """The stages git's index holds of `file` while a merge of it is unfinished (2: this
+    side, 3: the other side); none when it is merged."""
+    done = _run_git(file, ["ls-files", "-u", "-z", "--", file.name], timeout)
     if done.returncode != 0:
-        raise UsageError(
-            f"git has no unfinished merge of {file} (it keeps no two sides of it: "
-            f"{done.stderr.decode('utf-8', 'replace').strip() or 'no message'}). `cimsig merge "
-            "--git` finishes a `git pull` or `git merge` that stopped on this file; to merge "
-            'another copy of the progress file, use cimsig merge "OTHER" --state FILE.'
-        )
+        if quiet:
+            return set()
+        raise StateError(f"git could not read its index for {file}: is the folder a git clone?")
+    stages = set()
+    for record in done.stdout.split(b"\0"):
+        fields = record.split(b"\t", 1)[0].split()
+        if len(fields) == 3 and fields[2].isdigit():
+            stages.add(int(fields[2]))
+    return stages
+
+
+def _rebasing(file: Path) -> bool:
+    """Whether a `git rebase` is under way in the clone that holds `file`."""
+    try:
+        done = _run_git(
+            file, ["rev-parse", "--git-path", "rebase-merge", "--git-path", "rebase-apply"],
+            NOTE_TIMEOUT_SECONDS,
+        )  # fmt: skip
+    except StateError:
+        return False
+    if done.returncode != 0:
+        return False
+    folder = file.absolute().parent
+    lines = done.stdout.decode("utf-8", "replace").splitlines()
+    return any((folder / line).is_dir() for line in lines if line)
+
+
+def _side(file: Path, stage: int) -> str:
+    """One side of the unfinished merge, as git keeps it in its index."""
+    done = _run_git(file, ["show", f":{stage}:./{file.name}"], GIT_TIMEOUT_SECONDS)
+    if done.returncode != 0:
+        raise UsageError(f"git has no unfinished merge of {file}: git keeps no two sides of it. "
+                         f"{_ADVICE}")  # fmt: skip
     raw = done.stdout
     return (raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw).decode("utf-8", "replace")
 

@@ -431,7 +431,9 @@ class State:
                 if notes[index] == added:
                     del notes[index]
                     return tuple(notes) or None
-            raise ValueError("the note it added is no longer there")
+            # Already gone (an undo of the merge that brought it in took it back too): there
+            # is nothing left to take back, and the undo goes on to the change before.
+            return self.notes.get(activity_id) or None
         return codec.decode(change["field"], change.get("before"), activity_id)
 
     # -- the history ----------------------------------------------------------------------------

@@ -182,11 +182,14 @@ def git_conflict_line(text: str) -> int | None:
 
 def git_conflict(path: Path, line: int) -> StateError:
     """A progress file git left with both sides of a merge in it, and how to finish it."""
+    from cimsig.formatting import shell_quote
+
+    quoted = shell_quote(str(path))
     return StateError(
         f"The progress file {path} holds git's conflict marks (from line {line}): a `git pull` "
         "or `git merge` met changes on both sides and left both in the file. Nothing is lost, "
-        f'and no backup is needed: merge the two sides with cimsig merge --git "{path}", then '
-        f'git add "{path}" and finish with git commit. (cimsig\'s merge driver does this '
+        f"and no backup is needed: merge the two sides with cimsig merge --git {quoted}, then "
+        f"git add {quoted} and finish with git commit. (cimsig's merge driver does this "
         "during every merge: see the README's section on git.)"
     )
 

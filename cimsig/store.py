@@ -90,6 +90,27 @@ class StateFile:
         lock.release()
         return True
 
+    def remove_free_lock(self) -> None:
+        """Delete the lock file of a progress file that is gone (a copy `merge --remove`
+        deleted), unless a cimsig holds it now; a plain file only."""
+        from filelock import FileLock, Timeout
+
+        try:
+            if self.target.exists() or not stat.S_ISREG(os.lstat(self.lock_path).st_mode):
+                return
+        except OSError:
+            return
+        lock = FileLock(str(self.lock_path), timeout=0, mode=self.lock_mode())
+        try:
+            lock.acquire()
+        except (Timeout, OSError):
+            return
+        try:
+            with contextlib.suppress(OSError):  # (Windows deletes it on release instead)
+                self.lock_path.unlink()
+        finally:
+            lock.release()
+
     def stray_temp_files(self) -> list[Path]:
         """Temp files left by a write that was interrupted; never read as progress."""
         if not self.target.parent.is_dir():

@@ -17,12 +17,22 @@ from pathlib import Path
 
 from cimsig import merging
 from cimsig.errors import CimsigError
+from cimsig.formatting import shell_quote
 from cimsig.state import State
 from cimsig.state_format import ARCHIVE_MARK, begins_as_archive, begins_as_progress_file
 from cimsig.store import MAX_STATE_BYTES, StateFile
 
-# Files a folder may hold that are looked into; a shared folder with more is not scanned whole.
+# Files a folder may hold that are read whole as copies (after the quick look that passes over
+# backups holding nothing new); a shared folder with more is not read whole.
 MAX_CANDIDATES = 20
+
+# Which names are read first: the services' own unmistakable names, then OneDrive's loose
+# `state-NAME.yaml` (backups such as `state-backup-2024-12-01.yaml` match it too), then others.
+_RANK = {"Dropbox": 0, "Syncthing": 0, "Google Drive": 0, "OneDrive": 1}
+
+# The start of each history line as cimsig writes it: its number, then its id.
+_UID_AT_LINE_START = re.compile(rb'\n- \{"seq": [1-9][0-9]{0,11}, "uid": "([^"\\]*)", ')
+_HISTORY_KEY = b"\nhistory:\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +60,8 @@ def made_by(name: str, progress: Path) -> str | None:
 @dataclass(frozen=True, slots=True)
 class Scan:
     copies: list[SyncCopy]
-    unread: int  # candidates left unread once MAX_CANDIDATES were read (0: the whole folder)
+    unread: int  # files that may hold new work left unread once MAX_CANDIDATES were (0: none)
+    problem: str | None = None  # why the progress file could not be read (nothing was scanned)
 
 
 def find(
@@ -84,7 +95,7 @@ def scan(
         names = sorted(p.name for p in target.parent.iterdir())
     except OSError:
         return Scan([], 0)
-    candidates: list[tuple[bool, float, str, Path, str | None]] = []
+    candidates: list[tuple[int, float, str, Path, str | None]] = []
     for name in names:
         path = target.parent / name
         if name == target.name or name.startswith(".") or name.endswith((".lock", ".tmp")):
@@ -106,11 +117,22 @@ def scan(
             continue
         if service is not None and begins_as_archive(path):  # (an archive renamed)
             continue
-        candidates.append((service is None, -info.st_mtime, name, path, service))
+        rank = _RANK.get(service or "", 2)
+        candidates.append((rank, -info.st_mtime, name, path, service))
     candidates.sort()
-    shown = candidates if limit is None else candidates[:limit]
+    ours = _bytes_of(target)
+    ours_uids = state.history_uids() if candidates else set()
     found = []
-    for _, _, _, path, service in shown:
+    read = unread = 0
+    for _, _, _, path, service in candidates:
+        # A backup holding nothing new is passed over without using up the limit: only files
+        # that may hold new work count, so backups never hide a copy that holds some.
+        if _holds_nothing_new(path, ours, ours_uids):
+            continue
+        if limit is not None and read >= limit:
+            unread += 1
+            continue
+        read += 1
         try:
             if path.stat().st_size > MAX_STATE_BYTES:
                 continue
@@ -122,7 +144,37 @@ def scan(
         new = merging.new_entries(state, other)
         if new:
             found.append(SyncCopy(path, service or "a renamed copy", new))
-    return Scan(found, len(candidates) - len(shown))
+    return Scan(found, unread)
+
+
+def _bytes_of(path: Path) -> bytes | None:
+    from cimsig.fileio import read_head
+
+    try:
+        return read_head(path, MAX_STATE_BYTES + 1)
+    except OSError:
+        return None
+
+
+def _holds_nothing_new(path: Path, ours: bytes | None, ours_uids: set[str]) -> bool:
+    """Whether a quick look shows that a file holds no change the progress file lacks: it has
+    the progress file's very bytes, or every line of its history begins, as cimsig writes it,
+    with the id of a change the progress file has. False when unsure (it is then read whole)."""
+    raw = _bytes_of(path)
+    if raw is None or len(raw) > MAX_STATE_BYTES:
+        return False
+    if raw == ours:
+        return True
+    start = raw.find(_HISTORY_KEY)
+    if start < 0:
+        return False
+    segment = raw[start + len(_HISTORY_KEY) - 1 :]
+    if not segment.endswith(b"\n"):
+        segment += b"\n"
+    ids = _UID_AT_LINE_START.findall(segment)
+    if len(ids) != segment.count(b"\n- "):  # a line written some other way: read it whole
+        return False
+    return {uid.decode("utf-8", "replace") for uid in ids} <= ours_uids
 
 
 def original_of(copy: Path) -> Path | None:
@@ -153,7 +205,7 @@ def describe(copy: SyncCopy, reach: str = "") -> str:
     options = f" {reach}" if reach else ""
     return (
         f"{copy.path} is {what}, with {copy.new_changes} {changes} your progress file lacks.\n"
-        f'  Run: cimsig merge "{copy.path}"{options}\n'
+        f"  Run: cimsig merge {shell_quote(str(copy.path))}{options}\n"
         "  (then delete the copy, or add --remove)."
     )
 
@@ -164,7 +216,7 @@ def describe_district_copy(copy: Path, original: Path, service: str, reach: str)
     return (
         f"{copy} is a conflict copy made by {service} of the district's progress file "
         f"{original}.\n"
-        f'  Run: cimsig merge "{copy}" {reach}\n'
+        f"  Run: cimsig merge {shell_quote(str(copy))} {reach}\n"
         "  (then delete the copy, or add --remove)."
     )
 

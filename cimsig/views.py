@@ -108,7 +108,15 @@ def escape_markup(text: str) -> str:
     control characters made visible."""
     from rich.markup import escape
 
-    return escape(terminal_safe(text))
+    safe = terminal_safe(text)
+    plain = safe.rstrip("\\")
+    trailing = len(safe) - len(plain)
+    if not trailing:
+        return escape(safe)
+    # Rich's escape doubles a trailing backslash, so that a tag after it still counts, and the
+    # doubled one shows where none follows ("X\\" for "X\"): end on an empty span instead,
+    # which turns each pair before it into one backslash either way.
+    return escape(plain) + "\\" * (2 * trailing) + "[dim][/dim]"
 
 
 # At this width and wider, the id has a column of its own; narrower, it goes on its own line

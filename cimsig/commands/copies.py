@@ -8,6 +8,7 @@ import typer
 from cimsig import app, codec, environment, formatting, jsonout, loading, merging
 from cimsig.app import GuideOption, JsonOption, StateOption, edit, locate, say
 from cimsig.errors import StateError, UsageError
+from cimsig.formatting import shell_quote
 from cimsig.records import Change
 from cimsig.state import State
 from cimsig.store import StateFile
@@ -83,8 +84,10 @@ def merge(
     removed = False
     if remove and not any(not c.recorded for c in plan.conflicts):
         try:
+            copy_file = StateFile(other)
             other.unlink()
             removed = True
+            copy_file.remove_free_lock()
         except OSError as exc:
             say(f"Warning: {other} could not be deleted ({exc.strerror or exc}).", err=True)
     elif remove:
@@ -165,8 +168,9 @@ def _check_not_imported_from(ours: State, theirs: State, other: Path) -> None:
             f"{other} cannot be merged: it is the plan of {theirs_lea}, and this district, "
             f"{ours_lea}, was imported from a copy of it under its own name. Neither file "
             "was changed. Merge it into the district it belongs to: "
-            f'cimsig merge "{other}" --district NAME. (If it really is {ours_lea}\'s, '
-            f'name it so first: cimsig init --state "{other}" --lea "{ours_lea}".)'
+            f"cimsig merge {shell_quote(str(other))} --district NAME. (If it really is "
+            f"{ours_lea}'s, name it so first: cimsig init --state {shell_quote(str(other))} "
+            f"--lea {shell_quote(str(ours_lea))}.)"
         )
     if imported_from(theirs, ours, ours_lea):
         raise StateError(
@@ -185,15 +189,18 @@ def _no_target(ws: Workspace, other: Path) -> str:
     if original is None:
         return (
             f"{message} Name the progress file {other} is a copy of: "
-            f'cimsig merge "{other}" --state PATH (or --district NAME).'
+            f"cimsig merge {shell_quote(str(other))} --state PATH (or --district NAME)."
         )
     root = environment.districts_dir().absolute()
     folder = original.parent
     if folder.parent == root and original.stem in {c.guide_id for c in districts.cohorts(root)}:
-        where = f"--district {folder.name}"
+        where = f"--district {shell_quote(folder.name, bare=True)}"
     else:
-        where = f'--state "{original}"'
-    return f'{message} {other} is a copy of {original}; run: cimsig merge "{other}" {where}'
+        where = f"--state {shell_quote(str(original))}"
+    return (
+        f"{message} {other} is a copy of {original}; run: cimsig merge "
+        f"{shell_quote(str(other))} {where}"
+    )
 
 
 def _read_copy(state_file: StateFile, cache_dir: Path | None = None) -> State:
@@ -283,7 +290,8 @@ def _say_git_merge(done: Any) -> None:
     if plan.conflicts:
         say("")
         say("Check the conflicts above, and correct any that are wrong.")
-    say(f'The file is ready: git add "{file}", then git commit (or git merge --continue).')
+    then = "git rebase --continue" if done.rebasing else "git commit (or git merge --continue)"
+    say(f"The file is ready: git add {shell_quote(str(file))}, then {then}.")
 
 
 def _label(section: str, activity_id: str) -> str:

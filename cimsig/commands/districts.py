@@ -18,6 +18,7 @@ from cimsig.app import (
     shared_plan_warning,
 )
 from cimsig.errors import EXIT_OVERDUE, StateError, UsageError
+from cimsig.formatting import shell_quote
 
 commands = typer.Typer()
 district = typer.Typer(
@@ -77,7 +78,8 @@ def add(
     if path.exists():
         raise UsageError(
             f"District {folder} already follows the guide '{loaded.id}' ({path}). To change "
-            f"its name or track: cimsig init --district {folder} --lea NAME --track TRACK."
+            "its name or track: cimsig init --district "
+            f"{shell_quote(folder, bare=True)} --lea NAME --track TRACK."
         )
     own = default_file_district(guide)
     if own is not None and districts.folder_name(own[1]) == folder:
@@ -93,7 +95,8 @@ def add(
         st.set_profile(Profile(lea=name.strip(), track=chosen, short=short_name), environment.now())
     say(f"Added {name.strip()} ({_track_words(chosen)}) on {loaded.title}.")
     say(f"Its progress file: {path}")
-    say(f"Work on it with --district, for example: cimsig status --district {folder}")
+    example = f"cimsig status --district {shell_quote(folder, bare=True)}"
+    say(f"Work on it with --district, for example: {example}")
 
 
 def _check_own_folder(name: str, folder: str) -> None:
@@ -115,9 +118,9 @@ def _check_own_folder(name: str, folder: str) -> None:
         if lea and " ".join(lea.split()).casefold() != " ".join(name.split()).casefold():
             raise UsageError(
                 f"'{name}' would share the folder {folder} with the district {lea}. To add a "
-                f'guide to that district, use its name: cimsig district add "{lea}" --guide '
-                "PATH. For another district, choose a name that differs in more than case, "
-                "accents or punctuation."
+                "guide to that district, use its name: cimsig district add "
+                f"{shell_quote(lea)} --guide PATH. For another district, choose a name that "
+                "differs in more than case, accents or punctuation."
             )
 
 
@@ -158,7 +161,10 @@ def _track_words(track: str | None) -> str:
 @district.command("list")
 def list_(json_out: JsonOption = False) -> None:
     """The districts you follow: name, track, guide and progress file."""
+    from cimsig.app import say_not_plain_cohorts
+
     rows = [row for c in districts.cohorts(environment.districts_dir()) if (row := _row(c))]
+    say_not_plain_cohorts()
     if json_out:
         jsonout.print_json(rows)
         return
@@ -370,10 +376,10 @@ def _say_copies() -> None:
         if folder.name.startswith("."):
             continue
         for copy, original, service in districts.conflict_copies(folder):
-            reach = f"--district {folder.name}"
+            reach = f"--district {shell_quote(folder.name, bare=True)}"
             if folder.name in several:  # which of its guides: the one the copy's name says
                 kept = cohort_guide_path(original.stem)
-                reach += f' --guide "{kept or bundled_guide_path()}"'
+                reach += f" --guide {shell_quote(str(kept or bundled_guide_path()))}"
             say(f"Note: {describe_district_copy(copy, original, service, reach)}", err=True)
     for copy, original, service in districts.conflict_copies(environment.guides_dir()):
         say(f"Note: {copy} is a conflict copy made by {service} of the kept guide {original}. "

@@ -17,12 +17,14 @@ from cimsig.app import (
     locate,
     reach,
     say,
+    say_unfinished_git_merge,
     shared_plan_warning,
     user_date,
     workspace,
 )
 from cimsig.environment import cache_dir, districts_dir
 from cimsig.errors import UsageError
+from cimsig.formatting import shell_quote
 from cimsig.guide import bundled_guide_path
 from cimsig.store import StateFile
 
@@ -179,7 +181,8 @@ def where(
         exists = (
             " (not created yet: `cimsig done` creates it)"
             if found.source == "default"
-            else f' (not created yet: `cimsig init --state "{state_file.path}"` starts it)'
+            else f" (not created yet: `cimsig init --state {shell_quote(str(state_file.path))}` "
+            "starts it)"
         )
         if found.source == "default" and districts_dir().is_dir():
             exists = " (none: you follow districts, so add --district NAME)"
@@ -196,18 +199,21 @@ def where(
         say(f"Note: {sync_copies.describe(copy, reach(found))}")
     if copies.unread:
         say(f"Note: {sync_copies.describe_unread(copies.unread, reach(found))}")
+    if copies.problem is not None:  # git's conflict marks among them: say what to do
+        say(f"Note: {copies.problem}")
+    say_unfinished_git_merge(state_file.path)
 
 
 def _sync_copies(state_file: StateFile) -> Any:
     """The sync services' conflict copies beside the progress file (none when it is unreadable:
-    `cimsig doctor` says why)."""
+    `problem` then says why, as every command does)."""
     from cimsig import sync_copies
     from cimsig.errors import CimsigError
 
     try:
         return sync_copies.scan(state_file, state_file.read(), cache_dir())
-    except CimsigError:
-        return sync_copies.Scan([], 0)
+    except CimsigError as exc:
+        return sync_copies.Scan([], 0, exc.message)
 
 
 @commands.command("doctor", rich_help_panel="The guide")

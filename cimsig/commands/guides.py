@@ -9,6 +9,7 @@ import typer
 from cimsig import jsonout
 from cimsig.app import JsonOption, say, whole_number
 from cimsig.errors import UsageError
+from cimsig.formatting import shell_quote
 
 commands = typer.Typer()
 guide_group = typer.Typer(
@@ -116,5 +117,6 @@ def new_guide(
     )
     say(
         "Next: open it in a text editor, check each line under a `# REVIEW:` mark against the "
-        f'new cohort\'s schedule, delete the mark, and run: cimsig validate "{file}"'
+        "new cohort's schedule, delete the mark, and run: cimsig validate "
+        f"{shell_quote(str(file))}"
     )

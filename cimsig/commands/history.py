@@ -28,7 +28,8 @@ def history(
     by: Annotated[
         str | None,
         typer.Option("--by", metavar="NAME", show_default=False,
-                     help="Only the changes made by this person (any case)."),
+                     help="Only the changes made by this person (any case; a unique part "
+                     "of the name, in whole words, will do)."),
     ] = None,
     archive: Annotated[
         str | None,
@@ -85,9 +86,27 @@ def history(
 
 
 def _by(entries: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
-    """The changes a person made: their name as recorded, in any case and spacing."""
-    wanted = " ".join(name.split()).casefold()
-    return [e for e in entries if " ".join(str(e.get("by") or "").split()).casefold() == wanted]
+    """The changes a person made: their name as recorded, in any case and spacing, or a unique
+    part of it in whole words ("Ana" for Ana Ruiz, as --district takes a part of a name). A
+    part that several people's names hold is a UsageError naming them."""
+    import re
+
+    def plain(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    wanted = plain(name)
+    people = {plain(str(e.get("by"))): str(e.get("by")) for e in entries if e.get("by")}
+    if wanted not in people and wanted:
+        word = re.compile(rf"(?<!\w){re.escape(wanted)}(?!\w)")
+        holding = sorted(key for key in people if word.search(key))
+        if len(holding) > 1:
+            raise UsageError(
+                f"'{name}' is part of several people's names: "
+                f"{', '.join(people[key] for key in holding)}. Type more of the name."
+            )
+        if holding:
+            wanted = holding[0]
+    return [e for e in entries if plain(str(e.get("by") or "")) == wanted]
 
 
 def _entry_json(

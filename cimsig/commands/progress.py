@@ -381,7 +381,7 @@ def undo(
     ] = None,
     as_of: AsOfOption = None,
     yes: Annotated[
-        bool, typer.Option("--yes", "-y", help="Undo a change someone else made without asking.")
+        bool, typer.Option("--yes", "-y", help="Undo or reopen what another did, without asking.")
     ] = False,
     json_out: JsonOption = False,
     guide: GuideOption = None,
@@ -391,10 +391,15 @@ def undo(
     ws = workspace(guide, state, as_of, changing=True)
     if activity_ids:
         ids = activity_ids
-        ws.resolve_all(ids)
+        asked = _agree_to_reopen(ws, ws.resolve_all(ids), yes)
 
         def reopen(now_ws: Workspace) -> dict[str, Change | None]:
             st, moment = now_ws.state, environment.now()
+            if any(st.done.get(i) != record for i, record in asked.items()):
+                raise StateError(
+                    "Nothing was reopened: the activity was changed while you were asked. Run "
+                    "`cimsig history` to see it, then `cimsig undo` again."
+                )
             with st.batch():
                 return {i: st.reopen(i, moment) for i in now_ws.resolve_all(ids)}
 
@@ -474,6 +479,50 @@ def _agree_to_undo(ws: Workspace, yes: bool) -> list[Any] | None:
         say("Nothing was undone.")
         raise typer.Exit(0)
     return _uids(group)
+
+
+def _same_person(one: object, other: object) -> bool:
+    return " ".join(str(one).split()).casefold() == " ".join(str(other).split()).casefold()
+
+
+def _agree_to_reopen(ws: Workspace, ids: list[str], yes: bool) -> dict[str, Any]:
+    """Reopening an activity someone else marked done (on a shared file) names them and asks
+    first, as a bare undo does; with no terminal to ask at, --yes is needed. The done records
+    agreed to be reopened (empty when all are this person's own or --yes was given)."""
+    if yes:
+        return {}
+    me = environment.user_name()
+    pending = {i for i in ids if ws.state.done.get(i) is not None}
+    others: dict[str, dict[str, Any]] = {}  # id: the change that marked it done
+    for entry in ws.state.recent_history(past_damage=True):
+        if not pending:
+            break
+        activity_id = str(entry.get("id"))
+        changes = entry.get("changes")
+        if activity_id not in pending or not isinstance(changes, list):
+            continue
+        if any(isinstance(c, dict) and c.get("field") == "done" for c in changes):
+            pending.discard(activity_id)
+            if entry.get("by") and not _same_person(entry["by"], me):
+                others[activity_id] = entry
+    if not others:
+        return {}
+    from cimsig.views import recorded_at
+
+    what = "; ".join(
+        f"{i} was marked done by {e['by']} on "
+        f"{recorded_at(str(e.get('at', '')), ws.guide.time_zone)}"
+        for i, e in others.items()
+    )
+    if not environment.can_ask():
+        raise UsageError(
+            f"Nothing was reopened: {what}, not by you. To reopen it anyway, add --yes "
+            "(`cimsig history` shows who made each change)."
+        )
+    if not typer.confirm(f"{what}. Reopen it?"):
+        say("Nothing was reopened.")
+        raise typer.Exit(0)
+    return {i: ws.state.done.get(i) for i in others}
 
 
 def _nothing_to_undo(ws: Workspace) -> str:

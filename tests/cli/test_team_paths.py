@@ -454,8 +454,13 @@ def test_a_copy_among_many_backups_is_found_or_the_cut_is_said(cli, state_path: 
     shutil.copyfile(state_path, renamed)
     ok(cli("done", "prep-assurance", "--as-of", AS_OF, "--state", str(renamed)))
     os.utime(renamed, (1_000_000, 1_000_000))  # the oldest file there
+    # Backups that hold a change of their own (backups holding nothing new are passed over
+    # without counting, and the renamed copy is then found: test_team_path_slips.py).
+    changed = state_path.with_name("elsewhere.yml.txt")
+    shutil.copyfile(state_path, changed)
+    ok(cli("assign", "prep-mou-meeting", "Ana", "--state", str(changed)))
     for day in range(1, 26):
-        shutil.copyfile(state_path, state_path.with_name(f"state-2024-09-{day:02d}.yaml"))
+        shutil.copyfile(changed, state_path.with_name(f"state-2024-09-{day:02d}.yaml"))
     status = ok(cli("status", "--as-of", AS_OF))
     assert "were not looked into" in status.stderr and "cimsig doctor" in status.stderr
     doctor = ok(cli("doctor", "--as-of", AS_OF))
