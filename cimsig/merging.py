@@ -47,6 +47,8 @@ Key = tuple[Section, str]  # a record: its section and its activity id ("" for t
 # The sections merged record by record; notes are merged note by note.
 RECORD_SECTIONS: tuple[Section, ...] = ("done", "plans", "owners", "custom", "profile")
 MERGE_ACTION = "merge"
+# Entries that record merging and archiving, not a change of anyone's plan.
+BOOKKEEPING = (MERGE_ACTION, "archive")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ class MergePlan:
     # the entry of that undo (`merge --again` takes them again).
     undone: dict[Key, dict[str, Any]] = field(default_factory=dict)
     dropped: int = 0  # entries of this copy that the other moved to an archive
+    bookkeeping: int = 0  # of the new entries, those of other merges and archiving
 
     @property
     def changes_anything(self) -> bool:
@@ -161,6 +164,10 @@ def plan_merge(ours: State, theirs: State, *, again: bool = False) -> MergePlan:
         if entry_clock(entry) is None and clock:
             placed["clock"] = clock  # (what it stood at in its own file, kept from now on)
         placed.update((k, v) for k, v in entry.items() if k not in ("seq", "uid"))
+        if entry.get("action") == MERGE_ACTION:
+            # Another copy's merge: what it took is that copy's business; `undo` here passes
+            # over it (taking it back would set this copy's records to the other's old ones).
+            placed["merged_in"] = True
         incoming.append(placed)
     dropped = theirs_archived - theirs_uids
     kept = [e for e in ours_history if str(e.get("uid")) not in dropped]
@@ -237,7 +244,10 @@ def plan_merge(ours: State, theirs: State, *, again: bool = False) -> MergePlan:
             if undoing:
                 undone[("notes", activity_id)] = undoing[-1]
     dropped_here = len(ours_history) - len(kept)
-    return MergePlan(values, history, len(incoming), conflicts, undone, dropped_here)
+    bookkeeping = sum(e.get("action") in BOOKKEEPING for e in incoming)
+    return MergePlan(
+        values, history, len(incoming), conflicts, undone, dropped_here, bookkeeping
+    )
 
 
 def _interleave(
@@ -274,7 +284,10 @@ def apply_merge(state: State, plan: MergePlan, now: dt.datetime) -> list[Change]
             change = state.adopt(activity_id, values, now)
             if change is not None:
                 changes.append(change)
-        if not changes and plan.new_entries:
+        # Other changes brought in, none of them taken: an entry all the same, so that `undo`
+        # right after takes back this merge (nothing), not an earlier change. Not for other
+        # merges' entries alone: two copies merging each other would never settle.
+        if not changes and plan.new_entries > plan.bookkeeping:
             changes.append(state.note_merge(now))
     return changes
 
@@ -328,7 +341,7 @@ def _merge_notes(
     mine: tuple[Note, ...], other: tuple[Note, ...], removed: Callable[[], Counter[Note]]
 ) -> tuple[Note, ...]:
     """Every note either copy holds (as many times as the copy holding more), except those a
-    recorded change removed; this copy's order when nothing is added, else by time written."""
+    recorded change removed, ordered by time written."""
     if mine == other:
         return mine
     have, got = Counter(mine), Counter(other)
@@ -341,14 +354,9 @@ def _merge_notes(
         gone = removed() if gone is None else gone
         more, fewer = max(have[note], got[note]), min(have[note], got[note])
         result[note] = fewer if gone[note] else more
-    if result == have:
-        return mine
-    ordered = []
-    for note in (*mine, *other):
-        if result[note] > 0:
-            result[note] -= 1
-            ordered.append(note)
-    return tuple(sorted(ordered, key=lambda n: (n.at, n.text)))
+    # By time written, the same in every order and direction of merging (this copy's order
+    # may differ from the other's only where a computer's clock was off).
+    return tuple(sorted(result.elements(), key=lambda n: (n.at, n.text, repr(n.extra))))
 
 
 def _removed_notes(history: list[dict[str, Any]], activity_id: str) -> Counter[Note]:

@@ -397,7 +397,9 @@ class State:
         open_entries = [
             e
             for e in self.history
-            if e.get("action") not in NOT_UNDONE and e.get("uid") not in reverted
+            if e.get("action") not in NOT_UNDONE
+            and e.get("uid") not in reverted
+            and not e.get("merged_in")  # another copy's merge (see `merging.plan_merge`)
         ]
         if not open_entries:
             return []

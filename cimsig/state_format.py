@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cimsig import codec
-from cimsig.errors import StateError
+from cimsig.errors import FileProblem, StateError
 from cimsig.records import ACTIVITY_SECTIONS
 from cimsig.state import State, entry_clock
 
@@ -162,9 +162,11 @@ def _head_text(document: dict[str, Any], lines: "HistoryLines") -> str:
 
 def failure(path: Path, message: str, line: int | None = None) -> StateError:
     where = f"{path}, line {line}" if line else str(path)
-    return StateError(
+    return FileProblem(
         f"The progress file {where} cannot be used: {message}. cimsig has not changed it; "
-        "fix it, or move it aside and restore your backup."
+        "fix it, or move it aside and restore your backup.",
+        where,
+        message,
     )
 
 
