@@ -131,8 +131,8 @@ def plan_merge(ours: State, theirs: State, *, again: bool = False) -> MergePlan:
 
     `again`: take again the other copy's records that an undone merge had taken (`undone`)."""
     ours_history, theirs_history = ours.history, theirs.history
-    ours_archived, ours_archived_last = ours.archived()
-    theirs_archived, theirs_archived_last = theirs.archived()
+    ours_archived, ours_archived_last, ours_archived_notes = ours.archived()
+    theirs_archived, theirs_archived_last, theirs_archived_notes = theirs.archived()
     ours_uids = {str(e.get("uid")) for e in ours_history}
     theirs_uids = {str(e.get("uid")) for e in theirs_history}
     ours_known, theirs_known = ours_uids | ours_archived, theirs_uids | theirs_archived
@@ -223,7 +223,7 @@ def plan_merge(ours: State, theirs: State, *, again: bool = False) -> MergePlan:
     # The entries that changed notes other than by adding one, by activity: found in one pass,
     # not one pass per activity.
     notes_changes: dict[str, list[dict[str, Any]]] = {}
-    for entry in (*ours_history, *incoming):
+    for entry in (*ours_history, *incoming, *ours_archived_notes, *theirs_archived_notes):
         if any(c.get("field") == "notes" and "added" not in c for c in entry.get("changes", ())):
             if again and entry.get("reverts") in merge_uids:
                 continue

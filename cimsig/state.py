@@ -366,20 +366,25 @@ class State:
         """The ids of every change this copy knows: in its history, or moved to an archive."""
         return self.history_uids() | self.archived()[0]
 
-    def archived(self) -> "tuple[set[str], dict[tuple[str, str], dict[str, Any]]]":
-        """What the archiving records in the history say of the changes they moved: their ids,
-        and for each record the last change of it moved (with `clock`, `uid`, `at`, `by`)."""
+    def archived(
+        self,
+    ) -> "tuple[set[str], dict[tuple[str, str], dict[str, Any]], list[dict[str, Any]]]":
+        """What the archiving records in the history say of the changes they moved: their ids;
+        for each record the last change of it moved (with `clock`, `uid`, `at`, `by`); and
+        the changes that took notes away, as entries (`id`, `changes`)."""
         if self._history is None and self._unread is not None:
             entries = [*self._unread.archive_entries(), *self._pending]
         else:
             entries = self.history
         uids: set[str] = set()
         last: dict[tuple[str, str], dict[str, Any]] = {}
+        notes: list[dict[str, Any]] = []
         for entry in entries:
             moved = entry.get("archived") if entry.get("action") == "archive" else None
             if not isinstance(moved, dict):
                 continue
             uids.update(str(u) for u in moved.get("uids") or () if isinstance(u, str))
+            notes += [n for n in moved.get("notes") or () if isinstance(n, dict)]
             for item in moved.get("last") or ():
                 if not isinstance(item, dict) or entry_clock(item) is None:
                     continue
@@ -388,7 +393,7 @@ class State:
                 known = last.get(key)
                 if known is None or order_key(known, int(known["clock"])) < item_key:
                     last[key] = item
-        return uids, last
+        return uids, last, notes
 
     def undo_group(self) -> list[dict[str, Any]]:
         """The history entries `undo` takes back next: the most recent change not already
@@ -470,6 +475,16 @@ class State:
             "uids": [str(e.get("uid")) for e in moved],
             "last": list(last.values()),
         }
+        # Notes taken away (an undo of a note, an activity removed): a copy from before must
+        # not bring them back.
+        notes = [
+            {"id": e.get("id"), "changes": [c]}
+            for e in moved
+            for c in e.get("changes", ())
+            if isinstance(c, dict) and c.get("field") == "notes" and "added" not in c
+        ]
+        if notes:
+            self.history[-1]["archived"]["notes"] = notes
         return moved
 
     def _revert(self, entry: dict[str, Any], now: dt.datetime) -> Change:

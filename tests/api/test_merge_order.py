@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import random
+from unittest import mock
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +122,14 @@ def every_order(copies: list[State], now: dt.datetime) -> list[State]:
 
 
 def check_merges(program: Any, skew: tuple[int, ...]) -> None:
+    # The changes' ids (which decide between changes made apart with the same count) drawn
+    # from a seed fixed by the example, so that a failure shows again on the next run.
+    ids = random.Random(repr((program, skew)))
+    with mock.patch("cimsig.state.new_uid", lambda: f"{ids.getrandbits(64):016x}"):
+        check_merges_of(program, skew)
+
+
+def check_merges_of(program: Any, skew: tuple[int, ...]) -> None:
     copies = run(program, skew)
     now = T0 + dt.timedelta(days=1)
     results = every_order(copies, now)
