@@ -34,9 +34,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from cimsig import codec
 from cimsig.errors import StateError
@@ -141,9 +141,9 @@ def plan_merge(ours: State, theirs: State, *, again: bool = False) -> MergePlan:
     key_of: dict[str, OrderKey] = {}
     for history in (ours_history, theirs_history):
         for entry, clock in zip(history, clocks(history), strict=True):
-            uid, key = str(entry.get("uid")), order_key(entry, clock)
-            if uid not in key_of or key_of[uid] < key:
-                key_of[uid] = key
+            uid, where = str(entry.get("uid")), order_key(entry, clock)
+            if uid not in key_of or key_of[uid] < where:
+                key_of[uid] = where
 
     # The history: this copy's entries as they were (their numbers too), the other copy's new
     # ones numbered on from the highest and placed in the order they were made; entries the
@@ -180,13 +180,12 @@ def plan_merge(ours: State, theirs: State, *, again: bool = False) -> MergePlan:
             continue
         uid = str(entry.get("uid"))
         for record in change_keys(entry):
-            events.setdefault(record, []).append((key_of[uid], uid, entry))
+            events.setdefault(cast(Key, record), []).append((key_of[uid], uid, entry))
     for archived_last in (ours_archived_last, theirs_archived_last):
         for record, item in archived_last.items():
-            section, activity_id = record
-            if section in RECORD_SECTIONS:
+            if record[0] in RECORD_SECTIONS:
                 stamp = order_key(item, int(item["clock"]))
-                events.setdefault((section, activity_id), []).append((stamp, stamp[2], item))
+                events.setdefault(cast(Key, record), []).append((stamp, stamp[2], item))
 
     merge_uids = {e.get("uid") for e in ours_history if e.get("action") == MERGE_ACTION}
     values: dict[Key, Any] = {}
@@ -201,7 +200,9 @@ def plan_merge(ours: State, theirs: State, *, again: bool = False) -> MergePlan:
         ours_side = [e for e in found if e[1] in ours_known]
         theirs_side = [e for e in found if e[1] in theirs_known]
         latest = found[-1] if found else None
-        recorded = latest is not None and not (latest[1] in ours_known and latest[1] in theirs_known)
+        recorded = latest is not None and not (
+            latest[1] in ours_known and latest[1] in theirs_known
+        )
         take_theirs = latest is not None and latest[1] not in ours_known
         if not take_theirs and ours_side:
             last = ours_side[-1][2]
@@ -245,9 +246,7 @@ def plan_merge(ours: State, theirs: State, *, again: bool = False) -> MergePlan:
                 undone[("notes", activity_id)] = undoing[-1]
     dropped_here = len(ours_history) - len(kept)
     bookkeeping = sum(e.get("action") in BOOKKEEPING for e in incoming)
-    return MergePlan(
-        values, history, len(incoming), conflicts, undone, dropped_here, bookkeeping
-    )
+    return MergePlan(values, history, len(incoming), conflicts, undone, dropped_here, bookkeeping)
 
 
 def _interleave(

@@ -140,7 +140,9 @@ def merge_driver(
         f"{conflicts} conflict(s), the later change kept.", err=True)  # fmt: skip
 
 
-def _read_copy(state_file: StateFile, cache_dir: Path | None = None, *, other: bool = False) -> State:
+def _read_copy(
+    state_file: StateFile, cache_dir: Path | None = None, *, other: bool = False
+) -> State:
     """A copy of the progress file, for reading only (its copy in the cache will do), its
     history read and checked. `other`: the copy merged in, named so in what is wrong with it."""
     from cimsig.errors import FileProblem
@@ -157,10 +159,10 @@ def _read_copy(state_file: StateFile, cache_dir: Path | None = None, *, other: b
         )
 
     try:
-        if other and state_file.target.is_file():
-            if state_file.target.stat().st_size > MAX_STATE_BYTES:
-                raise refuse(f"{path} is larger than {MAX_STATE_BYTES // 2**20} MB, the most "
-                             "cimsig reads: is it the right file?")  # fmt: skip
+        target = state_file.target
+        if other and target.is_file() and target.stat().st_size > MAX_STATE_BYTES:
+            raise refuse(f"{path} is larger than {MAX_STATE_BYTES // 2**20} MB, the most cimsig "
+                         "reads: is it the right file?")  # fmt: skip
         state = loading.load_state(state_file, cache_dir)
         unread = state.unread_history()
         first_line = unread[0].first_line if unread is not None else None

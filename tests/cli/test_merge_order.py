@@ -161,9 +161,7 @@ def test_a_copy_from_before_an_archive_brings_no_old_decision_back(
     assert rows(cli_json, copy) == found
 
 
-def test_a_file_that_shares_no_history_is_not_a_copy(
-    cli, cli_json, clock, started: Path
-) -> None:
+def test_a_file_that_shares_no_history_is_not_a_copy(cli, cli_json, clock, started: Path) -> None:
     """Point 5: a progress file started on its own (no district name) beside the team's is not
     offered as a copy, and merging it needs --unrelated after a warning."""
     stranger = started.with_name("other.yaml")
