@@ -139,8 +139,11 @@ def plan_merge(ours: State, theirs: State, *, again: bool = False) -> MergePlan:
 
     # Where each change stands in the order changes were made (its clock, then its id).
     key_of: dict[str, OrderKey] = {}
-    for history in (ours_history, theirs_history):
-        for entry, clock in zip(history, clocks(history), strict=True):
+    theirs_clocks = clocks(theirs_history)
+    for history, history_clocks in (
+        (ours_history, clocks(ours_history)), (theirs_history, theirs_clocks)
+    ):  # fmt: skip
+        for entry, clock in zip(history, history_clocks, strict=True):
             uid, where = str(entry.get("uid")), order_key(entry, clock)
             if uid not in key_of or key_of[uid] < where:
                 key_of[uid] = where
@@ -151,14 +154,14 @@ def plan_merge(ours: State, theirs: State, *, again: bool = False) -> MergePlan:
     highest = max((int(e["seq"]) for e in ours_history), default=0)
     incoming: list[dict[str, Any]] = []
     seen = set(ours_known)
-    theirs_clocks = clocks(theirs_history)
-    for entry, clock in sorted(
-        zip(theirs_history, theirs_clocks, strict=True), key=lambda p: key_of[str(p[0].get("uid"))]
-    ):
+    new: list[tuple[dict[str, Any], int]] = []
+    for entry, clock in zip(theirs_history, theirs_clocks, strict=True):
         uid = str(entry.get("uid"))
-        if uid in seen:
-            continue
-        seen.add(uid)
+        if uid not in seen:
+            seen.add(uid)
+            new.append((entry, clock))
+    new.sort(key=lambda pair: key_of[str(pair[0].get("uid"))])
+    for entry, clock in new:
         highest += 1
         placed: dict[str, Any] = {"seq": highest, "uid": entry.get("uid")}
         if entry_clock(entry) is None and clock:
@@ -173,11 +176,15 @@ def plan_merge(ours: State, theirs: State, *, again: bool = False) -> MergePlan:
     kept = [e for e in ours_history if str(e.get("uid")) not in dropped]
     history = _interleave(kept, incoming, key_of) if incoming else kept
 
-    # Every recorded change of each record, in either copy or archived by either.
+    # Every recorded change of each record that differs, in either copy or archived by either.
+    differing = [
+        key for key in _record_keys(ours, theirs) if ours.get(*key) != theirs.get(*key)
+    ]  # fmt: skip
+    wanted = {activity_id for _, activity_id in differing}
     events: dict[Key, list[tuple[OrderKey, str, dict[str, Any]]]] = {}
     for entry in (*ours_history, *(e for e in theirs_history if e.get("uid") not in ours_uids)):
-        if entry.get("action") == MERGE_ACTION:
-            continue
+        if entry.get("action") == MERGE_ACTION or entry.get("id") not in wanted:
+            continue  # (the profile's changes have the id "")
         uid = str(entry.get("uid"))
         for record in change_keys(entry):
             events.setdefault(cast(Key, record), []).append((key_of[uid], uid, entry))
@@ -191,11 +198,9 @@ def plan_merge(ours: State, theirs: State, *, again: bool = False) -> MergePlan:
     values: dict[Key, Any] = {}
     conflicts: list[Conflict] = []
     undone: dict[Key, dict[str, Any]] = {}
-    for key in _record_keys(ours, theirs):
+    for key in differing:
         section, activity_id = key
         mine, other = ours.get(section, activity_id), theirs.get(section, activity_id)
-        if mine == other:
-            continue
         found = sorted(events.get(key, ()), key=lambda e: e[0])
         ours_side = [e for e in found if e[1] in ours_known]
         theirs_side = [e for e in found if e[1] in theirs_known]

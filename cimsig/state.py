@@ -72,8 +72,8 @@ def clocks(history: list[dict[str, Any]]) -> list[int]:
     found: list[int] = []
     top = 0
     for entry in history:
-        clock = entry_clock(entry)
-        if clock is None:
+        clock = entry.get("clock")
+        if type(clock) is not int or not 0 <= clock < 10**12:  # (entry_clock, inlined: quicker)
             clock = top + 1 if top else 0
         top = max(top, clock)
         found.append(clock)
