@@ -75,17 +75,14 @@ def merge(
         ws, _ = edit(ws, merge_in)
     plan: merging.MergePlan = found["plan"]
     removed = False
-    not_in_effect = bool(plan.undone) and not again
-    if remove and not_in_effect:
-        say(f"Kept {other}: some of its records are not in effect in yours (see above).",
-            err=True)  # fmt: skip
-    elif remove and not any(not c.recorded for c in plan.conflicts):
+    not_in_effect = bool(plan.undone) and not again  # never removed: said after the report
+    if remove and not not_in_effect and not any(not c.recorded for c in plan.conflicts):
         try:
             other.unlink()
             removed = True
         except OSError as exc:
             say(f"Warning: {other} could not be deleted ({exc.strerror or exc}).", err=True)
-    elif remove:
+    elif remove and not not_in_effect:
         say(f"Kept {other}: it differs from your file in ways neither file recorded; "
             "check the differences listed above, then delete it.", err=True)  # fmt: skip
     if json_out:
@@ -94,6 +91,9 @@ def merge(
         _say_merge(ws.state_file.path, other, plan, found["before"], dry_run, removed)
         if not_in_effect:
             _say_undone(ws, other, plan)
+    if remove and not_in_effect:
+        say(f"Kept {other}: some of its records are not in effect in yours (see above).",
+            err=True)  # fmt: skip
 
 
 @commands.command("merge-driver", rich_help_panel="Sharing")
@@ -271,7 +271,7 @@ def _say_undone(ws: Workspace, other: Path, plan: merging.MergePlan) -> None:
     changes = ", ".join(str(n) for n in numbers)
     say("")
     say(f"Its changes are in your history, but change {changes} (undo) took back the merge that "
-        f"brought them in, so these of its records are not in effect:")  # fmt: skip
+        f"brought them in, so these records of it are not in effect:")  # fmt: skip
     for section, activity_id in plan.undone:
         say(f"  {_label(section, activity_id)}")
     say(f'To take them again: cimsig merge "{other}" --again --state "{ws.state_file.path}"')
