@@ -269,3 +269,31 @@ def test_undo_after_four_merges_in_one_second_takes_back_the_newest_first(
     assert undone_by == sorted(undone_by)
     made = [e for e in history if e["action"] != "revert"]
     assert [e["action"] for e in made][:4] == ["merge"] * 4  # listed in the order made
+
+
+@pytest.mark.slow
+def test_merge_driver_refuses_two_11_mb_copies_whose_merge_is_past_20_mb(
+    cli, tmp_path: Path
+) -> None:
+    """Point 6 at its real size: two 11 MB copies of one plan (each under the 20 MB limit)."""
+    from cimsig import merging, state_format
+    from cimsig.records import Profile
+    from cimsig.state import State
+
+    base = State("cim-sigdis-2024")
+    base.set_profile(Profile("Sunnyvale USD", "new"), RECORDED)
+    files = {}
+    for side in ("ours", "theirs"):
+        copy = merging.copy_state(base)
+        names = [f"{side} {n} " + "x" * 150 for n in range(2)]
+        number = 0
+        while number % 1000 or len(state_format.to_text(copy)) < 11 * 2**20:
+            copy.assign("prep-assurance", names[number % 2], RECORDED)
+            number += 1
+        files[side] = tmp_path / f"{side}.yaml"
+        files[side].write_text(state_format.to_text(copy))
+    before = files["ours"].read_bytes()
+    result = cli("merge-driver", str(files["ours"]), str(files["ours"]), str(files["theirs"]))
+    assert result.exit_code == 3, result.output
+    assert "larger than 20 MB" in result.stderr
+    assert files["ours"].read_bytes() == before
