@@ -42,8 +42,10 @@ def merge(
 ) -> None:  # fmt: skip
     """Merge another copy of your progress file into it: nothing either copy recorded is lost.
 
-    Where both copies changed the same thing, the later change wins and is listed. One `cimsig
-    undo` takes the merge back. The other copy is never changed (--remove deletes it after).
+    A change made after its copy had seen another wins, whatever the clocks say.
+    Where both copies changed a thing apart, one rule picks it, and it is listed.
+    One `cimsig undo` takes the merge back.
+    The other copy is never changed (--remove deletes it after).
     """
     if dry_run and remove:
         raise UsageError("--dry-run changes nothing, so it cannot --remove the other copy.")
