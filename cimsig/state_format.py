@@ -380,6 +380,11 @@ class HistoryLines:
         from cimsig.state import clocks
 
         found = self._scan(_CLOCK_START)
+        if found is not None and "" in found and '"clock": ' in self.segment:
+            # A line with its clock somewhere else (edited by hand) is read as it is.
+            lines = self._lines()
+            if any('"clock": ' in lines[n] for n, text in enumerate(found) if not text):
+                found = None
         if found is None:
             return max(clocks(self.read()), default=0)
         top = 0

@@ -307,3 +307,27 @@ def test_a_file_written_before_clocks_merges_both_ways() -> None:
     text = state_format.to_text(merge(old, new, now))
     again = state_format.parse_state(text, Path("merged.yaml"))
     assert plan_of(again) == plan_of(merge(new, old, now))
+
+
+def test_a_change_after_lines_an_older_cimsig_added_counts_on_from_them() -> None:
+    """An older cimsig adds lines without a clock to a newer file: they count as after what
+    they follow, and a change made next comes after them; a clock written elsewhere in its line
+    (edited by hand) is read too."""
+    state = state_format.parse_state(OLD_FILE, Path("old.yaml"))
+    state.assign("ir-2", "Jo", T0)
+    state.assign("ir-2", "Sam", T0)
+    text = state_format.to_text(state)
+    assert '"clock": 2' in text
+    older = (
+        '- {"seq": 5, "uid": "b5", "at": "2024-09-01T10:00:00-07:00", "action": "assign", '
+        '"id": "ir-1", "changes": [{"field": "owners", "before": "Maria", "after": "Lee"}]}\n'
+    )
+    moved = (
+        '- {"seq": 6, "uid": "b6", "at": "2024-09-01T10:00:00-07:00", "action": "assign", '
+        '"id": "ir-1", "changes": [{"field": "owners", "before": "Lee", "after": "Kim"}], '
+        '"clock": 9}\n'
+    )
+    for added, expected in ((older, 4), (older + moved, 10)):
+        again = state_format.parse_state(text + added, Path("new.yaml"))
+        again.assign("ir-2", "Ana", T0)
+        assert again.history[-1]["clock"] == expected

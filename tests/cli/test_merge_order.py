@@ -238,6 +238,18 @@ def test_a_damaged_other_copy_is_named_as_the_other_copy(cli, clock, started: Pa
     assert "changed neither file" in result.stderr
 
 
+def test_an_other_copy_past_the_size_limit_is_named_as_the_other_copy(
+    cli, clock, monkeypatch: pytest.MonkeyPatch, started: Path
+) -> None:
+    copy = started.with_name("state (1).yaml")
+    shutil.copyfile(started, copy)
+    monkeypatch.setattr("cimsig.store.MAX_STATE_BYTES", copy.stat().st_size - 1)
+    result = cli("merge", str(copy), "--state", str(started))
+    assert result.exit_code == 3, result.output
+    assert f"The other copy {copy} is larger than" in result.stderr
+    assert "--archive" not in result.stderr and "restore your backup" not in result.stderr
+
+
 def test_undo_after_four_merges_in_one_second_takes_back_the_newest_first(
     cli, cli_json, clock, started: Path
 ) -> None:
