@@ -387,6 +387,8 @@ class HistoryLines:
                 found = None
         if found is None:
             return max(clocks(self.read()), default=0)
+        if "" not in found:  # every line has its clock: the usual case
+            return max(map(int, found), default=0)
         top = 0
         for text in found:
             clock = int(text) if text else (top + 1 if top else 0)
