@@ -79,14 +79,26 @@ def silence_stdout() -> None:
 
 # -- options shared by the commands -------------------------------------------------------------
 
+
+def _guide_by_id(value: Path | None) -> Path | None:
+    """`--guide` takes a guide's id (`cimsig guide list`) as well as a file."""
+    if value is None:
+        return None
+    from cimsig.guide_catalog import guide_file
+
+    return guide_file(value)
+
+
 GuideOption = Annotated[
     Path | None,
     typer.Option(
         "--guide",
         envvar="CIMSIG_GUIDE",
         show_default=False,
-        metavar="FILE",
-        help="Guide file to use instead of the bundled guide (or set CIMSIG_GUIDE).",
+        metavar="FILE|ID",
+        callback=_guide_by_id,
+        help="Guide file, or a guide's id (`cimsig guide list`), to use instead of the bundled "
+        "guide (or set CIMSIG_GUIDE).",
     ),
 ]
 StateOption = Annotated[
@@ -373,13 +385,48 @@ def say(text: str, *, err: bool = False) -> None:
     typer.echo(terminal_safe(text), err=err)
 
 
+def reach(where: "Location | Workspace") -> str:
+    """The options that reach this progress file from any window, for the commands a message
+    shows: `--district NAME` (with `--guide` when it follows several guides), else
+    `--state "PATH"` (with `--guide` for a guide not bundled). A hint without them would act on
+    whatever file a bare command finds: another one, or a new one in the settings folder."""
+    from cimsig.guide import bundled_guide_path
+
+    if isinstance(where, Location):
+        district, path, guide = where.district, where.state, where.guide
+    else:
+        district, path, guide = where.district, where.state_file.path, where.guide
+    guide_path = guide.path
+    bundled = guide_path is None or _same_file(guide_path, bundled_guide_path())
+    if district is not None:
+        from cimsig import districts
+
+        root = environment.districts_dir()
+        if sum(c.district == district for c in districts.cohorts(root)) > 1:
+            chosen = (cohort_guide_path(guide.id) or bundled_guide_path()).absolute()
+            return f'--district {district} --guide "{chosen}"'
+        return f"--district {district}"
+    guide_words = "" if bundled else f' --guide "{Path(str(guide_path)).absolute()}"'
+    return f'--state "{Path(path).absolute()}"{guide_words}'
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve()
+    except OSError:
+        return False
+
+
 def say_file_notes(ws: Workspace) -> None:
     """A word on stderr about each copy a sync service left beside the progress file, and
     about a damaged line in its history (which only the commands that read all of it refuse)."""
     from cimsig import sync_copies
 
-    for copy in sync_copies.find(ws.state_file, ws.state, environment.cache_dir()):
-        say(f"Note: {sync_copies.describe(copy)}", err=True)
+    found = sync_copies.scan(ws.state_file, ws.state, environment.cache_dir())
+    for copy in found.copies:
+        say(f"Note: {sync_copies.describe(copy, reach(ws))}", err=True)
+    if found.unread:
+        say(f"Note: {sync_copies.describe_unread(found.unread, reach(ws))}", err=True)
     problem = ws.state.history_problem()
     if problem is not None:
         say(

@@ -30,7 +30,7 @@ from cimsig import __version__, state_format
 from cimsig.guide import Activity, BudgetPeriod, Guide, Step
 from cimsig.state import State
 
-CACHE_FORMAT = 6
+CACHE_FORMAT = 7
 # From this size on a copy keeps the digest of the text it was made from, not the text itself:
 # hashing 13 MB takes 10 ms, reading a second copy of it as JSON ten times that. (Below it,
 # hashlib is not imported at all: its import costs a small file's whole lookup.)
@@ -197,7 +197,9 @@ def _plain(value: Any) -> Any:
 
 
 _ACTIVITY_FIELDS = [f.name for f in fields(Activity)]
-_DATES = [_ACTIVITY_FIELDS.index(name) for name in ("start", "due", "until")]
+_DATES = [
+    _ACTIVITY_FIELDS.index(name) for name in ("start", "due", "until", "period_start", "period_end")
+]
 _TUPLES = [_ACTIVITY_FIELDS.index(name) for name in ("resources", "submit_to")]
 _LINKS = _ACTIVITY_FIELDS.index("links")
 

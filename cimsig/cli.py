@@ -45,6 +45,7 @@ COMMAND_MODULES = {
     "validate": "guide_info",
     "where": "guide_info",
     "doctor": "guide_info",
+    "guide": "guides",
     "help": "help_topics",
 }
 
@@ -77,7 +78,7 @@ def _add_district_option(command: "click.Command") -> None:
 
 
 # Commands about districts as a whole: every other command takes --district.
-WITHOUT_DISTRICT = ("district", "overview", "merge-driver", "help")
+WITHOUT_DISTRICT = ("district", "overview", "merge-driver", "help", "guide")
 
 
 def district_option() -> "click.Parameter":

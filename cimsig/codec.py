@@ -63,7 +63,7 @@ _DONE_FIELDS = frozenset({"date", "recorded", "note"})
 _PLAN_FIELDS = frozenset({"due", "start"})
 _NOTE_FIELDS = frozenset({"at", "text"})
 _CUSTOM_FIELDS = frozenset({"id", "step", "title", "due", "start"})
-_PROFILE_FIELDS = frozenset({"lea", "track"})
+_PROFILE_FIELDS = frozenset({"lea", "track", "short"})
 
 
 # -- encode: record -> plain data -----------------------------------------------------------
@@ -95,7 +95,10 @@ def _encode_custom(value: CustomActivity) -> dict[str, Any]:
 
 
 def _encode_profile(value: Profile) -> dict[str, Any]:
-    return _with_extra({"lea": value.lea, "track": value.track}, value.extra)
+    known = {"lea": value.lea, "track": value.track}
+    if value.short:
+        known["short"] = value.short
+    return _with_extra(known, value.extra)
 
 
 # -- decode: plain data -> record ---------------------------------------------------------------
@@ -158,6 +161,7 @@ def _decode_profile(raw: Any, key: str) -> Profile:
         lea=_text(lea, "the district name") if lea is not None else None,
         track=track,
         extra=_extra(raw, _PROFILE_FIELDS),
+        short=_text(raw["short"], "the short name") if raw.get("short") is not None else None,
     )
 
 

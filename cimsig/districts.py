@@ -32,14 +32,101 @@ class Cohort:
     path: Path
 
 
+# Names Windows keeps for devices: no file or folder may be called so, whatever follows a dot.
+WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", "conin$", "conout$"}
+    | {f"{device}{n}" for device in ("com", "lpt") for n in [*"123456789", "¹", "²", "³"]}
+)
+
+
 def folder_name(name: str) -> str:
     """A district's folder name: its name in lower case, words joined by dashes, in ASCII when
-    the name is in Latin letters (accents dropped), else in the name's own letters."""
+    the name is in Latin letters (accents dropped), else in the name's own letters.
+
+    Two names that differ in more than case, accents and punctuation get two folders: "東京 2"
+    and "大阪 2" are not both "2", nor "Гимназия №1" and "Школа №1" both "no1". A name Windows
+    keeps for a device (CON, NUL, COM1 ...) gets "-district" after it, on every system, so that a
+    districts folder can be copied to Windows."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     folder = re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
-    if not folder:
+    if not folder or _loses_letters(name):
         folder = re.sub(r"[\W_]+", "-", name.lower()).strip("-")
-    return folder[:60].strip("-")
+    folder = folder[:60].strip("-")
+    if folder.split(".")[0] in WINDOWS_RESERVED:
+        folder += "-district"
+    return folder
+
+
+def _loses_letters(name: str) -> bool:
+    """Whether writing `name` in ASCII drops a letter or digit of another script than Latin
+    (a Latin letter with no ASCII form, such as ß, is dropped as before, so that the folders of
+    districts added before stay theirs)."""
+    for char in unicodedata.normalize("NFKD", name):
+        if char.isascii() or unicodedata.combining(char) or not char.isalnum():
+            continue
+        if not unicodedata.name(char, "").startswith("LATIN"):
+            return True
+    return False
+
+
+def is_regular_file(path: Path) -> bool:
+    """A plain file (not a FIFO, a device or a folder), checked without opening it."""
+    import stat
+
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def _guide_named(path: Path) -> str | None:
+    """The guide id a progress file names in its first lines (None when it names none)."""
+    from cimsig.fileio import read_head
+
+    try:
+        head = read_head(path, 4096).decode("utf-8", "replace")
+    except OSError:
+        return None
+    lines = head.splitlines()
+    for number, line in enumerate(lines):
+        if line.startswith("guide:"):
+            value = line.partition(":")[2].strip().strip("'\"")
+            if value:
+                return value
+            # a guide file: `guide:` then its `id:` on an indented line
+            for inner in lines[number + 1 :]:
+                if inner.strip().startswith("id:"):
+                    return inner.partition(":")[2].strip().strip("'\"")
+    return None
+
+
+def conflict_copies(folder: Path) -> list[tuple[Path, Path, str]]:
+    """The sync services' conflict copies of the progress files in a district's folder, or of
+    the guide files in the kept guides' folder: (copy, the file it is a copy of, which
+    service's naming it follows). A copy names the guide of the file it copies, not the guide
+    its own name would be (`cim-sigdis-2024-LAPTOP-1.yaml` holds `guide: cim-sigdis-2024`)."""
+    from cimsig.sync_copies import made_by
+
+    try:
+        files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
+    except OSError:
+        return []
+    found = []
+    for path in files:
+        if path.name.startswith(".") or ARCHIVE_MARK in path.stem or not is_regular_file(path):
+            continue
+        for other in sorted(files, key=lambda p: -len(p.name)):
+            if other == path or not is_regular_file(other):
+                continue
+            service = made_by(path.name, other)
+            if service is None:
+                continue
+            named = _guide_named(path)
+            if named is not None and named == path.stem:
+                continue  # a cohort on a guide whose id begins as another's does
+            found.append((path, other, service))
+            break
+    return found
 
 
 def cohorts(root: Path) -> list[Cohort]:
@@ -50,7 +137,10 @@ def cohorts(root: Path) -> list[Cohort]:
     for folder in sorted(root.iterdir()):
         if folder.name.startswith(".") or not folder.is_dir():
             continue
+        copies = {c[0] for c in conflict_copies(folder)}
         for path in sorted(folder.glob("*.yaml")):
+            if path in copies or not is_regular_file(path):
+                continue  # (`status --district` names the copies; a FIFO is never opened)
             # Only files named as cimsig names them, GUIDE-ID.yaml: a history archive, a sync
             # service's conflict copy ("... (conflicted copy).yaml") or a file of the user's own
             # is not a cohort (`check_cohort` then makes sure the file is what its name says).
@@ -105,7 +195,7 @@ def cohort_of(root: Path, district: str, guide_id: str | None) -> Cohort:
         return mine[0]
     raise UsageError(
         f"District {district} follows {len(mine)} guides ({', '.join(c.guide_id for c in mine)})"
-        ": add --guide PATH to say which."
+        f": add --guide with one of these ids (--guide {mine[-1].guide_id}) to say which."
     )
 
 

@@ -33,8 +33,14 @@ class Finding:
 
 
 def examine(
-    guide: Guide, state_file: StateFile, as_of: dt.date, cache_dir: Path | None = None
+    guide: Guide,
+    state_file: StateFile,
+    as_of: dt.date,
+    cache_dir: Path | None = None,
+    reach: str = "",
 ) -> list[Finding]:
+    """Every finding about the guide and the progress file (`reach`: the options that name the
+    progress file, for the commands a finding shows)."""
     found = [
         Finding(
             OK,
@@ -68,17 +74,34 @@ def examine(
                 f"it holds fields this cimsig does not know (kept as they are): {shown}.",
             )
         )
-    found += _sync_copy_checks(state_file, state, cache_dir)
+    found += _sync_copy_checks(state_file, state, cache_dir, reach) + _kept_guide_copies()
     ws = Workspace(guide, state_file, state, as_of)
     found += _plan_checks(ws)
     return found
 
 
-def _sync_copy_checks(state_file: StateFile, state: State, cache_dir: Path | None) -> list[Finding]:
+def _sync_copy_checks(
+    state_file: StateFile, state: State, cache_dir: Path | None, reach: str
+) -> list[Finding]:
     from cimsig import sync_copies
 
-    copies = sync_copies.find(state_file, state, cache_dir)
-    return [Finding(WARNING, "sync copy", sync_copies.describe(c)) for c in copies]
+    copies = sync_copies.find(state_file, state, cache_dir, limit=None)  # every file there
+    return [Finding(WARNING, "sync copy", sync_copies.describe(c, reach)) for c in copies]
+
+
+def _kept_guide_copies() -> list[Finding]:
+    """A sync service's conflict copy of a guide file cimsig keeps for the districts."""
+    from cimsig import districts
+
+    return [
+        Finding(
+            WARNING,
+            "sync copy",
+            f"{copy} is a conflict copy made by {service} of the kept guide {original}. Keep "
+            f"the right one as {original.name} and delete the other.",
+        )
+        for copy, original, service in districts.conflict_copies(environment.guides_dir())
+    ]
 
 
 def _file_checks(state_file: StateFile) -> list[Finding]:

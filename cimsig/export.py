@@ -20,11 +20,14 @@ from cimsig.formatting import (
     count_days,
     export_safe,
     fmt_date,
+    fmt_period,
     fmt_time,
     fmt_window,
+    spreadsheet_safe,
     zone_words,
 )
 from cimsig.guide import Activity, Guide
+from cimsig.records import Note
 from cimsig.schedule import ActivityStatus
 
 _REMIND = re.compile(r"^\s*(\d{1,3})\s*([dw])\s*$", re.I)
@@ -61,7 +64,21 @@ def write_output(data: bytes, output: Path | None) -> None:
         raise ExportError(f"{output} could not be written: {exc.strerror or exc}.") from None
 
 
-def _describe(guide: Guide, a: Activity, item: ActivityStatus, owner: str | None) -> str:
+def _describe(
+    guide: Guide,
+    a: Activity,
+    item: ActivityStatus,
+    owner: str | None,
+    notes: Sequence[Note] = (),
+) -> str:
+    """An event's description: plain text, with every control character taken out (RFC 5545
+    text allows none, and a title or an owner from a shared file may carry one)."""
+    return export_safe(_description_text(guide, a, item, owner, notes))
+
+
+def _description_text(
+    guide: Guide, a: Activity, item: ActivityStatus, owner: str | None, notes: Sequence[Note]
+) -> str:
     lines = [f"Target (pacing guide): {a.target}"]
     if owner:
         lines.append(f"Owner: {owner}")
@@ -80,6 +97,13 @@ def _describe(guide: Guide, a: Activity, item: ActivityStatus, owner: str | None
         lines.append("Submit to: " + ", ".join(a.submit_to))
     if item.status == schedule.DONE:
         lines.append(f"Done on {fmt_date(item.done_on)}." + (f" {item.note}" if item.note else ""))
+    if notes:
+        from cimsig.state import day_recorded
+
+        lines.append("Notes:")
+        for note in notes:
+            day = day_recorded(note.at, guide.time_zone)
+            lines.append(f"{day}: {note.text}" if day else note.text)
     lines.append(f"cimsig id: {a.id} ({guide.title})")
     return "\n".join(lines)
 
@@ -96,8 +120,16 @@ def build_ics(
     lea: str | None = None,
     owners: dict[str, str] | None = None,
     district_prefix: bool = True,
+    notes: dict[str, tuple[Note, ...]] | None = None,
+    owner: str | None = None,
+    short: str | None = None,
 ) -> tuple[bytes, int]:
     """The calendar file, and how many ongoing activities (no date) were left out.
+
+    Done activities are in it, marked done and without a reminder (unless `include_done` is
+    False), so a calendar that imported an earlier file has its events updated, not left with
+    deadlines that no longer matter. A reminder (`remind_days`) fires at 9 a.m. on its day.
+    `owner` names whose calendar this is (the caller keeps only their activities).
 
     With the district's name (`lea`), event ids include it, so two districts' calendars
     imported into one stay two sets of events (and a newer file of one district updates its
@@ -113,12 +145,16 @@ def build_ics(
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", export_safe(f"{lea}: {guide.title}" if lea else guide.title))
+    calendar_name = f"{lea}: {guide.title}" if lea else guide.title
+    if owner:
+        calendar_name = f"{owner}: {calendar_name}"
+    cal.add("x-wr-calname", export_safe(calendar_name))
     cal.add("x-wr-timezone", guide.time_zone)
     from cimsig.districts import folder_name
 
     uid_district = f"{folder_name(lea)}." if lea and folder_name(lea) else ""
-    prefix = f"{lea}: " if lea and district_prefix else ""
+    # (titles start with the short name when the district has one; the ids keep the name)
+    prefix = f"{short or lea}: " if lea and district_prefix else ""
     left_out = 0
     for item in items:
         a = item.activity
@@ -137,9 +173,10 @@ def build_ics(
         component.add("uid", f"{a.id}@{uid_district}{guide.id}.cimsig")
         component.add("dtstamp", stamp)
         component.add("summary", export_safe(summary))
-        description = _describe(guide, a, item, (owners or {}).get(a.id))
-        component.add("description", export_safe(description))
-        component.add("categories", [step])
+        activity_notes = (notes or {}).get(a.id, ())
+        description = _describe(guide, a, item, (owners or {}).get(a.id), activity_notes)
+        component.add("description", description)
+        component.add("categories", [export_safe(step)])
         if a.time:
             start_text, end_text = a.time.split("-")
             start = dt.datetime.combine(a.due, dt.time.fromisoformat(start_text), zone)
@@ -164,8 +201,16 @@ def build_ics(
         if remind_days is not None and not done:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", f"Due in {remind_days} days: {a.title}")
-            alarm.add("trigger", dt.timedelta(days=-remind_days))
+            alarm.add("description", export_safe(f"Due in {remind_days} days: {a.title}"))
+            # Relative to the deadline's start (a task's due), so that it fires at 9 a.m. on the
+            # day, not at midnight: on an all-day date, 9 a.m. in the reader's own time.
+            begins = dt.time.fromisoformat(a.time.split("-")[0]) if a.time else dt.time(0)
+            morning = dt.timedelta(hours=9) - dt.timedelta(hours=begins.hour, minutes=begins.minute)
+            trigger = dt.timedelta(days=-remind_days) + morning
+            if todo:
+                alarm.add("trigger", trigger, parameters={"RELATED": "END"})
+            else:
+                alarm.add("trigger", trigger)
             component.add_component(alarm)
         cal.add_component(component)
         if spans and not todo and a.start is not None and a.start != a.due:
@@ -173,7 +218,7 @@ def build_ics(
             window.add("uid", f"{a.id}-window@{uid_district}{guide.id}.cimsig")
             window.add("dtstamp", stamp)
             window.add("summary", export_safe(f"{prefix}{step} (window): {a.title}"))
-            window.add("description", _describe(guide, a, item, (owners or {}).get(a.id)))
+            window.add("description", description)
             window.add("dtstart", a.start)
             window.add("dtend", a.due + dt.timedelta(days=1))
             window.add("transp", "TRANSPARENT")
@@ -216,14 +261,17 @@ def _cell(value: Any, zone: str) -> Any:
         notes = "; ".join(
             f"{day_recorded(v.get('at'), zone) or ''} {v['text']}".strip() for v in value
         )
-        return export_safe(notes)
+        return spreadsheet_safe(notes)
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        return spreadsheet_safe("; ".join(str(v) for v in value))
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, str):
-        return export_safe(value)
-    return "" if value is None else value
+        return spreadsheet_safe(value)
+    if isinstance(value, (int, float)):
+        return value
+    # Anything else a hand-edited file could bring is written as text, made safe like text.
+    return "" if value is None else spreadsheet_safe(str(value))
 
 
 def build_markdown(
@@ -232,12 +280,15 @@ def build_markdown(
     as_of: dt.date,
     lea: str | None = None,
     owners: dict[str, str] | None = None,
+    notes: dict[str, tuple[Note, ...]] | None = None,
 ) -> str:
-    """The pacing guide as a printable checklist, grouped by step, with progress per step."""
+    """The pacing guide as a printable checklist, grouped by step, with progress per step:
+    a summary line first, then each activity with its owner and every note, dated."""
     lines = [f"# {guide.title}", ""]
     who = f"{_md(lea)}. " if lea else ""
     lines.append(f"{who}Checklist as of {fmt_date(as_of)}.")
     lines.append("")
+    lines.extend([_md_summary(guide, items, as_of), ""])
     if guide.resources:
         links = "; ".join(_md_resource(r, guide.link(r)) for r in guide.resources)
         lines.extend([f"See also: {links}.", ""])
@@ -255,9 +306,13 @@ def build_markdown(
         )
         lines.append("")
         for item in rows:
+            activity_id = item.activity.id
             lines.extend(
-                _markdown_item(item, (owners or {}).get(item.activity.id), guide.time_zone)
-            )
+                _markdown_item(
+                    item, (owners or {}).get(activity_id), guide.time_zone,
+                    (notes or {}).get(activity_id, ()),
+                )
+            )  # fmt: skip
         lines.append("")
     lines.append(f"*Made with cimsig from {guide.title}. A due date is the last day to finish.*")
     return "\n".join(lines) + "\n"
@@ -268,6 +323,54 @@ def _md(text: str) -> str:
     return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", export_safe(text))
 
 
+def _md_summary(guide: Guide, items: Sequence[ActivityStatus], as_of: dt.date) -> str:
+    """Where the plan stands, in one line: done of total, overdue, the next deadline."""
+    steps = schedule.progress_by_step(guide.steps, items)
+    done, total = sum(p.done for p in steps), sum(p.total for p in steps)
+    percent = round(100 * done / total) if total else 100
+    late = len(schedule.overdue(items))
+    parts = [f"{done} of {total} done ({percent}%)", f"{late} overdue"]
+    ahead = [i for i in items if i.status in (schedule.OPEN, schedule.UPCOMING)]
+    following = schedule.first_due_after(ahead, as_of - dt.timedelta(days=1))
+    if following is None:
+        parts.append("no deadline left")
+    else:
+        a = following.activity
+        left = count_days(following.days_left or 0) + " left" if following.days_left else "today"
+        parts.append(f"next deadline {fmt_date(a.due)} ({left}): {_md(a.title)}")
+    return "**Summary: " + " · ".join(parts) + ".**"
+
+
+def _md_lines(text: str) -> str:
+    """A note of several lines as one Markdown paragraph: each line kept (a hard break), and
+    indented past where a list item or a heading could begin, so "- " or "# " at the start of
+    a line stays words. Blank lines are dropped: they would end the paragraph."""
+    kept = [_md(line.strip()) for line in text.splitlines() if line.strip()]
+    return "  \n        ".join(kept)
+
+
+def _md_note_day(at: str, zone: str) -> str:
+    """ "Fri Mar 1, 2024: " for a note recorded then (the guide's day); a date edited into
+    something unreadable as it is."""
+    from cimsig.state import day_recorded
+
+    day = day_recorded(at, zone)
+    if not day:
+        return ""
+    try:
+        return f"{fmt_date(dt.date.fromisoformat(day))}: "
+    except ValueError:
+        return f"{_md(day)}: "
+
+
+def _md_id(activity_id: str) -> str:
+    """An id as code; one that is not an id cimsig makes (the file readers refuse those) as
+    escaped text, since nothing can be escaped inside a code span."""
+    if re.fullmatch(r"[a-z0-9][a-z0-9-]*", activity_id):
+        return f"`{activity_id}`"
+    return _md(activity_id)
+
+
 def _md_resource(name: str, link: str | None) -> str:
     """A resource, as a Markdown link when it has one (the address is checked by the guide's
     loader: https, no spaces or brackets)."""
@@ -275,7 +378,10 @@ def _md_resource(name: str, link: str | None) -> str:
 
 
 def _markdown_item(
-    item: ActivityStatus, owner: str | None, zone: str = "America/Los_Angeles"
+    item: ActivityStatus,
+    owner: str | None,
+    zone: str = "America/Los_Angeles",
+    notes: Sequence[Note] = (),
 ) -> list[str]:
     a = item.activity
     box = "[x]" if item.status == schedule.DONE else "[ ]"
@@ -294,18 +400,27 @@ def _markdown_item(
         facts.append(f"**Done {fmt_date(item.done_on)}{late}**")
     elif item.status == schedule.OVERDUE:
         facts.append(f"**OVERDUE** ({-(item.days_left or 0)} days late)")
-    lines = [f"- {box} **{_md(a.title)}** (`{a.id}`)  ", "  " + " · ".join(facts) + "  "]
+    lines = [f"- {box} **{_md(a.title)}** ({_md_id(a.id)})  ", "  " + " · ".join(facts) + "  "]
     if owner:
         lines.append(f"  Owner: {_md(owner)}  ")
     if item.status == schedule.RECOMMENDED:
         lines.append("  Recommended for your district, not required  ")
+    elif a.required_for == schedule.OPTIONAL:
+        lines.append("  Optional: never overdue, not counted in the progress  ")
+    if a.period_start is not None:
+        lines.append(f"  Period: {fmt_period(a)}  ")
     if item.note:
-        lines.append(f"  Note: {_md(item.note)}  ")
+        lines.append(f"  Note: {_md_lines(item.note)}  ")
     if a.resources:
         resources = "; ".join(_md_resource(r, a.link(r)) for r in a.resources)
         lines.append(f"  Resources: {resources}  ")
     if a.submit_to:
         lines.append("  Submit to: " + ", ".join(_md(s) for s in a.submit_to) + "  ")
+    if notes:
+        # A list inside the item (a list may follow a line of text without a blank line, which
+        # would make the whole checklist "loose", spaced out).
+        lines.append("  Notes:")
+        lines.extend(f"  - {_md_note_day(n.at, zone)}{_md_lines(n.text)}  " for n in notes)
     lines[-1] = lines[-1].rstrip()
     return lines
 

@@ -135,6 +135,19 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     return data
 
 
+def read_head(path: Path, count: int) -> bytes:
+    """The first `count` bytes of a regular file; NotARegularFile for a FIFO, a device or a
+    folder, found without waiting for a writer (a scan of a folder must never hang)."""
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotARegularFile(f"{path} is not a regular file")
+        return handle.read(count)
+
+
 def decode_text(raw: bytes) -> str:
     """UTF-8 text, without the byte-order mark Windows Notepad may put first (UnicodeDecodeError
     when it is not UTF-8). The same as decoding "utf-8-sig", without importing that codec."""

@@ -20,6 +20,15 @@ def fmt_date(day: dt.date | None, *, weekday: bool = True) -> str:
     return f"{day:%a} {text}" if weekday else text
 
 
+def fmt_period(activity: Activity) -> str:
+    """`Jul 1 - Dec 31, 2020`: the period an activity reports on."""
+    first, last = activity.period_start, activity.period_end
+    if first is None or last is None:
+        return ""
+    begin = f"{first:%b} {first.day}" + ("" if first.year == last.year else f", {first.year}")
+    return f"{begin} - {fmt_date(last, weekday=False)}"
+
+
 def fmt_time(time: str | None) -> str:
     """`12:00-13:30` -> `12:00-1:30 p.m.` as people in California write it."""
     if not time:
@@ -102,6 +111,19 @@ def export_safe(text: str) -> str:
     """Text for a file others open (calendar, spreadsheet, Markdown): control characters
     other than newline and tab removed; the words kept."""
     return re.sub(_CONTROLS, "", text)
+
+
+# A cell a spreadsheet would read as a formula (OWASP "CSV injection"): = + - @, or a tab or a
+# carriage return before one.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text for a spreadsheet cell: `export_safe`, and a leading apostrophe on text that begins
+    like a formula, so `=HYPERLINK(...)` in a note stays words (as OWASP recommends; the
+    apostrophe is what a person types in Excel to say "this is text")."""
+    text = export_safe(text)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
 # What a time zone of the guide is called in a sentence ("10:00 a.m. Pacific time").

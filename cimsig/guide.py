@@ -8,7 +8,7 @@ and the activity, so a person editing next year's guide can fix them in one pass
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,16 @@ BUNDLED_GUIDE_NAME = "pacing_2024.yaml"
 # Patterns as text: `re` compiles them on first use, which a guide read from the cache never needs.
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 TIME_PATTERN = r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$"
-REQUIRED_FOR = ("all", "new", "continuing")
-REPEATS = ("yearly",)
+# "optional": listed and can be done, never overdue, never counted in the progress.
+REQUIRED_FOR = ("all", "new", "continuing", "optional")
+# How many months apart the occurrences of a repeating activity are.
+REPEAT_MONTHS = {"yearly": 12, "half-yearly": 6, "quarterly": 3, "monthly": 1}
+REPEATS = tuple(REPEAT_MONTHS)
+# `due: {days: N, after: period}`: N days after the last day of the activity's `period`.
+AFTER_PERIOD = "period"
+_DUE_RULE_KEYS = {"days", "after"}
+_PERIOD_KEYS = {"start", "end"}
+MAX_DUE_DAYS = 3660
 
 _ROOT_KEYS = {"format", "guide", "activities"}
 _HEADER_KEYS = {
@@ -58,6 +66,7 @@ _ACTIVITY_KEYS = {
     "submit_to",
     "required_for",
     "starts_with",
+    "period",
 }
 
 
@@ -112,6 +121,14 @@ class Activity:
     origin: str = "guide"
     # Where the activity is in the guide file, for messages.
     line: int | None = None
+    # The period the activity reports on (a quarter, a budget year ...), when the guide says.
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    # A due date the guide gives as "`due_days` days after `due_after`": after the period's end
+    # ("period"), after another activity's due date (its id), or after a date (YYYY-MM-DD).
+    # `due` is then the date cimsig worked out from it.
+    due_days: int | None = None
+    due_after: str | None = None
 
     @property
     def weekend(self) -> bool:
@@ -185,8 +202,9 @@ def parse_guide(text: str, path: Path) -> Guide:
     except YamlProblem as exc:
         where = f"{path}, line {exc.line}" if exc.line else str(path)
         raise GuideError(f"The guide file cannot be read: {where}: {exc.message}.") from None
-    problems: list[str] = []
-    guide = _GuideBuilder(path, problems).build(data)
+    builder = _GuideBuilder(path, [])
+    guide = builder.build(data)
+    problems = builder.in_line_order()
     if problems or guide is None:
         count = len(problems)
         raise GuideError(
@@ -194,6 +212,32 @@ def parse_guide(text: str, path: Path) -> Guide:
             problems=problems,
         )
     return guide
+
+
+def check_guide_file(path: Path) -> tuple[Guide, list[str]]:
+    """`cimsig validate`: the guide with every check, also of what a person can get wrong
+    (cimsig.guide_review) and the review marks of a draft; GuideError lists every problem in
+    line order. Returns the guide and the warnings (in line order)."""
+    from cimsig.guide_review import review_marks
+
+    text = read_guide_text(path)
+    try:
+        data = load_yaml(text)
+    except YamlProblem as exc:
+        where = f"{path}, line {exc.line}" if exc.line else str(path)
+        raise GuideError(f"The guide file cannot be read: {where}: {exc.message}.") from None
+    builder = _GuideBuilder(path, [], review=True)
+    guide = builder.build(data)
+    for line, what in review_marks(text):
+        builder.problem(line, f"REVIEW: {what} (then delete this mark)")
+    problems = builder.in_line_order()
+    if problems or guide is None:
+        count = len(problems)
+        raise GuideError(
+            f"The guide file {path} has {count} problem{'s' if count != 1 else ''}:",
+            problems=problems,
+        )
+    return guide, [text for _, text in sorted(builder.warnings, key=lambda w: w[0])]
 
 
 def read_guide_text(path: Path) -> str:
@@ -227,14 +271,26 @@ def read_guide_text(path: Path) -> str:
 class _GuideBuilder:
     """Turns the parsed YAML into a Guide, collecting every problem on the way."""
 
-    def __init__(self, path: Path, problems: list[str]) -> None:
+    def __init__(self, path: Path, problems: list[str], *, review: bool = False) -> None:
         self.path = path
         self.problems = problems
+        self.lines: list[int] = []  # the line of each problem, to list them in line order
+        # `cimsig validate`: also what a person can get wrong (cimsig.guide_review), with
+        # warnings (line, text) for what may be right but is worth a look.
+        self.review = review
+        self.warnings: list[tuple[int, str]] = []
 
     def problem(self, line: int | None, message: str, activity: str | None = None) -> None:
         where = f"line {line}" if line else "the file"
         who = f", activity '{activity}'" if activity else ""
         self.problems.append(f"{where}{who}: {message}")
+        self.lines.append(line or 0)
+
+    def in_line_order(self) -> list[str]:
+        """The problems as a person fixes them: from the top of the file down (a problem of
+        the whole file first); the order found within one line."""
+        order = sorted(range(len(self.problems)), key=lambda i: self.lines[i])
+        return [self.problems[i] for i in order]
 
     def build(self, data: Any) -> Guide | None:
         if not isinstance(data, Mapping):
@@ -251,6 +307,7 @@ class _GuideBuilder:
         if not isinstance(header, Mapping):
             self.problem(data.line_of("guide"), "'guide' must be a mapping (id, title, steps, ...)")
             return None
+        self._unknown_keys(header, _HEADER_KEYS, None)
         steps = self._steps(header)
         resources, links = self._resources(header, None)
         activities = self._activities(data, {s.id for s in steps})
@@ -258,6 +315,8 @@ class _GuideBuilder:
         if guide_id and not re.match(ID_PATTERN, guide_id):
             self.problem(header.line_of("id"), f"guide id '{guide_id}' {_ID_RULE}")
         budget = self._budget(header)
+        if self.review and budget is not None:
+            self._outside_budget(activities, budget)
         time_zone = self._text(header, "time_zone", None) or "America/Los_Angeles"
         if not _is_time_zone(time_zone):
             self.problem(
@@ -406,6 +465,17 @@ class _GuideBuilder:
         if start > end:
             self.problem(raw.line, "the budget period ends before it starts")
             return None
+        if self.review and months is not None:
+            from cimsig.guide_review import budget_months
+
+            fewest, most = budget_months(start, end)
+            if not fewest <= months <= most:
+                counted = str(fewest) if fewest == most else f"{fewest} or {most}"
+                self.problem(
+                    raw.line_of("months"),
+                    f"the budget period says {months} months, but {start} to {end} is "
+                    f"{counted} months: correct 'months' or the dates",
+                )
         return BudgetPeriod(start, end, months)
 
     def _activities(self, data: Mapping, step_ids: set[str]) -> list[Activity]:
@@ -437,8 +507,99 @@ class _GuideBuilder:
             raw_items.append(item)
         self._yearly_id_clashes(activities)
         lines = {a.id: item for a, item in zip(activities, raw_items, strict=True)}
+        activities = self._due_after_activities(activities, lines)
+        activities = [a if a.target else replace(a, target=due_words(a) or "") for a in activities]
+        if self.review:
+            self._check_targets(activities, lines)
         self._check_starts_with(activities, lines)
         return activities
+
+    def _outside_budget(self, activities: list[Activity], budget: BudgetPeriod) -> None:
+        """Warnings: a report period that is not inside the budget period, and a due date more
+        than a year from it (a mistyped year, most often)."""
+        from cimsig.guide_review import FAR_FROM_BUDGET_DAYS
+
+        far = dt.timedelta(days=FAR_FROM_BUDGET_DAYS)
+        for a in activities:
+            where = f"line {a.line}, activity '{a.id}'"
+            start, end = a.period_start, a.period_end
+            if start is not None and end is not None and (start < budget.start or end > budget.end):
+                self.warnings.append((a.line or 0, (
+                    f"{where}: its period {start} to {end} is not inside the budget period "
+                    f"({budget.start} to {budget.end})")))  # fmt: skip
+            elif a.due is not None and not budget.start - far <= a.due <= budget.end + far:
+                self.warnings.append((a.line or 0, (
+                    f"{where}: due {a.due}, more than a year outside the budget period "
+                    f"({budget.start} to {budget.end}); is the year right?")))  # fmt: skip
+
+    def _check_targets(self, activities: list[Activity], items: dict[str, Mapping]) -> None:
+        """A target text that names one date the due date contradicts (cimsig.guide_review)."""
+        from cimsig.guide_review import target_contradiction
+
+        for activity in activities:
+            if activity.due is None or items[activity.id].get("target") is None:
+                continue
+            found = target_contradiction(activity.target, activity.due)
+            if found is not None:
+                self.problem(items[activity.id].line_of("target"), found, activity.id)
+
+    def _due_after_activities(
+        self, activities: list[Activity], items: dict[str, Mapping]
+    ) -> list[Activity]:
+        """Work out `due: {days: N, after: ACTIVITY-ID}`: N days after that activity's due
+        date (the guide's date; it may itself be after another one)."""
+        by_id = {a.id: a for a in activities}
+        waiting = [
+            a.id
+            for a in activities
+            if a.due_after not in (None, AFTER_PERIOD) and _as_date(a.due_after) is None
+        ]
+        for activity_id in list(waiting):
+            activity = by_id[activity_id]
+            other = by_id.get(activity.due_after or "")
+            line = items[activity_id].line_of("due")
+            if other is None:
+                self.problem(line, f"after: no activity has the id '{activity.due_after}'",
+                             activity_id)  # fmt: skip
+                waiting.remove(activity_id)
+            elif other.id == activity_id:
+                self.problem(line, "an activity cannot be due after itself", activity_id)
+                waiting.remove(activity_id)
+            elif other.repeat or other.ongoing or other.starts_with:
+                self.problem(
+                    line,
+                    f"after: '{other.id}' must have one due date of its own (not ongoing, "
+                    "repeating or starting with another activity)",
+                    activity_id,
+                )
+                waiting.remove(activity_id)
+        progress = True
+        while waiting and progress:
+            progress = False
+            for activity_id in list(waiting):
+                activity = by_id[activity_id]
+                other = by_id[activity.due_after or ""]
+                if other.id in waiting:
+                    continue
+                if other.due is not None and activity.due_days is not None:
+                    due = other.due + dt.timedelta(days=activity.due_days)
+                    by_id[activity_id] = replace(activity, due=due)
+                    if activity.start is not None and activity.start > due:
+                        self.problem(
+                            items[activity_id].line_of("start"),
+                            f"start {activity.start} is after the due date {due}",
+                            activity_id,
+                        )
+                waiting.remove(activity_id)
+                progress = True
+        for activity_id in waiting:
+            self.problem(
+                items[activity_id].line_of("due"),
+                "its due date depends on itself through 'after' (a circle: "
+                f"{' -> '.join(_after_chain(by_id, activity_id))})",
+                activity_id,
+            )
+        return [by_id[a.id] for a in activities]
 
     def _activity(self, item: Mapping, step_ids: set[str], index: int) -> Activity | None:
         raw_id = item.get("id")
@@ -456,9 +617,20 @@ class _GuideBuilder:
                 label,
             )
         title = self._text(item, "title", label, required=True)
-        target = self._text(item, "target", label, required=True)
+        period = self._period(item, label)
         start = self._date(item, "start", label)
-        due = self._date(item, "due", label)
+        due_days, due_after = self._due_rule(item, label)
+        due = None if due_days is not None else self._date(item, "due", label)
+        if due_days is not None and due_after is not None:
+            due = _due_from_rule(due_days, due_after, period)
+            if due_after == AFTER_PERIOD and period is None:
+                self.problem(
+                    item.line_of("due"),
+                    "'after: period' needs the activity's 'period: {start: ..., end: ...}'",
+                    label,
+                )
+        # A rule says the deadline itself; without a target text it is shown as the rule.
+        target = self._text(item, "target", label, required=due_days is None) or ""
         until = self._date(item, "until", label)
         ongoing = item.get("ongoing", False)
         if not isinstance(ongoing, bool):
@@ -468,12 +640,19 @@ class _GuideBuilder:
         required_for = self._choice(item, "required_for", REQUIRED_FOR, label)
         time = self._text(item, "time", label)
         self._check_dates(item, label, start, due, until, ongoing, repeat, time)
+        if repeat and due_after not in (None, AFTER_PERIOD) and _as_date(due_after) is None:
+            self.problem(
+                item.line_of("due"),
+                f"a {repeat} activity's due date must be a date or 'after: period', not after "
+                "another activity",
+                label,
+            )
         resources, links = self._resources(item, label)
         starts_with = self._text(item, "starts_with", label)
         submit_to = self._texts(item, "submit_to", label)
-        if None in (activity_id, step, title, target):
+        if None in (activity_id, step, title):
             return None
-        assert activity_id and step and title and target  # for the type checker
+        assert activity_id and step and title  # for the type checker
         return Activity(
             id=activity_id,
             step=step,
@@ -492,7 +671,66 @@ class _GuideBuilder:
             starts_with=starts_with,
             links=links,
             line=item.line,
+            period_start=period[0] if period else None,
+            period_end=period[1] if period else None,
+            due_days=due_days,
+            due_after=due_after,
         )
+
+    def _period(self, item: Mapping, label: str) -> tuple[dt.date, dt.date] | None:
+        """`period: {start: DATE, end: DATE}`: the span the activity reports on."""
+        raw = item.get("period")
+        if raw is None:
+            return None
+        if not isinstance(raw, Mapping):
+            self.problem(
+                item.line_of("period"), "'period' must be {start: YYYY-MM-DD, end: YYYY-MM-DD}",
+                label,
+            )  # fmt: skip
+            return None
+        self._unknown_keys(raw, _PERIOD_KEYS, label)
+        start, end = self._date(raw, "start", label), self._date(raw, "end", label)
+        if start is None or end is None:
+            if "start" not in raw or "end" not in raw:
+                self.problem(raw.line, "'period' needs both 'start' and 'end'", label)
+            return None
+        if start > end:
+            self.problem(raw.line, f"the period ends ({end}) before it starts ({start})", label)
+            return None
+        return start, end
+
+    def _due_rule(self, item: Mapping, label: str) -> tuple[int | None, str | None]:
+        """`due: {days: N, after: period | ACTIVITY-ID | YYYY-MM-DD}` as (days, after); (None,
+        None) when `due` is a date (or missing). A rule with a mistake still counts as a rule,
+        so the plain date check does not complain about it a second time."""
+        raw = item.get("due")
+        if not isinstance(raw, Mapping):
+            return None, None
+        self._unknown_keys(raw, _DUE_RULE_KEYS, label)
+        days, after = raw.get("days"), raw.get("after")
+        line = raw.line
+        if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_DUE_DAYS:
+            self.problem(
+                line, f"'days' must be a whole number from 0 to {MAX_DUE_DAYS}, like days: 30",
+                label,
+            )  # fmt: skip
+            days = 0
+        if not isinstance(after, str) or not after.strip():
+            self.problem(
+                line,
+                "'after' must be 'period', an activity's id or a date (YYYY-MM-DD), like "
+                "after: period",
+                label,
+            )
+            return days, None
+        after = after.strip()
+        if after != AFTER_PERIOD and _as_date(after) is None and not re.match(ID_PATTERN, after):
+            self.problem(
+                line, f"after: '{after}' is not 'period', an activity's id or a YYYY-MM-DD date",
+                label,
+            )  # fmt: skip
+            return days, None
+        return days, after
 
     def _choice(self, item: Mapping, key: str, choices: Sequence[str], label: str) -> str | None:
         value = item.get(key)
@@ -524,7 +762,9 @@ class _GuideBuilder:
         if not ongoing and not has("due"):
             self.problem(item.line, "needs a 'due' date, or 'ongoing: true'", label)
         if repeat and not has("due"):
-            self.problem(item.line_of("repeat"), "a yearly activity needs its first 'due'", label)
+            self.problem(
+                item.line_of("repeat"), f"a {repeat} activity needs its first 'due'", label
+            )
         if has("until") and not repeat:
             self.problem(item.line_of("until"), "'until' is only for yearly activities", label)
         if until and due and until < due:
@@ -570,16 +810,63 @@ class _GuideBuilder:
     def _yearly_id_clashes(self, activities: list[Activity]) -> None:
         ids = {a.id for a in activities}
         for activity in activities:
-            if activity.repeat != "yearly":
+            if activity.repeat is None:
                 continue
             for other in ids:
                 suffix = other.removeprefix(activity.id + "-")
-                if other != suffix and len(suffix) == 4 and suffix.isdigit():
+                if other != suffix and re.match(_OCCURRENCE_SUFFIX[activity.repeat], suffix):
                     self.problem(
                         activity.line,
-                        f"its yearly occurrences would clash with the activity '{other}'",
+                        f"its {activity.repeat} occurrences would clash with the activity "
+                        f"'{other}'",
                         activity.id,
                     )
+
+
+def due_words(activity: Activity, guide_due: dt.date | None = None) -> str | None:
+    """The due date as the guide gives it, when the guide gives it as a rule: "30 days after
+    Dec 31, 2020" (the period's last day), "14 days after report-1 (due Jan 30, 2021)".
+    `guide_due`: the guide's date, when a district planned its own (`due` is then that)."""
+    days, after = activity.due_days, activity.due_after
+    due = guide_due or activity.due
+    if days is None or after is None or due is None:
+        return None
+    count = "1 day" if days == 1 else f"{days} days"
+    base = due - dt.timedelta(days=days)
+    if after == AFTER_PERIOD and activity.period_end is not None:
+        base = activity.period_end
+    when = f"{base:%b} {base.day}, {base.year}"
+    if after == AFTER_PERIOD or _as_date(after) is not None:
+        return f"{count} after {when}"
+    return f"{count} after {after} (due {when})"
+
+
+def _after_chain(by_id: dict[str, Activity], first: str) -> list[str]:
+    """first -> the activity it is due after -> ... until an id repeats."""
+    chain = [first]
+    while True:
+        following = by_id[chain[-1]].due_after or ""
+        chain.append(following)
+        if following in chain[:-1] or following not in by_id:
+            return chain
+
+
+def _as_date(text: str | None) -> dt.date | None:
+    """The date a `due: {after: ...}` names, or None when it names something else."""
+    if text is None:
+        return None
+    try:
+        return parse_iso_date(text)
+    except ValueError:
+        return None
+
+
+def _due_from_rule(days: int, after: str, period: tuple[dt.date, dt.date] | None) -> dt.date | None:
+    """The due date of `due: {days, after}` when it does not depend on another activity."""
+    if after == AFTER_PERIOD:
+        return period[1] + dt.timedelta(days=days) if period else None
+    day = _as_date(after)
+    return day + dt.timedelta(days=days) if day else None
 
 
 def _is_time_zone(name: str) -> bool:
@@ -591,6 +878,12 @@ def _is_time_zone(name: str) -> bool:
         return False
     return True
 
+
+# What a repeating activity's occurrences add to its id: the year (yearly), else the year and
+# month (of the period's end, or of the due date without a period).
+_OCCURRENCE_SUFFIX = {
+    repeat: (r"^\d{4}$" if repeat == "yearly" else r"^\d{4}-\d{2}$") for repeat in REPEAT_MONTHS
+}
 
 _ID_RULE = "must be lowercase letters, digits and dashes (like step1-data-drill-down)"
 

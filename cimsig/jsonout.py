@@ -11,7 +11,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from cimsig.guide import Guide
+from cimsig.guide import Guide, due_words
 from cimsig.schedule import ActivityStatus
 
 if TYPE_CHECKING:
@@ -62,6 +62,9 @@ def activity_json(
         "planned": details.planned if details else False,
         "guide_start": _iso(details.guide_start if details else (a.start if from_guide else None)),
         "guide_due": _iso(details.guide_due if details else (a.due if from_guide else None)),
+        "period_start": _iso(a.period_start),
+        "period_end": _iso(a.period_end),
+        "due_rule": due_words(a, details.guide_due if details and details.planned else None),
     }
 
 

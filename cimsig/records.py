@@ -64,6 +64,9 @@ class Profile:
     lea: str | None = None
     track: str | None = None  # new | continuing
     extra: dict[str, Any] = field(default_factory=dict, hash=False)  # see DoneRecord
+    # A short name for calendar titles and tables, when the name is long ("LA County Office of
+    # Education" -> "LACOE"); written in the file only when set.
+    short: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,13 +17,15 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cimsig import schedule, timeline
-from cimsig.formatting import fmt_date, fmt_days, fmt_time, fmt_window
+from cimsig.formatting import fmt_date, fmt_days, fmt_period, fmt_time, fmt_window
 from cimsig.guide import Activity
 from cimsig.jsonout import activity_json
 from cimsig.schedule import ActivityStatus
 from cimsig.state import day_recorded
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
+
     from cimsig.workspace import Workspace
 
 SOON_DAYS = 30  # "the next 30 days" of the report
@@ -37,6 +39,7 @@ STATUS_LABEL = {
     schedule.UPCOMING: "Upcoming",
     schedule.ONGOING: "Ongoing",
     schedule.RECOMMENDED: "Recommended",
+    schedule.OPTIONAL: "Optional",
 }
 STATUS_SYMBOL = {
     schedule.DONE: "✓",
@@ -45,6 +48,7 @@ STATUS_SYMBOL = {
     schedule.UPCOMING: "○",
     schedule.ONGOING: "↻",
     schedule.RECOMMENDED: "☆",
+    schedule.OPTIONAL: "◇",
 }
 # (text color, tint behind a status label, color of its bar in the timeline)
 STATUS_COLORS = {
@@ -54,12 +58,15 @@ STATUS_COLORS = {
     schedule.UPCOMING: ("#0550ae", "#ddf4ff", "#218bff"),
     schedule.ONGOING: ("#0a5c63", "#d8f3f5", "#3aa4ad"),
     schedule.RECOMMENDED: ("#57606a", "#f0f2f4", "#8c959f"),
+    schedule.OPTIONAL: ("#57606a", "#f0f2f4", "#8c959f"),
 }
 TEXT_COLOR, MUTED_COLOR, PAGE_COLOR = "#1f2328", "#57606a", "#ffffff"
 
 # The timeline picture: its width in SVG units, split between the labels and the chart.
 TIMELINE_COLUMNS = 144
-_LABEL_WIDTH, _CHART_WIDTH, _ROW_HEIGHT, _TOP = 232, 720, 16, 44
+_LABEL_WIDTH, _CHART_WIDTH, _ROW_HEIGHT, _TOP = 292, 720, 16, 44
+
+_LABEL_CHARS = 46  # of a row's title in the timeline picture (the whole title is its tooltip)
 
 _URL = re.compile(r"https?://[^\s<>\"')]+")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
@@ -89,6 +96,7 @@ def report_context(ws: Workspace, made_at: dt.datetime) -> dict[str, Any]:
         in_step = [rows[i.activity.id] for i in items if i.activity.step == step.id]
         if not in_step:
             continue
+        late = sum(r["status"] == schedule.OVERDUE for r in in_step)
         steps.append(
             {
                 "id": step.id,
@@ -96,8 +104,12 @@ def report_context(ws: Workspace, made_at: dt.datetime) -> dict[str, Any]:
                 "summary": step.summary,
                 "done": progress.done,
                 "total": progress.total,
+                "overdue": late,
                 "ongoing": progress.ongoing,
                 "percent": round(progress.fraction * 100),
+                # The bar's three parts, as shares of the step's counted activities.
+                "done_share": _share(progress.done, progress.total),
+                "overdue_share": _share(late, progress.total),
                 "activities": in_step,
             }
         )
@@ -115,6 +127,8 @@ def report_context(ws: Workspace, made_at: dt.datetime) -> dict[str, Any]:
         for s in schedule.STATUSES
     }  # fmt: skip
     return {
+        "glance": _glance(ws, items, rows),
+        "workload": _workload(items, ws.state.owners),
         "title": guide.title,
         "guide": {
             "title": guide.title,
@@ -126,8 +140,11 @@ def report_context(ws: Workspace, made_at: dt.datetime) -> dict[str, Any]:
         "track": _TRACK_WORDS.get(ws.track or ""),
         "as_of": fmt_date(as_of),
         "as_of_iso": as_of.isoformat(),
-        "made_at": _fmt_moment(made_at),
+        "made_at": _fmt_moment(_in_zone(made_at, guide.time_zone)),
         "made_at_iso": made_at.isoformat(timespec="minutes"),
+        "page_footer": _css_string(
+            f"{ws.lea + ' · ' if ws.lea else ''}As of {fmt_date(as_of)} · {guide.title}"
+        ),
         "soon_days": SOON_DAYS,
         "soon_last": fmt_date(last),
         "steps": steps,
@@ -141,6 +158,69 @@ def report_context(ws: Workspace, made_at: dt.datetime) -> dict[str, Any]:
         "colors": {"text": TEXT_COLOR, "muted": MUTED_COLOR, "page": PAGE_COLOR},
         "timeline": timeline_picture(ws),
     }
+
+
+def _share(count: int, total: int) -> float:
+    return round(100 * count / total, 1) if total else 0.0
+
+
+def _glance(
+    ws: Workspace, items: Sequence[ActivityStatus], rows: Mapping[str, dict[str, Any]]
+) -> dict[str, Any]:
+    """The first screen: how far along, how much is overdue and whose, the next deadline. The
+    totals are the steps' (ongoing and recommended-only work does not count), so they add up."""
+    progress = schedule.progress_by_step(ws.guide.steps, items)
+    done, total = sum(p.done for p in progress), sum(p.total for p in progress)
+    late = schedule.overdue(items)
+    ahead = [i for i in items if i.status in (schedule.OPEN, schedule.UPCOMING)]
+    following = schedule.first_due_after(ahead, ws.as_of - dt.timedelta(days=1))
+    late_owners: dict[str, int] = {}
+    for item in late:
+        name = ws.state.owners.get(item.activity.id) or ""
+        late_owners[name] = late_owners.get(name, 0) + 1
+    return {
+        "done": done,
+        "total": total,
+        "percent": round(100 * done / total) if total else 100,
+        "overdue": len(late),
+        "not_counted": len(items) - total,
+        "next": rows[following.activity.id] if following is not None else None,
+        "late_owners": sorted(late_owners.items(), key=lambda kv: (-kv[1], kv[0] == "", kv[0])),
+    }
+
+
+def _workload(items: Sequence[ActivityStatus], owners: Mapping[str, str]) -> dict[str, Any]:
+    """Open work (not done, with a date: in progress, upcoming or overdue) per owner."""
+    people: dict[str, dict[str, int]] = {}
+    unassigned = {"open": 0, "overdue": 0}
+    for item in items:
+        if item.status not in (schedule.OPEN, schedule.UPCOMING, schedule.OVERDUE):
+            continue
+        name = owners.get(item.activity.id)
+        counts = people.setdefault(name, {"open": 0, "overdue": 0}) if name else unassigned
+        counts["open"] += 1
+        counts["overdue"] += item.status == schedule.OVERDUE
+    ordered = sorted(people.items(), key=lambda kv: (-kv[1]["overdue"], -kv[1]["open"], kv[0]))
+    return {"people": [{"name": n, **c} for n, c in ordered], "unassigned": unassigned}
+
+
+def _in_zone(moment: dt.datetime, zone: str) -> dt.datetime:
+    """A moment in the guide's time zone, as `history` shows it ("09:00 PST")."""
+    from cimsig.state import time_zone
+
+    return moment.astimezone(time_zone(zone))
+
+
+def _css_string(text: str) -> str:
+    """Text as a CSS string's inside (for the printed page's footer): every character but
+    letters, digits and spaces as a CSS escape, so no quote, backslash or `</style>` can end
+    it, and no control character is shown."""
+    from cimsig.formatting import export_safe
+
+    plain = export_safe(text).replace("\n", " ").replace("\t", " ")
+    return "".join(
+        c if (c.isalnum() and c.isascii()) or c == " " else f"\\{ord(c):x} " for c in plain
+    )
 
 
 _TRACK_WORDS = {
@@ -170,6 +250,8 @@ def _row(ws: Workspace, item: ActivityStatus, original: Activity | None) -> dict
     if item.status != schedule.DONE and item.days_left is not None:
         days = fmt_days(item.days_left)
         days = f"{days} left" if item.days_left > 1 else days
+        if item.days_left < 0 and item.status in (schedule.OPTIONAL, schedule.RECOMMENDED):
+            days = "its date has passed"  # never late
     return {
         **row,
         "status_label": STATUS_LABEL[item.status],
@@ -178,6 +260,7 @@ def _row(ws: Workspace, item: ActivityStatus, original: Activity | None) -> dict
         "own_dates": own_dates,
         "due_text": fmt_date(a.due) if a.due else "ongoing",
         "window": _dates(a),
+        "period_text": fmt_period(a),
         "done_text": fmt_date(item.done_on) if item.done_on else "",
         "late": late,
         "days_text": days,
@@ -217,16 +300,32 @@ def _link(text: str, link: str | None = None) -> dict[str, str | None]:
 # -- the timeline picture -------------------------------------------------------------------------
 
 
-def timeline_picture(ws: Workspace, columns: int = TIMELINE_COLUMNS) -> dict[str, Any]:
-    """The Gantt chart `cimsig timeline` draws, laid out as shapes for an SVG template."""
-    first, last = timeline.date_range(ws.statuses, ws.as_of)
+def timeline_picture(
+    ws: Workspace,
+    columns: int = TIMELINE_COLUMNS,
+    *,
+    first: dt.date | None = None,
+    last: dt.date | None = None,
+    by_step: bool = False,
+) -> dict[str, Any]:
+    """The Gantt chart `cimsig timeline` draws, laid out as shapes for an SVG template: a row
+    per activity labelled with its title, under a heading per step (or a row per step)."""
+    whole = timeline.date_range(ws.statuses, ws.as_of)
     chart = timeline.layout(
-        ws.guide, ws.statuses, ws.as_of, columns=columns, first=first, last=last
-    )
+        ws.guide, ws.statuses, ws.as_of, columns=columns, first=first or whole[0],
+        last=last or whole[1], by_step=by_step,
+    )  # fmt: skip
     cell = _CHART_WIDTH / chart.columns
     titles = {i.activity.id: i.activity.title for i in ws.statuses}
-    rows = []
-    for index, row in enumerate(chart.rows):
+    steps = {i.activity.id: ws.guide.step(i.activity.step).name for i in ws.statuses
+             if i.activity.step in {s.id for s in ws.guide.steps}}  # fmt: skip
+    rows: list[dict[str, Any]] = []
+    headings: list[dict[str, Any]] = []
+    for row in chart.rows:
+        step = None if by_step else steps.get(row.label, "Other")
+        if step is not None and (not headings or headings[-1]["label"] != step):
+            headings.append({"label": step, "y": _TOP + (len(rows) + len(headings)) * _ROW_HEIGHT})
+        index = len(rows) + len(headings)
         y = _TOP + index * _ROW_HEIGHT
         shapes: list[dict[str, Any]] = []
         for mark, start, end, status in _runs(row.cells):
@@ -237,10 +336,12 @@ def timeline_picture(ws: Workspace, columns: int = TIMELINE_COLUMNS) -> dict[str
             elif mark in (timeline.BAR, timeline.ONGOING):
                 kind = "bar" if mark == timeline.BAR else "ongoing"
                 shapes.append({"kind": kind, "x": x, "width": width, "status": status})
+        title = titles.get(row.label, row.label)
         rows.append(
             {
-                "label": row.label,
-                "title": titles.get(row.label, ""),
+                "label": _fit(title, _LABEL_CHARS),
+                "id": row.label if row.label in titles else "",
+                "title": title,
                 "status": row.status,
                 "status_label": STATUS_LABEL[row.status],
                 "symbol": STATUS_SYMBOL[row.status],
@@ -257,16 +358,27 @@ def timeline_picture(ws: Workspace, columns: int = TIMELINE_COLUMNS) -> dict[str
         {"x": _LABEL_WIDTH + m.start() * cell, "label": m.group(0)}
         for m in re.finditer(r"\d{4}", chart.years)
     ]
+    # Titles that read the same once cut (the quarterly reports) are told apart by their date.
+    dues = {i.activity.id: i.activity.due for i in ws.statuses}
+    cut = [r["label"] for r in rows]
+    for shown in rows:
+        due = dues.get(shown["id"])
+        if cut.count(shown["label"]) > 1 and due is not None:
+            shown["label"] = (
+                f"{_fit(shown['title'], _LABEL_CHARS - 15)} · {fmt_date(due, weekday=False)}"
+            )
     today = chart.today_column
-    height = _TOP + len(rows) * _ROW_HEIGHT + 40
+    lines = len(rows) + len(headings)
+    height = _TOP + lines * _ROW_HEIGHT + 40
     return {
+        "headings": headings,
         "width": _LABEL_WIDTH + _CHART_WIDTH + 8,
         "height": height,
         "label_width": _LABEL_WIDTH,
         "chart_width": _CHART_WIDTH,
         "row_height": _ROW_HEIGHT,
         "top": _TOP,
-        "bottom": _TOP + len(rows) * _ROW_HEIGHT,
+        "bottom": _TOP + lines * _ROW_HEIGHT,
         "cell": cell,
         "first": fmt_date(chart.first, weekday=False),
         "last": fmt_date(chart.last, weekday=False),
@@ -275,6 +387,24 @@ def timeline_picture(ws: Workspace, columns: int = TIMELINE_COLUMNS) -> dict[str
         "years": years,
         "rows": rows,
     }
+
+
+def _fit(text: str, chars: int) -> str:
+    """A label cut to `chars` at a word where it can, with an ellipsis."""
+    if len(text) <= chars:
+        return text
+    cut = text[: chars - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[chars // 2 :] else cut).rstrip(" ,:;-") + "…"
+
+
+def timeline_svg(
+    ws: Workspace, *, first: dt.date | None, last: dt.date | None, by_step: bool
+) -> str:
+    """`cimsig timeline --svg`: the report's timeline picture as a file of its own, with a title
+    and a description, light, and nothing fetched from anywhere."""
+    context = report_context(ws, dt.datetime.now(dt.timezone.utc))
+    context["timeline"] = timeline_picture(ws, first=first, last=last, by_step=by_step)
+    return _environment().get_template("timeline_file.svg.j2").render(context)
 
 
 def _runs(cells: Sequence[timeline.Cell]) -> list[tuple[str, int, int, str | None]]:
@@ -298,8 +428,45 @@ def _runs(cells: Sequence[timeline.Cell]) -> list[tuple[str, int, int, str | Non
 # -- the page -------------------------------------------------------------------------------------
 
 
+def build_index(rows: Sequence[Mapping[str, Any]], as_of: dt.date, made_at: dt.datetime) -> str:
+    """The page that lists every district's report (`export html --all-districts`): the rows
+    of `overview_rows`, each with the `file` of its report in the same folder (or None)."""
+    shown = []
+    for row in rows:
+        total, done = int(row["total"]), int(row["done"])
+        due = row.get("next_due")
+        left = row.get("next_days_left")
+        shown.append({
+            **row,
+            "percent": round(100 * done / total) if total else 100,
+            "next_due": fmt_date(dt.date.fromisoformat(due)) if due else None,
+            "next_left": _days_left(left) if due else "",
+            "last_change": fmt_date(dt.date.fromisoformat(row["last_change"]))
+            if row.get("last_change") else None,
+        })  # fmt: skip
+    return (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            rows=shown,
+            late_count=sum(1 for r in rows if r["overdue"]),
+            as_of=fmt_date(as_of),
+            as_of_iso=as_of.isoformat(),
+            made_at=_fmt_moment(made_at),
+        )
+    )
+
+
 def render_report(context: Mapping[str, Any]) -> str:
     """The report as one HTML document, from `report_context`'s data."""
+    return _environment().get_template("report.html.j2").render(context)
+
+
+def _days_left(left: int | None) -> str:
+    return f"{left} days left" if left is not None and left > 1 else fmt_days(left)
+
+
+def _environment() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     env = Environment(
@@ -311,7 +478,7 @@ def render_report(context: Mapping[str, Any]) -> str:
         keep_trailing_newline=True,
     )
     env.filters["num"] = _number
-    return env.get_template("report.html.j2").render(context)
+    return env
 
 
 def _number(value: float) -> str:

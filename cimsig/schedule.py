@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from cimsig.guide import Activity, Step
+from cimsig.guide import AFTER_PERIOD, REPEAT_MONTHS, Activity, Step, due_words
 
 if TYPE_CHECKING:
     # What the schedule needs of a recorded completion: its date and its note.
@@ -19,7 +19,10 @@ DONE, OVERDUE, OPEN, UPCOMING, ONGOING = "done", "overdue", "open", "upcoming", 
 # Not done, and only recommended for the district's track (say, the Step 2 workshop for a
 # district with continuing significant disproportionality): never overdue.
 RECOMMENDED = "recommended"
-STATUSES = (DONE, OVERDUE, OPEN, UPCOMING, ONGOING, RECOMMENDED)
+# Not done, and optional for every district (`required_for: optional`): never overdue, never
+# counted in the progress, done or not.
+OPTIONAL = "optional"
+STATUSES = (DONE, OVERDUE, OPEN, UPCOMING, ONGOING, RECOMMENDED, OPTIONAL)
 
 # Far enough for any real guide, and a guard against looping forever on a bad `until`.
 _MAX_YEARS = 100
@@ -68,36 +71,92 @@ def _same_day_in(year: int, day: dt.date) -> dt.date:
         return day.replace(year=year, day=28)
 
 
-def occurrences(activity: Activity, as_of: dt.date) -> list[Activity]:
-    """The concrete activities of a yearly item (the item itself when it does not repeat).
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later; the month's last day when it is shorter (Jan 31 + 1 month
+    is Feb 28 or 29)."""
+    import calendar
 
-    One per year from its first due date: up to `until` when the guide gives one, else through
-    the first occurrence due after `as_of`, so the next one is always on the list.
-    """
-    if activity.repeat != "yearly" or activity.due is None:
-        return [activity]
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return day.replace(
+        year=year, month=month + 1, day=min(day.day, calendar.monthrange(year, month + 1)[1])
+    )
+
+
+def _period_end_in(end: dt.date, months: int) -> dt.date:
+    """A period's last day `months` later: the day before the next period begins, so a period
+    ending on a month's last day always ends on a month's last day (Sep 30 -> Dec 31 -> Mar 31,
+    Nov 30 -> Feb 28 or 29)."""
+    return add_months(end + dt.timedelta(days=1), months) - dt.timedelta(days=1)
+
+
+def _occurrence(activity: Activity, index: int) -> Activity:
+    """The `index`-th occurrence (0 is the first) of a repeating activity."""
+    months = REPEAT_MONTHS[activity.repeat or "yearly"] * index
     first = activity.due
+    assert first is not None
+    period_start, period_end = activity.period_start, activity.period_end
+    if period_start is not None and period_end is not None:
+        period_start, period_end = (
+            add_months(period_start, months),
+            _period_end_in(period_end, months),
+        )
+    if activity.due_after == AFTER_PERIOD and period_end is not None:
+        due = period_end + dt.timedelta(days=activity.due_days or 0)
+    elif activity.repeat == "yearly":
+        due = _same_day_in(first.year + index, first)
+    else:
+        base = first - dt.timedelta(days=activity.due_days or 0)
+        due = add_months(base, months) + dt.timedelta(days=activity.due_days or 0)
+    start = None
+    if activity.start is not None:
+        start = (
+            _same_day_in(activity.start.year + index, activity.start)
+            if activity.repeat == "yearly"
+            else add_months(activity.start, months)
+        )
+    if activity.repeat == "yearly":
+        suffix = f"{due.year}"
+    else:
+        named = period_end if period_end is not None else due
+        suffix = f"{named.year}-{named.month:02d}"
+    target = activity.target
+    occurrence = replace(
+        activity,
+        id=f"{activity.id}-{suffix}",
+        start=start,
+        due=due,
+        repeat=None,
+        series=activity.id,
+        period_start=period_start,
+        period_end=period_end,
+    )
+    if not target or target == due_words(activity):  # the rule's words: say this one's
+        occurrence = replace(occurrence, target=due_words(occurrence) or target)
+    return occurrence
+
+
+def occurrences(activity: Activity, as_of: dt.date) -> list[Activity]:
+    """The concrete activities of a repeating item (the item itself when it does not repeat).
+
+    One per year (quarter, month ...) from its first due date: up to `until` when the guide
+    gives one, else through the first occurrence due after `as_of`, so the next one is always
+    on the list. A yearly item's id ends in the year, any other's in the year and month (of its
+    period's end, else of its due date).
+    """
+    if activity.repeat not in REPEAT_MONTHS or activity.due is None:
+        return [activity]
     result: list[Activity] = []
-    for year in range(first.year, first.year + _MAX_YEARS):
-        due = _same_day_in(year, first)
+    for index in range(_MAX_YEARS * 12 // REPEAT_MONTHS[activity.repeat]):
+        occurrence = _occurrence(activity, index)
+        due = occurrence.due
+        assert due is not None
         if activity.until is not None:
             if due > activity.until:
                 break
         elif result and result[-1].due is not None and result[-1].due > as_of:
             break
-        start = None
-        if activity.start is not None:
-            start = _same_day_in(activity.start.year + year - first.year, activity.start)
-        result.append(
-            replace(
-                activity,
-                id=f"{activity.id}-{year}",
-                start=start,
-                due=due,
-                repeat=None,
-                series=activity.id,
-            )
-        )
+        result.append(occurrence)
     return result
 
 
@@ -114,9 +173,12 @@ def unknown_ids(ids: Iterable[str], activities: Iterable[Activity]) -> list[str]
     activities = list(activities)
     plain = {a.id for a in activities if a.repeat is None}
     yearly = {a.id: a for a in activities if a.repeat == "yearly" and a.due is not None}
+    monthly = {a.id: a for a in activities if a.repeat not in (None, "yearly") and a.due}
     unknown = []
     for activity_id in ids:
         if activity_id in plain:
+            continue
+        if monthly and _is_occurrence_of(activity_id, monthly):
             continue
         base, _, year = activity_id.rpartition("-")
         series = yearly.get(base)
@@ -128,6 +190,19 @@ def unknown_ids(ids: Iterable[str], activities: Iterable[Activity]) -> list[str]
     return sorted(unknown)
 
 
+def _is_occurrence_of(activity_id: str, series: "Mapping[str, Activity]") -> bool:
+    """Whether the id is `SERIES-YYYY-MM` of a quarterly (monthly ...) series, within the
+    years it can reach."""
+    base, year, month = activity_id[:-8], activity_id[-7:-3], activity_id[-2:]
+    found = series.get(base)
+    if found is None or activity_id[-8] != "-" or activity_id[-3] != "-":
+        return False
+    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12) or found.due is None:
+        return False
+    last = found.until.year if found.until else found.due.year + _MAX_YEARS
+    return found.due.year - 1 <= int(year) <= last
+
+
 # -- status -------------------------------------------------------------------------------------
 
 
@@ -137,6 +212,8 @@ def is_optional(activity: Activity, track: str | None) -> bool:
     Without a track (no district profile) everything counts.
     """
     required = activity.required_for
+    if required == OPTIONAL:
+        return True
     return track is not None and required is not None and required not in ("all", track)
 
 
@@ -173,7 +250,8 @@ def status_of(
     if done is not None:
         return ActivityStatus(activity, DONE, days_left, done.on, done.note)
     if optional:
-        return ActivityStatus(activity, RECOMMENDED, days_left)
+        status = OPTIONAL if activity.required_for == OPTIONAL else RECOMMENDED
+        return ActivityStatus(activity, status, days_left)
     started = activity.start is None or activity.start <= as_of
     if activity.due is None:
         status = ONGOING if started else UPCOMING
@@ -190,7 +268,10 @@ def statuses(
     activities: Iterable[Activity], as_of: dt.date, done: "Mapping[str, DoneLike]"
 ) -> list[ActivityStatus]:
     """The status of every activity (yearly items expanded) as of a date, in guide order."""
-    return [status_of(a, as_of, done.get(a.id)) for a in expand(activities, as_of)]
+    return [
+        status_of(a, as_of, done.get(a.id), optional=a.required_for == OPTIONAL)
+        for a in expand(activities, as_of)
+    ]
 
 
 def progress_by_step(steps: Sequence[Step], items: Sequence[ActivityStatus]) -> list[StepProgress]:
@@ -198,13 +279,17 @@ def progress_by_step(steps: Sequence[Step], items: Sequence[ActivityStatus]) -> 
 
     Recommended-only activities count only once they are done. Ongoing work (team meetings,
     implementing the plan) never counts: it has no end, so a step could never reach 100%.
+    Optional work (`required_for: optional`) never counts, done or not.
     """
     result = []
     for step in steps:
         in_step = [
             s
             for s in items
-            if s.activity.step == step.id and s.status != RECOMMENDED and not is_ongoing(s)
+            if s.activity.step == step.id
+            and s.status != RECOMMENDED
+            and not is_ongoing(s)
+            and s.activity.required_for != OPTIONAL
         ]
         ongoing = sum(1 for s in items if s.activity.step == step.id and is_ongoing(s))
         result.append(

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from cimsig import codec
 from cimsig.errors import FileProblem, StateError
+from cimsig.guide import ID_PATTERN
 from cimsig.records import ACTIVITY_SECTIONS
 from cimsig.state import State, entry_clock
 
@@ -43,11 +44,13 @@ def begins_as_archive(path: Path) -> bool:
 
 
 def _begins_with(path: Path, header: str) -> bool:
+    from cimsig.fileio import read_head
+
     mark = header.splitlines()[0].encode("utf-8")
     try:
-        with path.open("rb") as handle:
-            start = handle.read(len(mark) + 3)
-    except OSError:  # a folder, a file that cannot be opened
+        # (a FIFO is refused without waiting for a writer: a scan of a folder never hangs)
+        start = read_head(path, len(mark) + 3)
+    except OSError:  # a folder, a FIFO, a file that cannot be opened
         return False
     return start.removeprefix(b"\xef\xbb\xbf").startswith(mark)
 
@@ -170,6 +173,28 @@ def failure(path: Path, message: str, line: int | None = None) -> StateError:
     )
 
 
+def git_conflict_line(text: str) -> int | None:
+    """The line where git's conflict marks begin (`<<<<<<< HEAD` ... `>>>>>>> other`), if the
+    text holds them: what a `git pull` leaves when both sides changed the file."""
+    start = 0 if text.startswith("<<<<<<< ") else text.find("\n<<<<<<< ") + 1
+    if start == 0 and not text.startswith("<<<<<<< "):
+        return None
+    if "\n=======" not in text[start:] or "\n>>>>>>> " not in text[start:]:
+        return None
+    return text.count("\n", 0, start) + 1
+
+
+def git_conflict(path: Path, line: int) -> StateError:
+    """A progress file git left with both sides of a merge in it, and how to finish it."""
+    return StateError(
+        f"The progress file {path} holds git's conflict marks (from line {line}): a `git pull` "
+        "or `git merge` met changes on both sides and left both in the file. Nothing is lost, "
+        f'and no backup is needed: merge the two sides with cimsig merge --git "{path}", then '
+        f'git add "{path}" and finish with git commit. (cimsig\'s merge driver does this '
+        "during every merge: see the README's section on git.)"
+    )
+
+
 def parse_state(text: str, path: Path) -> State:
     """Read the text of a progress file, or raise StateError saying what is wrong and where.
 
@@ -179,6 +204,9 @@ def parse_state(text: str, path: Path) -> State:
 
     if not text or text.isspace():  # (stops at the first letter; strip would copy 13 MB)
         raise failure(path, "it is empty")
+    conflict_line = git_conflict_line(text)
+    if conflict_line is not None:
+        raise git_conflict(path, conflict_line)
     lines = history_lines(text, path)
     if lines is not None:
         try:
@@ -519,6 +547,14 @@ def from_document(data: Any, path: Path, *, history_is_plain: bool = False) -> S
                     f"'{section}' has a record without an activity id ({key!r} is not an id)",
                     line,
                 )
+            if not _is_id(str(key)):
+                # cimsig makes every id itself; anything else came from an edit or a hostile
+                # copy, and would be written into calendars, spreadsheets and Markdown.
+                raise fail(
+                    f"'{section}' has a record whose activity id {_shown(key)} is not an id "
+                    "cimsig makes (lowercase letters, digits and dashes, like step1-data-review)",
+                    line,
+                )
             try:
                 records[str(key)] = codec.decode(section, raw, str(key))
             except KeyError as exc:
@@ -550,6 +586,8 @@ def _entry_problem(entry: Any) -> tuple[str, str | None] | None:
         return "is not a mapping", None
     if not isinstance(entry.get("id"), str):
         return "has no activity 'id'", "id"
+    if entry["id"] and not _is_id(entry["id"]):
+        return f"has the activity id {_shown(entry['id'])}, which is not an id cimsig makes", "id"
     seq = entry.get("seq")
     if isinstance(seq, bool) or not isinstance(seq, int) or not 0 < seq < 10**12:
         return "has no whole number 'seq'", "seq"
@@ -559,6 +597,22 @@ def _entry_problem(entry: Any) -> tuple[str, str | None] | None:
     if "clock" in entry and entry_clock(entry) is None:
         return "has a 'clock' that is not a whole number", "clock"
     return None
+
+
+_ID = re.compile(ID_PATTERN.strip("^$"))
+
+
+def _is_id(text: str) -> bool:
+    """An activity id as cimsig makes them (and the guide's loader checks them)."""
+    return _ID.fullmatch(text) is not None
+
+
+def _shown(text: Any) -> str:
+    """An id quoted in a message: control characters shown as escapes, and cut short."""
+    from cimsig.formatting import terminal_safe
+
+    shown = terminal_safe(str(text))
+    return repr(shown if len(shown) <= 60 else shown[:57] + "...")
 
 
 def _migrate_history(history: list[Any], version: int) -> list[Any]:

@@ -12,6 +12,7 @@ that holds nothing new is not mentioned. Nothing here changes a file.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,17 +48,44 @@ def made_by(name: str, progress: Path) -> str | None:
     return None
 
 
-def find(state_file: StateFile, state: State, cache_dir: Path | None = None) -> list[SyncCopy]:
+@dataclass(frozen=True, slots=True)
+class Scan:
+    copies: list[SyncCopy]
+    unread: int  # candidates left unread once MAX_CANDIDATES were read (0: the whole folder)
+
+
+def find(
+    state_file: StateFile,
+    state: State,
+    cache_dir: Path | None = None,
+    *,
+    limit: int | None = MAX_CANDIDATES,
+    named_only: bool = False,
+) -> list[SyncCopy]:
     """The copies beside the progress file that hold changes it lacks, by name."""
+    return scan(state_file, state, cache_dir, limit=limit, named_only=named_only).copies
+
+
+def scan(
+    state_file: StateFile,
+    state: State,
+    cache_dir: Path | None = None,
+    *,
+    limit: int | None = MAX_CANDIDATES,
+    named_only: bool = False,
+) -> Scan:
+    """`find`, saying how many candidates were left unread. The files a sync service names as
+    its conflict copies are read first, then the others newest first: twenty old backups never
+    hide a conflict copy (`limit` None reads them all, as `cimsig doctor` does). `named_only`:
+    only files named as a sync service names its copies (a quick look, for many districts)."""
     from cimsig import loading
 
     target = state_file.target
     try:
         names = sorted(p.name for p in target.parent.iterdir())
     except OSError:
-        return []
-    found = []
-    looked = 0
+        return Scan([], 0)
+    candidates: list[tuple[bool, float, str, Path, str | None]] = []
     for name in names:
         path = target.parent / name
         if name == target.name or name.startswith(".") or name.endswith((".lock", ".tmp")):
@@ -66,18 +94,26 @@ def find(state_file: StateFile, state: State, cache_dir: Path | None = None) -> 
         # is no copy: reading one, the whole history of a plan, would cost every status.
         if name.startswith(target.stem + ARCHIVE_MARK):
             continue
+        try:
+            info = path.stat()
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the read: never opened
+            continue
         service = made_by(name, target)
-        if service is None and not (
-            path.suffix in (".yaml", ".yml") and begins_as_progress_file(path)
+        if service is None and (
+            named_only or path.suffix not in (".yaml", ".yml") or not begins_as_progress_file(path)
         ):
             continue
         if service is not None and begins_as_archive(path):  # (an archive renamed)
             continue
-        looked += 1
-        if looked > MAX_CANDIDATES:
-            break
+        candidates.append((service is None, -info.st_mtime, name, path, service))
+    candidates.sort()
+    shown = candidates if limit is None else candidates[:limit]
+    found = []
+    for _, _, _, path, service in shown:
         try:
-            if not path.is_file() or path.stat().st_size > MAX_STATE_BYTES:
+            if path.stat().st_size > MAX_STATE_BYTES:
                 continue
             other = loading.load_state(StateFile(path), cache_dir)
         except (CimsigError, OSError):
@@ -89,19 +125,58 @@ def find(state_file: StateFile, state: State, cache_dir: Path | None = None) -> 
         new = merging.new_entries(state, other)
         if new:
             found.append(SyncCopy(path, service or "a renamed copy", new))
-    return found
+    return Scan(found, len(candidates) - len(shown))
 
 
-def describe(copy: SyncCopy) -> str:
-    """One copy in words, with what to do about it."""
+def original_of(copy: Path) -> Path | None:
+    """The progress file `copy` is a sync service's conflict copy of, by their names: the
+    regular file beside it whose copy would be named so (the longest such name), else None."""
+    try:
+        siblings = sorted(copy.parent.iterdir(), key=lambda p: -len(p.name))
+    except OSError:
+        return None
+    for path in siblings:
+        if path.name == copy.name or path.suffix not in (".yaml", ".yml"):
+            continue
+        if made_by(copy.name, path) is not None and path.is_file():
+            return path
+    return None
+
+
+def describe(copy: SyncCopy, reach: str = "") -> str:
+    """One copy in words, with what to do about it. `reach`: the options that name the progress
+    file it is a copy of (`--state "PATH"`, `--district NAME`), so that the command shown merges
+    into that file, not into whatever file a bare `cimsig merge` would find."""
     what = (
         f"a conflict copy made by {copy.made_by}"
         if copy.made_by != "a renamed copy"
         else "a copy of your progress file"
     )
     changes = "change" if copy.new_changes == 1 else "changes"
+    options = f" {reach}" if reach else ""
     return (
         f"{copy.path} is {what}, with {copy.new_changes} {changes} your progress file lacks.\n"
-        f'  Run: cimsig merge "{copy.path}"\n'
+        f'  Run: cimsig merge "{copy.path}"{options}\n'
         "  (then delete the copy, or add --remove)."
+    )
+
+
+def describe_district_copy(copy: Path, original: Path, service: str, reach: str) -> str:
+    """A conflict copy in a district's folder, found by its name only (for many districts);
+    `reach`: the options that name that district's progress file (`--district NAME`)."""
+    return (
+        f"{copy} is a conflict copy made by {service} of the district's progress file "
+        f"{original}.\n"
+        f'  Run: cimsig merge "{copy}" {reach}\n'
+        "  (then delete the copy, or add --remove)."
+    )
+
+
+def describe_unread(unread: int, reach: str = "") -> str:
+    """What to say when the scan was cut short."""
+    options = f" {reach}" if reach else ""
+    files = "file" if unread == 1 else "files"
+    return (
+        f"{unread} more {files} beside the progress file that may be copies of it were not "
+        f"looked into (there are many). To check them all: cimsig doctor{options}"
     )

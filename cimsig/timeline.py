@@ -74,6 +74,9 @@ def layout(
     rows = _step_rows(guide, items) if by_step else _activity_rows(items)
     laid = []
     for label, status, marks in rows:
+        # A row with nothing between `first` and `last` (--from/--to) is left out.
+        if not any(end >= first and (start is None or start <= last) for _, start, end in marks):
+            continue
         cells = [Cell(EMPTY)] * columns
         for kind, start, end in marks:
             if end < first or (start is not None and start > last):
@@ -124,7 +127,13 @@ def _step_rows(guide: Guide, items: Sequence[ActivityStatus]) -> list[tuple[str,
         in_step = [i for i in items if i.activity.step == step.id]
         if not in_step:
             continue
-        statuses = {i.status for i in in_step}
+        # Ongoing, recommended-only and optional work does not keep a finished step from being done.
+        counted = {i.status for i in in_step} - {
+            schedule.ONGOING,
+            schedule.RECOMMENDED,
+            schedule.OPTIONAL,
+        }
+        statuses = counted or {i.status for i in in_step}
         if statuses == {schedule.DONE}:
             status = schedule.DONE
         elif schedule.OVERDUE in statuses:

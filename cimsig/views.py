@@ -15,13 +15,14 @@ from cimsig.formatting import (
     fmt_date,
     fmt_days,
     fmt_due,
+    fmt_period,
     fmt_time,
     fmt_window,
     status_words,
     terminal_safe,
     zone_words,
 )
-from cimsig.guide import Activity, Guide
+from cimsig.guide import Activity, Guide, due_words
 from cimsig.schedule import ActivityStatus, StepProgress
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ STATUS_STYLE = {
     schedule.UPCOMING: "",
     schedule.ONGOING: "cyan",
     schedule.RECOMMENDED: "dim",
+    schedule.OPTIONAL: "dim",
 }
 
 
@@ -108,12 +110,16 @@ def _activity_cell(
     lines = [escape_markup(a.title)]
     if with_id:
         lines.append(f"[dim]id: {escape_markup(a.id)}[/]")
+    if a.period_start is not None:
+        lines.append(f"[dim]Period: {fmt_period(a)}[/]")
     if extra:
         lines.append(f"[dim]{escape_markup(extra)}[/]")
     if owner:
         lines.append(f"[dim]Owner: {escape_markup(owner)}[/]")
     if item.status == schedule.RECOMMENDED:
         lines.append("[dim]Recommended for your district, not required[/]")
+    elif item.activity.required_for == schedule.OPTIONAL:
+        lines.append("[dim]Optional: never overdue, not counted in the progress[/]")
     return "\n".join(lines)
 
 
@@ -215,8 +221,12 @@ def render_show(
     grid.add_column(overflow="fold")  # a long address is folded onto the next line, never cut
     step = guide.step(a.step)
     grid.add_row("ID", escape_markup(a.id))
-    grid.add_row("Step", escape_markup(f"{step.name}: {step.summary}"))
+    grid.add_row(
+        "Step", escape_markup(f"{step.name}: {step.summary}" if step.summary else step.name)
+    )
     grid.add_row("Target (guide)" if a.origin == "guide" else "Target", escape_markup(a.target))
+    if a.period_start is not None and a.period_end is not None:
+        grid.add_row("Period", fmt_period(a))
     if a.start is not None and a.start != a.due:
         grid.add_row("Starts", fmt_date(a.start))
     if details is not None and details.planned:
@@ -225,9 +235,14 @@ def render_show(
             grid.add_row("Guide's due", fmt_date(details.guide_due))
     else:
         grid.add_row("Due", fmt_due(a))
+    rule = due_words(a)
+    if rule is not None and rule != a.target and (details is None or not details.planned):
+        grid.add_row("Due (guide)", escape_markup(rule))
     if a.time:
         grid.add_row("Time", f"{fmt_time(a.time)} {zone_words(guide.time_zone)}")
-    if a.series:
+    if a.series and a.period_end is not None:
+        grid.add_row("Repeats", "yes: this occurrence reports on the period above")
+    elif a.series:
         grid.add_row("Repeats", f"every year (this is the {a.due.year if a.due else ''} report)")
     if a.details:
         grid.add_row("Details", escape_markup(a.details))
@@ -238,7 +253,10 @@ def render_show(
     if a.submit_to:
         grid.add_row("Submit to", escape_markup(", ".join(a.submit_to)))
     status = status_words(item)
-    if item.status != schedule.DONE and item.days_left is not None:
+    never_late = item.status in (schedule.OPTIONAL, schedule.RECOMMENDED)
+    if never_late and item.days_left is not None and item.days_left < 0:
+        status += f" (its date passed {count_days(-item.days_left)} ago)"
+    elif item.status != schedule.DONE and item.days_left is not None:
         status += f" ({fmt_days(item.days_left)}" + (" left)" if item.days_left > 1 else ")")
     style = row_style(item) or "default"
     grid.add_row("Status", f"[{style}]{escape_markup(status)}[/] as of {fmt_date(as_of)}")
@@ -285,6 +303,7 @@ _REQUIRED_WORDS = {
     "all": "all LEAs identified as significantly disproportionate in this cohort",
     "new": "newly identified LEAs (highly recommended for continuing LEAs)",
     "continuing": "LEAs with continuing significant disproportionality",
+    "optional": "no one: optional (never overdue, not counted in the progress)",
 }
 
 
@@ -510,8 +529,9 @@ TIMELINE_STYLE = {
     schedule.UPCOMING: "blue",
     schedule.ONGOING: "cyan",
     schedule.RECOMMENDED: "dim",
+    schedule.OPTIONAL: "dim",
 }
-TIMELINE_LABEL_WIDTH = 30
+TIMELINE_LABEL_WIDTH = 32  # a status symbol, a space and the longest id (30)
 
 
 def timeline_width(total: int | None = None) -> tuple[int, int]:
@@ -548,8 +568,11 @@ def render_timeline(
     pad = " " * (label_width + 1)
     lines.append(_header_text(pad + tl.years, "bold"))
     lines.append(_header_text(pad + tl.months, "dim"))
+    from cimsig.report_html import STATUS_SYMBOL
+
     for row in tl.rows:
-        label = terminal_safe(row.label)[:label_width]
+        # The status reads without colour too: a symbol before each row's label.
+        label = f"{STATUS_SYMBOL[row.status]} {terminal_safe(row.label)}"[:label_width]
         text = Text(f"{label:<{label_width}} ", style=TIMELINE_STYLE[row.status])
         for cell in row.cells:
             style = TIMELINE_STYLE[cell.status] if cell.status else ""
@@ -559,16 +582,23 @@ def render_timeline(
         lines.append(text)
     legend = Text(
         f"{timeline.BAR} window  {timeline.DEADLINE} deadline  {timeline.ONGOING} ongoing  "
-        f"{timeline.TODAY} as of {fmt_date(as_of, weekday=False)}   "
+        f"{timeline.TODAY} as of {fmt_date(as_of, weekday=False)}"
     )
+    symbols = Text()
     for status, style in TIMELINE_STYLE.items():
-        legend.append(status, style=style)
-        legend.append(" ")
+        symbols.append(f"{STATUS_SYMBOL[status]} {status}", style=style)
+        symbols.append("  ")
     lines.append(Text(""))
     lines.append(legend)
+    lines.append(symbols)
     out = console()
-    for line in lines:
-        out.print(line, no_wrap=True, overflow="crop", crop=True)
+    # The chart's rows are cut at the window's edge; the title, dates and legend wrap instead.
+    words = {0, 1, len(lines) - 2, len(lines) - 1}
+    for number, line in enumerate(lines):
+        if number in words:
+            out.print(line, overflow="fold")
+        else:
+            out.print(line, no_wrap=True, overflow="crop", crop=True)
     if svg is None:
         return None
     recorder = Console(
@@ -601,10 +631,13 @@ def render_findings(findings: Sequence[Any]) -> None:
     out = console()
     for finding in findings:
         style = _FINDING_STYLE.get(finding.level, "")
+        first, *rest = finding.message.split("\n")
         out.print(
-            f"[{style}]{finding.level:<8}[/] {escape_markup(finding.topic)}: "
-            f"{escape_markup(finding.message)}"
+            f"[{style}]{finding.level:<8}[/] {escape_markup(finding.topic)}: {escape_markup(first)}"
         )
+        for line in rest:
+            # A command to paste is never broken onto two lines (the terminal wraps it).
+            out.print(escape_markup(line), soft_wrap=line.lstrip().startswith("Run: "))
     problems = sum(f.level == "problem" for f in findings)
     warnings = sum(f.level == "warning" for f in findings)
     out.print()
@@ -627,28 +660,41 @@ def render_history(
     """Changes, newest first: number, when (in `zone`, the guide's time zone, whatever clock
     recorded it), what, and the ones `undo` takes back next."""
     out = console()
-    table = _table("No.", "When", "Change")
+    # Who made each change has a column of its own when the window is wide enough; narrower,
+    # it is a line under the change ("by Maria").
+    who_column = out.width >= 80
+    heads = ("No.", "When", "Who", "Change") if who_column else ("No.", "When", "Change")
+    table = _table(*heads)
     table.columns[0].no_wrap = True
     table.columns[0].justify = "right"
     table.columns[1].no_wrap = True
-    table.columns[2].ratio = 1
+    if who_column:
+        table.columns[2].max_width = 14
+        table.columns[2].overflow = "fold"
+    table.columns[-1].ratio = 1
     table.expand = True
     for entry, undo_next, undone_by in rows:
         what = describe(entry)
         if entry.get("id"):
             what = f"{entry['id']}: {what}"
         cell = escape_markup(what)
+        who = str(entry.get("by") or "")
+        if who and not who_column:
+            cell += f"\n[dim]by {escape_markup(who)}[/]"
         if undone_by is not None:
             cell += f"\n[dim]undone by change {escape_markup(str(undone_by))}[/]"
         if undo_next:
             cell += "\n[dim]`cimsig undo` takes this back next[/]"
-        table.add_row(
-            str(entry.get("seq", "?")),
-            escape_markup(_recorded(str(entry.get("at", "")), zone)),
-            cell,
-            style="bold" if undo_next else "",
-        )
+        when = escape_markup(_recorded(str(entry.get("at", "")), zone))
+        cells = [str(entry.get("seq", "?")), when, escape_markup(who), cell]
+        table.add_row(*(cells if who_column else cells[:2] + cells[3:]),
+                      style="bold" if undo_next else "")  # fmt: skip
     out.print(table)
+
+
+def recorded_at(at: str, zone: str) -> str:
+    """When a change was recorded, as the history shows it (the guide's time zone, named)."""
+    return _recorded(at, zone)
 
 
 def _recorded(at: str, zone: str) -> str:
@@ -686,8 +732,9 @@ def render_districts(rows: Sequence[dict[str, Any]]) -> None:
 
 
 def _district_cell(row: dict[str, Any]) -> str:
-    """The district's name as written, and (dim) the short name `--district` takes."""
-    cell = escape_markup(str(row["district"]))
+    """The district's name as written (its short name when it has one), and (dim) the name
+    `--district` takes."""
+    cell = escape_markup(str(row.get("short") or row["district"]))
     if row["name"] != row["district"]:
         cell += f"\n[dim]--district {escape_markup(str(row['name']))}[/]"
     return cell
@@ -724,7 +771,7 @@ def render_overview(rows: Sequence[dict[str, Any]]) -> None:
                 f"{fmt_date(dt.date.fromisoformat(due), weekday=False)}\n"
                 f"[dim]{escape_markup(fmt_days(row['next_days_left']))}[/]"
             )
-        name = escape_markup(str(row["district"]))
+        name = escape_markup(str(row.get("short") or row["district"]))
         if several_guides and not guide_column:
             name += f"\n[dim]{escape_markup(str(row['guide']))}[/]"
         cells = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,6 +15,10 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from cimsig.cli import app
+
+# Some machines (this project's among them) set PYTHONDONTWRITEBYTECODE, so every `python -m cimsig`
+# a test starts would compile cimsig again. Let the first one write the bytecode for the rest.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 SEED = Path(__file__).parent / "data" / "pacing-guide-2024.txt"
 RECORDED = dt.datetime(2024, 3, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=-8)))

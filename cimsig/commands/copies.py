@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cimsig import codec, environment, formatting, jsonout, loading, merging
+from cimsig import app, codec, environment, formatting, jsonout, loading, merging
 from cimsig.app import GuideOption, JsonOption, StateOption, edit, locate, say
 from cimsig.errors import StateError, UsageError
 from cimsig.records import Change
@@ -36,6 +36,10 @@ def merge(
         bool, typer.Option("--unrelated",
                            help="Merge a file that shares no change with yours (not a copy).")
     ] = False,
+    git: Annotated[
+        bool, typer.Option("--git", help="OTHER is a progress file a git merge left with conflict "
+                           "marks: merge git's two sides of it, ready for `git add`.")
+    ] = False,
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
@@ -49,7 +53,17 @@ def merge(
     """
     if dry_run and remove:
         raise UsageError("--dry-run changes nothing, so it cannot --remove the other copy.")
+    if git:
+        from cimsig.git_merge import merge_git_sides
+
+        if remove or state is not None or dry_run or json_out:
+            raise UsageError("--git merges the file named itself: leave out --remove, --dry-run, "
+                             "--json and --state.")  # fmt: skip
+        _say_git_merge(merge_git_sides(other))
+        return
     ws = _workspace(guide, state)
+    if not ws.state_file.exists():
+        raise UsageError(_no_target(ws, other))
     other_file = StateFile(other)
     if other_file.target == ws.state_file.target:
         raise UsageError(f"{other} is your progress file itself: name another copy of it.")
@@ -60,6 +74,7 @@ def merge(
 
     def merge_in(now_ws: Workspace) -> dict[str, Change | None]:
         merging.check_same_plan(now_ws.state, theirs, str(other))
+        _check_not_imported_from(now_ws.state, theirs, other)
         if merging.unrelated(now_ws.state, theirs):
             _check_unrelated(other, ws.state_file.path, unrelated)
         found["plan"] = plan = merging.plan_merge(now_ws.state, theirs, again=again)
@@ -90,7 +105,8 @@ def merge(
     if json_out:
         jsonout.print_json(_as_json(ws, other, plan, dry_run, removed))
     else:
-        _say_merge(ws.state_file.path, other, plan, found["before"], dry_run, removed)
+        _say_merge(ws.state_file.path, other, plan, found["before"], dry_run, removed,
+                   ws.guide.time_zone, app.reach(ws))  # fmt: skip
         if not_in_effect:
             _say_undone(ws, other, plan)
     if remove and not_in_effect:
@@ -103,11 +119,15 @@ def merge_driver(
     base: Annotated[Path, typer.Argument(metavar="BASE", help="The common version (git's %O).")],
     ours: Annotated[Path, typer.Argument(metavar="OURS", help="This branch's version (%A).")],
     theirs: Annotated[Path, typer.Argument(metavar="THEIRS", help="The other branch's (%B).")],
+    path: Annotated[
+        str | None,
+        typer.Argument(metavar="PATH", help="The file's name in the repository (git's %P)."),
+    ] = None,
 ) -> None:
     """For git: merge the other branch's progress file into this one's, without conflict marks.
 
     Set it up once in the repository: a line `*.yaml merge=cimsig` in .gitattributes, and
-    `git config merge.cimsig.driver "cimsig merge-driver %O %A %B"`. Exit 0 when merged (OURS
+    `git config merge.cimsig.driver "cimsig merge-driver %O %A %B %P"`. Exit 0 when merged (OURS
     holds the result); 3 when a version cannot be read or is another district's (git then
     reports a conflict and leaves the file to you).
     """
@@ -121,6 +141,8 @@ def merge_driver(
             "of the same progress file but a plan started on its own. Neither file was changed; "
             "git leaves the conflict to you."
         )
+    from cimsig.git_merge import zone_of
+
     # BASE is not needed: every change in either version is an entry with an id of its own.
     result, plan, _ = merging.merged(mine, other, environment.now(), environment.user_name())
     if plan.changes_anything:
@@ -138,8 +160,72 @@ def merge_driver(
             )
         atomic_write_bytes(ours_file.target, data)
     conflicts = len(plan.conflicts)
-    say(f"cimsig: merged {plan.new_entries} change(s) into {ours.name}; "
+    # git hands the driver a temporary file (%A); the file people know is %P
+    name = path or ours.name
+    say(f"cimsig: merged {plan.new_entries} change(s) into {name}; "
         f"{conflicts} conflict(s), the later change kept.", err=True)  # fmt: skip
+    _say_conflicts(plan, zone_of(mine), err=True)
+    if plan.conflicts:
+        say("", err=True)
+        say(f"Check the conflicts above in {name}, and correct any that are wrong.", err=True)
+
+
+def _check_not_imported_from(ours: State, theirs: State, other: Path) -> None:
+    """Refuse to merge a district's plan into another district imported from a copy of it
+    (`district import FILE --name NEW`): the two share their early history, yet are two
+    districts' plans."""
+    from cimsig.commands.districts import IMPORTED_FROM
+
+    theirs_lea = theirs.profile.lea if theirs.profile else None
+    ours_lea = ours.profile.lea if ours.profile else None
+    if not theirs_lea or not ours_lea or theirs_lea.casefold() == ours_lea.casefold():
+        return
+
+    def imported_from(state: State, other_state: State, name: str) -> bool:
+        """Whether `state` was imported under its own name from a copy of the plan of `name`
+        (an import `other_state` does not share)."""
+        uids = other_state.history_uids()
+        return any(
+            isinstance(e.get(IMPORTED_FROM), str)
+            and e.get("uid") not in uids
+            and str(e[IMPORTED_FROM]).casefold() == name.casefold()
+            for e in state.history
+        )
+
+    if imported_from(ours, theirs, theirs_lea):
+        raise StateError(
+            f"{other} cannot be merged: it is the plan of {theirs_lea}, and this district, "
+            f"{ours_lea}, was imported from a copy of it under its own name. Neither file "
+            "was changed. Merge it into the district it belongs to: "
+            f'cimsig merge "{other}" --district NAME. (If it really is {ours_lea}\'s, '
+            f'name it so first: cimsig init --state "{other}" --lea "{ours_lea}".)'
+        )
+    if imported_from(theirs, ours, ours_lea):
+        raise StateError(
+            f"{other} cannot be merged: it is the plan of {theirs_lea}, a district imported from "
+            f"a copy of this one ({ours_lea}) under its own name. Neither file was changed."
+        )
+
+
+def _no_target(ws: Workspace, other: Path) -> str:
+    """Why a merge into a file that does not exist is refused, with the command that is right:
+    a merge never starts a new progress file (the copy's work would land in a private file)."""
+    from cimsig import districts, sync_copies
+
+    message = f"Nothing was merged: there is no progress file at {ws.state_file.path}."
+    original = sync_copies.original_of(other.absolute())
+    if original is None:
+        return (
+            f"{message} Name the progress file {other} is a copy of: "
+            f'cimsig merge "{other}" --state PATH (or --district NAME).'
+        )
+    root = environment.districts_dir().absolute()
+    folder = original.parent
+    if folder.parent == root and original.stem in {c.guide_id for c in districts.cohorts(root)}:
+        where = f"--district {folder.name}"
+    else:
+        where = f'--state "{original}"'
+    return f'{message} {other} is a copy of {original}; run: cimsig merge "{other}" {where}'
 
 
 def _read_copy(
@@ -222,6 +308,8 @@ def _say_merge(
     before: dict[merging.Key, Any],
     dry_run: bool,
     removed: bool,
+    zone: str,
+    reach: str = "",
 ) -> None:
     if not plan.changes_anything and plan.undone:
         say(f"{other} holds no change your progress file lacks; nothing changed.")
@@ -236,27 +324,12 @@ def _say_merge(
             was = _words(section, before.get((section, activity_id)))
             say(f"  {_label(section, activity_id)}:")
             say(f"    {_words(section, value)} (was: {was})")
-    for conflict in plan.conflicts:
-        say("")
-        if conflict.recorded:
-            say(f"Conflict: both copies changed {_label(conflict.section, conflict.activity_id)}.")
-        else:
-            say(f"Differs, with no change recorded: "
-                f"{_label(conflict.section, conflict.activity_id)}.")  # fmt: skip
-        for side, value, entry in (
-            ("ours", conflict.ours, conflict.ours_entry),
-            ("theirs", conflict.theirs, conflict.theirs_entry),
-        ):
-            name = "This copy: " if side == "ours" else "Other copy:"
-            kept = "  <- kept" if conflict.kept == side else ""
-            say(f"  {name} {_words(conflict.section, value)}{kept}")
-            if entry is not None:
-                say(f"    (recorded {_when(entry)})")
+    _say_conflicts(plan, zone)
     if plan.conflicts:
         say("")
         say("Check the conflicts above, and correct any that are wrong.")
     if plan.changes_anything and not dry_run:
-        say("To take the merge back: cimsig undo")
+        say(f"To take the merge back: cimsig undo {reach}".rstrip())
     if dry_run:
         say("Nothing was changed (--dry-run).")
     elif removed:
@@ -276,7 +349,40 @@ def _say_undone(ws: Workspace, other: Path, plan: merging.MergePlan) -> None:
         f"brought them in, so these records of it are not in effect:")  # fmt: skip
     for section, activity_id in plan.undone:
         say(f"  {_label(section, activity_id)}")
-    say(f'To take them again: cimsig merge "{other}" --again --state "{ws.state_file.path}"')
+    say(f'To take them again: cimsig merge "{other}" --again {app.reach(ws)}'.rstrip())
+
+
+def _say_conflicts(plan: merging.MergePlan, zone: str, *, err: bool = False) -> None:
+    """Each conflict: what, both values, who recorded each and when (in the guide's time
+    zone, named), and which was kept."""
+    for conflict in plan.conflicts:
+        say("", err=err)
+        if conflict.recorded:
+            say(f"Conflict: both copies changed {_label(conflict.section, conflict.activity_id)}.",
+                err=err)  # fmt: skip
+        else:
+            say(f"Differs, with no change recorded: "
+                f"{_label(conflict.section, conflict.activity_id)}.", err=err)  # fmt: skip
+        for side, value, entry in (
+            ("ours", conflict.ours, conflict.ours_entry),
+            ("theirs", conflict.theirs, conflict.theirs_entry),
+        ):
+            name = "This copy: " if side == "ours" else "Other copy:"
+            kept = "  <- kept" if conflict.kept == side else ""
+            say(f"  {name} {_words(conflict.section, value)}{kept}", err=err)
+            if entry is not None:
+                say(f"    (recorded {_when(entry, zone)})", err=err)
+
+
+def _say_git_merge(done: Any) -> None:
+    file, plan = done.file, done.plan
+    say(f"Merged git's two sides of {file}: {done.added} change(s) of the other side added to "
+        "this side's history.")  # fmt: skip
+    _say_conflicts(plan, done.zone)
+    if plan.conflicts:
+        say("")
+        say("Check the conflicts above, and correct any that are wrong.")
+    say(f'The file is ready: git add "{file}", then git commit (or git merge --continue).')
 
 
 def _label(section: str, activity_id: str) -> str:
@@ -305,8 +411,10 @@ def _words(section: str, value: Any) -> str:
     return str(value)
 
 
-def _when(entry: dict[str, Any]) -> str:
-    at = str(entry.get("at", "?")).replace("T", " ")[:19]
+def _when(entry: dict[str, Any], zone: str) -> str:
+    from cimsig.views import recorded_at
+
+    at = recorded_at(str(entry.get("at", "?")), zone)
     by = entry.get("by")
     return f"{at} by {by}" if by else at
 

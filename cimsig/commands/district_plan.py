@@ -43,6 +43,12 @@ def init(
                      help="Your name, recorded with each change you make on this computer "
                      "(default: the computer's user name)."),
     ] = None,
+    short: Annotated[
+        str | None,
+        typer.Option("--short", metavar="NAME", show_default=False,
+                     help="A short name for calendar titles and tables, when the district's "
+                     "name is long ('' removes it)."),
+    ] = None,
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
@@ -50,7 +56,7 @@ def init(
     """Set up the district profile: its name (shown in every header and export) and its track."""
     if me is not None:
         _save_me(me)
-        if lea is None and track is None:
+        if lea is None and track is None and short is None:
             return  # only the name: the progress file is not touched
     if track is not None:
         track = track.strip().lower()  # `--track New` is `--track new`
@@ -66,6 +72,7 @@ def init(
         profile = Profile(
             lea=lea.strip() if lea is not None else current.lea,
             track=track if track is not None else current.track,
+            short=(short.strip() or None) if short is not None else current.short,
         )
         return {"": now_ws.state.set_profile(profile, environment.now())}
 
@@ -217,7 +224,14 @@ def note_(
 @commands.command("add", rich_help_panel="Your district's plan")
 def add(
     title: Annotated[str, typer.Argument(metavar="TITLE", help="What is to be done (in quotes).")],
-    step: Annotated[str, typer.Option("--step", help="The step it belongs to: prep, step1 ...")],
+    step: Annotated[
+        str,
+        typer.Option(
+            "--step",
+            help="The step it belongs to, by its id in the guide in use (a wrong id lists "
+            "the guide's steps).",
+        ),
+    ],
     due: Annotated[str, typer.Option("--due", metavar="DATE", help="Its due date.")],
     start: Annotated[
         str | None, typer.Option("--start", metavar="DATE", help="When it starts.")

@@ -66,6 +66,11 @@ def _kept_guide(guide: Path | None) -> Any:
 def add(
     name: Annotated[str, typer.Argument(metavar="NAME", help="The district's name.")],
     track: TrackOption = None,
+    short: Annotated[
+        str | None,
+        typer.Option("--short", metavar="NAME", show_default=False,
+                     help="A short name for calendar titles and tables (for a long name)."),
+    ] = None,
     guide: GuideOption = None,
 ) -> None:  # fmt: skip
     """Start following a district: its own progress file, with its name and track."""
@@ -78,6 +83,7 @@ def add(
     chosen = _track(track)
     loaded = _kept_guide(guide)
     path = environment.districts_dir() / folder / f"{districts.safe_id(loaded.id)}.yaml"
+    _check_own_folder(name.strip(), folder)
     if path.exists():
         raise UsageError(
             f"District {folder} already follows the guide '{loaded.id}' ({path}). To change "
@@ -89,10 +95,36 @@ def add(
             # added by another cimsig at the same moment, between the check and the lock
             raise UsageError(f"District {folder} already follows the guide '{loaded.id}' ({path}).")
         st.guide = loaded.id
-        st.set_profile(Profile(lea=name.strip(), track=chosen), environment.now())
+        short_name = short.strip() if short and short.strip() else None
+        st.set_profile(Profile(lea=name.strip(), track=chosen, short=short_name), environment.now())
     say(f"Added {name.strip()} ({_track_words(chosen)}) on {loaded.title}.")
     say(f"Its progress file: {path}")
     say(f"Work on it with --district, for example: cimsig status --district {folder}")
+
+
+def _check_own_folder(name: str, folder: str) -> None:
+    """A name whose folder is another district's (the names differ in case, accents or
+    punctuation only) is refused: two districts never share a folder."""
+    from cimsig import loading
+    from cimsig.errors import CimsigError
+    from cimsig.store import StateFile
+
+    root = environment.districts_dir()
+    for cohort in districts.cohorts(root):
+        if cohort.district != folder:
+            continue
+        try:
+            state = loading.load_state(StateFile(cohort.path), environment.cache_dir())
+        except CimsigError:
+            continue
+        lea = state.profile.lea if state.profile else None
+        if lea and " ".join(lea.split()).casefold() != " ".join(name.split()).casefold():
+            raise UsageError(
+                f"'{name}' would share the folder {folder} with the district {lea}. To add a "
+                f'guide to that district, use its name: cimsig district add "{lea}" --guide '
+                "PATH. For another district, choose a name that differs in more than case, "
+                "accents or punctuation."
+            )
 
 
 def _track_words(track: str | None) -> str:
@@ -129,6 +161,7 @@ def _row(cohort: districts.Cohort) -> dict[str, Any] | None:
     profile = state.profile
     return {
         "district": (profile.lea if profile and profile.lea else None) or cohort.district,
+        "short": profile.short if profile else None,
         "name": cohort.district,
         "track": profile.track if profile else None,
         "guide": cohort.guide_id,
@@ -184,8 +217,61 @@ def import_(
         )
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     atomic_write_bytes(target, file.read_bytes(), mode=0o600)
+    was = state.profile.lea if state.profile else None
+    if name is not None and name.strip() != (was or ""):
+        # The name goes into the file, as one change: its header, overview row and calendar
+        # ids are this district's, and a copy of the district it came from is not merged in.
+        _set_name(target, name.strip(), imported_from=was)
     say(f"Imported {lea} from {file} (copied; {file.name} is unchanged).")
+    if name is not None and was and name.strip() != was:
+        say(f"Its name in the copy is now {name.strip()} (it was {was}).")
     say(f"Its progress file: {target}")
+
+
+IMPORTED_FROM = "imported_from"  # in the history entry of `district import --name`
+
+
+def _set_name(path: Path, name: str, imported_from: str | None = None) -> None:
+    """Set the district's name in one of its progress files: one change in its history."""
+    from cimsig.records import Profile
+    from cimsig.store import StateFile
+
+    with StateFile(path, environment.lock_timeout()).edit() as st:
+        st.author = environment.user_name()
+        current = st.profile or Profile()
+        renamed = Profile(lea=name, track=current.track, short=current.short)
+        change = st.set_profile(renamed, environment.now())
+        if change is not None and imported_from:
+            st.history[-1][IMPORTED_FROM] = imported_from
+
+
+@district.command("rename")
+def rename(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The district's name now.")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="Its new name.")],
+) -> None:  # fmt: skip
+    """Rename a district: its name in its progress files, its folder, and its calendar ids."""
+    root = environment.districts_dir()
+    folder = districts.find(root, old)
+    new_name = new.strip()
+    new_folder = districts.folder_name(new_name)
+    if not new_folder:
+        raise UsageError("A district needs a name with letters or digits, such as 'Alpha USD'.")
+    if new_folder != folder and (root / new_folder).exists():
+        raise UsageError(
+            f"There is already a district folder {new_folder} ({root / new_folder}): choose "
+            "another name, or remove that district first."
+        )
+    files = [c.path for c in districts.cohorts(root) if c.district == folder]
+    for path in files:
+        _set_name(path, new_name)
+    if new_folder != folder:
+        (root / folder).rename(root / new_folder)
+    say(f"Renamed {folder} to {new_name}; work on it with --district {new_folder}.")
+    if new_folder != folder:
+        say(f"Its folder is now {root / new_folder}.")
+    say("Its calendar events now have new ids: export its calendar again, and in your calendar "
+        "program delete the events of the old file before importing the new one.")  # fmt: skip
 
 
 @district.command("remove")
@@ -231,6 +317,7 @@ def overview(
 ) -> None:  # fmt: skip
     """Every district you follow, one row per district and guide, overdue work first."""
     rows = overview_rows(as_of)
+    _say_copies()
     if json_out:
         jsonout.print_json(rows)
     elif not rows:
@@ -239,6 +326,31 @@ def overview(
         views.render_overview(rows)
     if check and any(r["overdue"] for r in rows):
         raise typer.Exit(EXIT_OVERDUE)
+
+
+def _say_copies() -> None:
+    """A word on stderr about each sync service's conflict copy in a district's folder (and in
+    the kept guides' folder), with the command that merges it into that district's file."""
+    from cimsig.guide import bundled_guide_path
+    from cimsig.sync_copies import describe_district_copy
+
+    root = environment.districts_dir()
+    counts: dict[str, int] = {}
+    for cohort in districts.cohorts(root):
+        counts[cohort.district] = counts.get(cohort.district, 0) + 1
+    several = {name for name, count in counts.items() if count > 1}
+    for folder in sorted(root.glob("*/")):
+        if folder.name.startswith("."):
+            continue
+        for copy, original, service in districts.conflict_copies(folder):
+            reach = f"--district {folder.name}"
+            if folder.name in several:  # which of its guides: the one the copy's name says
+                kept = cohort_guide_path(original.stem)
+                reach += f' --guide "{kept or bundled_guide_path()}"'
+            say(f"Note: {describe_district_copy(copy, original, service, reach)}", err=True)
+    for copy, original, service in districts.conflict_copies(environment.guides_dir()):
+        say(f"Note: {copy} is a conflict copy made by {service} of the kept guide {original}. "
+            f"Keep the right one as {original.name} and delete the other.", err=True)  # fmt: skip
 
 
 def _sort_name(name: Any) -> str:
@@ -274,6 +386,7 @@ def overview_rows(as_of_text: str | None) -> list[dict[str, Any]]:
         rows.append(
             {
                 "district": ws.district_label,
+                "short": ws.state.profile.short if ws.state.profile else None,
                 "name": ws.district,
                 "track": ws.track,
                 "guide": ws.guide.id,

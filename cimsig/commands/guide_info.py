@@ -15,13 +15,14 @@ from cimsig.app import (
     activity_rows,
     cohort_guide_path,
     locate,
+    reach,
     say,
     user_date,
     workspace,
 )
 from cimsig.environment import cache_dir, districts_dir
 from cimsig.errors import UsageError
-from cimsig.guide import bundled_guide_path, load_guide
+from cimsig.guide import bundled_guide_path
 from cimsig.store import StateFile
 
 commands = typer.Typer()
@@ -31,7 +32,12 @@ commands = typer.Typer()
 def list_(
     step: Annotated[
         str | None,
-        typer.Option("--step", metavar="STEP", help="Only this step: prep, step1 ... step4."),
+        typer.Option(
+            "--step",
+            metavar="STEP",
+            help="Only this step, named by its id in the guide in use (a wrong id lists the "
+            "guide's steps).",
+        ),
     ] = None,
     owner: OwnerOption = None,
     as_of: AsOfOption = None,
@@ -75,15 +81,27 @@ def validate(
     path: Annotated[
         Path | None,
         typer.Argument(
-            help="The guide file to check (default: the guide in use).",
+            metavar="FILE|ID",
+            help="The guide file to check, or a guide's id (default: the guide in use).",
             show_default=False,
             dir_okay=False,
         ),
     ] = None,
     guide: GuideOption = None,
 ) -> None:
-    """Check a guide file; list every problem (exit 3), or say it is fine (exit 0)."""
-    loaded = load_guide(path or guide)
+    """Check a guide file: every problem in line order (exit 3), or OK (exit 0).
+
+    It also finds targets that name another date than their due date.
+
+    And budget months that do not match the budget dates, and `guide new`'s review marks.
+
+    It warns about activities outside the budget period.
+    """
+    from cimsig.guide import check_guide_file
+    from cimsig.guide_catalog import guide_file
+
+    chosen = guide_file(path) if path is not None else guide
+    loaded, warnings = check_guide_file(chosen or bundled_guide_path())
     weekend = [a.id for a in loaded.activities if a.weekend]
     say(
         f"OK: {loaded.path} is a valid guide: '{loaded.id}', {len(loaded.activities)} activities "
@@ -91,6 +109,8 @@ def validate(
     )
     if weekend:
         say(f"Due on a weekend ({len(weekend)}): {', '.join(weekend)}")
+    for warning in warnings:
+        say(f"Warning: {warning}")
 
 
 @commands.command("where", rich_help_panel="The guide")
@@ -116,7 +136,8 @@ def where(
     }
     copies = _sync_copies(state_file)
     info["conflict_copies"] = [
-        {"path": str(c.path), "made_by": c.made_by, "new_changes": c.new_changes} for c in copies
+        {"path": str(c.path), "made_by": c.made_by, "new_changes": c.new_changes}
+        for c in copies.copies
     ]
     if found.district is not None and guide is None:
         info["guide_source"] = "the district's guide"
@@ -139,20 +160,22 @@ def where(
     say(f"Cache:     {info['cache']} (copies of the guide and of your progress; safe to delete)")
     from cimsig import sync_copies
 
-    for copy in copies:
-        say(f"Note: {sync_copies.describe(copy)}")
+    for copy in copies.copies:
+        say(f"Note: {sync_copies.describe(copy, reach(found))}")
+    if copies.unread:
+        say(f"Note: {sync_copies.describe_unread(copies.unread, reach(found))}")
 
 
-def _sync_copies(state_file: StateFile) -> list[Any]:
+def _sync_copies(state_file: StateFile) -> Any:
     """The sync services' conflict copies beside the progress file (none when it is unreadable:
     `cimsig doctor` says why)."""
     from cimsig import sync_copies
     from cimsig.errors import CimsigError
 
     try:
-        return sync_copies.find(state_file, state_file.read(), cache_dir())
+        return sync_copies.scan(state_file, state_file.read(), cache_dir())
     except CimsigError:
-        return []
+        return sync_copies.Scan([], 0)
 
 
 @commands.command("doctor", rich_help_panel="The guide")
@@ -171,7 +194,8 @@ def doctor(
     found = locate(guide, state)
     loaded = found.guide
     state_file = StateFile(found.state)
-    findings = checks.examine(loaded, state_file, user_date(as_of, "--as-of", loaded.time_zone))
+    day = user_date(as_of, "--as-of", loaded.time_zone)
+    findings = checks.examine(loaded, state_file, day, reach=reach(found))
     if json_out:
         from dataclasses import asdict
 

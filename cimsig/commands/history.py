@@ -25,6 +25,11 @@ def history(
                      help=f"Show the N most recent changes (default {SHOWN})."),
     ] = SHOWN,
     all_: Annotated[bool, typer.Option("--all", help="Show every change.")] = False,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", metavar="NAME", show_default=False,
+                     help="Only the changes made by this person (any case)."),
+    ] = None,
     archive: Annotated[
         str | None,
         typer.Option("--archive", metavar="DATE", show_default=False,
@@ -42,6 +47,8 @@ def history(
     ws = workspace(guide, state, None)
     full = ws.state  # a look-back keeps the whole history: it is a record of changes
     entries = list(reversed(full.history))
+    if by is not None:
+        entries = _by(entries, by)
     shown = entries if all_ else entries[:limit]
     next_undo = {id(e) for e in full.undo_group()}
     # (a revert names the change it undid by its id; people read numbers)
@@ -59,6 +66,11 @@ def history(
             ]
         )
         return
+    if not entries and by is not None:
+        names = sorted({str(e.get("by")) for e in full.history if e.get("by")})
+        say(f"No change was recorded by '{by}'. Changes were recorded by: "
+            f"{', '.join(names) or 'nobody named'}.")  # fmt: skip
+        return
     if not entries:
         say("No change has been recorded yet.")
         return
@@ -70,6 +82,12 @@ def history(
             f"{hidden} older {'change is' if hidden == 1 else 'changes are'} not shown: "
             "add --all to see them."
         )
+
+
+def _by(entries: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    """The changes a person made: their name as recorded, in any case and spacing."""
+    wanted = " ".join(name.split()).casefold()
+    return [e for e in entries if " ".join(str(e.get("by") or "").split()).casefold() == wanted]
 
 
 def _entry_json(

@@ -1,7 +1,7 @@
 """The everyday commands: done, undo, status, next."""
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -24,7 +24,7 @@ from cimsig.app import (
     whole_number,
     workspace,
 )
-from cimsig.errors import EXIT_OVERDUE, UsageError
+from cimsig.errors import EXIT_OVERDUE, StateError, UsageError
 from cimsig.records import Change
 from cimsig.workspace import Workspace
 
@@ -48,7 +48,8 @@ def done(
     step: Annotated[
         str | None,
         typer.Option("--step", metavar="STEP", show_default=False,
-                     help="Catch up: every required activity of a step (prep, step1 ... step4)."),
+                     help="Catch up: every required activity of a step, named by its id in the "
+                          "guide in use (a wrong id lists the guide's steps)."),
     ] = None,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Mark without asking (--through, --step).")
@@ -182,6 +183,9 @@ def undo(
                        help="Activities to reopen. Without an id: undo the most recent change."),
     ] = None,
     as_of: AsOfOption = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Undo a change someone else made without asking.")
+    ] = False,
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
@@ -207,8 +211,14 @@ def undo(
         report(ws, changes, json_out, message)
         return
     undone: list[Change] = []
+    agreed = _agree_to_undo(ws, yes)
 
     def revert(now_ws: Workspace) -> dict[str, Change | None]:
+        if agreed is not None and _uids(now_ws.state.undo_group()) != agreed:
+            raise StateError(
+                "Nothing was undone: another change was recorded while you were asked. Run "
+                "`cimsig history` to see it, then `cimsig undo` again."
+            )
         undone.extend(now_ws.state.revert_last(environment.now()))
         return {}
 
@@ -231,6 +241,42 @@ def undo(
         return f"Undid change {reverted.get('seq')} ({label}). {_now_state(ws, i)}"
 
     report(ws, {c.activity_id: c for c in undone}, json_out, undid)
+
+
+def _uids(group: list[dict[str, Any]]) -> list[Any]:
+    return [e.get("uid") for e in group]
+
+
+def _agree_to_undo(ws: Workspace, yes: bool) -> list[Any] | None:
+    """When the change undo would take back was made by someone else (on a shared file), say
+    who, and ask first; with no terminal to ask at, --yes is needed. The change agreed to (its
+    entries' ids), or None when it is this person's own or --yes was given."""
+    group = ws.state.undo_group()
+
+    def plain(name: object) -> str:
+        return " ".join(str(name).split()).casefold()
+
+    me = plain(environment.user_name())
+    others = sorted({str(e["by"]) for e in group if e.get("by") and plain(e["by"]) != me})
+    if not others or yes:
+        return None
+    last = group[-1]
+    from cimsig.commands.history import describe
+    from cimsig.views import recorded_at
+
+    what = (
+        f"change {last.get('seq')} ({describe(last)}), made by {' and '.join(others)} "
+        f"on {recorded_at(str(last.get('at', '')), ws.guide.time_zone)}"
+    )
+    if not environment.can_ask():
+        raise UsageError(
+            f"Nothing was undone: the latest change is {what}, not yours. To take it back "
+            "anyway, add --yes (`cimsig history` shows who made each change)."
+        )
+    if not typer.confirm(f"The latest change is {what}. Undo it?"):
+        say("Nothing was undone.")
+        raise typer.Exit(0)
+    return _uids(group)
 
 
 def _nothing_to_undo(ws: Workspace) -> str:

@@ -34,8 +34,9 @@ commands.add_typer(export_app, name="export", rich_help_panel="Sharing")
 OutputOption = Annotated[
     Path | None,
     typer.Option(
-        "--output", "-o", dir_okay=False, show_default=False, metavar="FILE",
-        help="Write to this file (in one step: never half a file). Default: the screen.",
+        "--output", "-o", show_default=False, metavar="FILE",
+        help="Write to this file (in one step: never half a file). Default: the screen. "
+        "With --all-districts: the folder to write the files to.",
     ),
 ]  # fmt: skip
 
@@ -43,7 +44,7 @@ OutputOption = Annotated[
 AllDistrictsOption = Annotated[
     bool,
     typer.Option("--all-districts", help="One file for every district you follow, written to "
-                 "--folder (file names: DISTRICT-GUIDE.EXT)."),
+                 "the folder -o or --folder names (file names: DISTRICT-GUIDE.EXT)."),
 ]  # fmt: skip
 FolderOption = Annotated[
     Path | None,
@@ -52,20 +53,34 @@ FolderOption = Annotated[
 ]  # fmt: skip
 
 
+def _districts_folder(folder: Path | None, output: Path | None) -> Path:
+    """Where --all-districts writes: -o FOLDER or --folder FOLDER (not both), else here."""
+    if output is not None and folder is not None:
+        raise UsageError("-o and --folder both name the folder: give one of them.")
+    chosen = output if output is not None else folder
+    if chosen is None:
+        return Path(".")
+    if chosen.exists() and not chosen.is_dir():
+        raise UsageError(
+            f"{chosen} is a file; with --all-districts, -o names the folder to write one file "
+            "per district to."
+        )
+    return chosen
+
+
 def _each_district(
     extension: str,
     build: "Callable[[Workspace], bytes]",
     folder: Path | None,
     output: Path | None,
     as_of: str | None,
-) -> None:
-    """Write one export per district and cohort into `folder`."""
+) -> "list[tuple[Workspace, str]]":
+    """Write one export per district and cohort into the folder; each district's file name."""
     from cimsig import export
     from cimsig.app import district_workspaces
     from cimsig.environment import safe_file_name
 
-    if output is not None:
-        raise UsageError("--all-districts writes one file per district: use --folder, not -o.")
+    where = _districts_folder(folder, output)
     from cimsig.app import selected_district
 
     if selected_district() is not None:
@@ -73,12 +88,51 @@ def _each_district(
     spaces = district_workspaces(as_of)
     if not spaces:
         raise UsageError("There are no districts yet: add one with `cimsig district add NAME`.")
-    folder = folder if folder is not None else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        from cimsig.errors import ExportError
+
+        raise ExportError(f"The folder {where} could not be made: {exc.strerror or exc}.") from None
+    written = []
     for ws in spaces:
         name = f"{ws.district}-{safe_file_name(ws.guide.id)}.{extension}"
-        export.write_output(build(ws), folder / name)
-    say(f"Wrote {len(spaces)} files to {folder.absolute()}: one per district.", err=True)
+        export.write_output(build(ws), where / name)
+        written.append((ws, name))
+    say(f"Wrote {len(spaces)} files to {where.absolute()}: one per district.", err=True)
+    return written
+
+
+# What each export writes, by the file name's ending: a name that says another kind of file is
+# refused (a CSV named report.xlsx is a file Excel will not open).
+_KINDS = {
+    ".csv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xlsx", ".ics": "ics",
+    ".ical": "ics", ".md": "md", ".markdown": "md", ".json": "json", ".html": "html",
+    ".htm": "html",
+}  # fmt: skip
+_KIND_NAMES = {
+    "csv": "a CSV", "xlsx": "an Excel", "ics": "a calendar", "md": "a Markdown",
+    "json": "a JSON", "html": "a web page (HTML)",
+}  # fmt: skip
+
+
+def check_file_kind(output: Path | None, kind: str) -> None:
+    """Refuse `-o FILE` whose ending names another kind of file, naming the right command."""
+    if output is None:
+        return
+    if output.is_dir():
+        raise UsageError(
+            f"{output} is a folder; give a file name, like {output / ('plan.' + kind)} "
+            "(a folder goes with --all-districts)."
+        )
+    meant = _KINDS.get(output.suffix.lower())
+    if meant is None or meant == kind:
+        return
+    raise UsageError(
+        f"{output.name} is named as {_KIND_NAMES[meant]} file, but `cimsig export {kind}` writes "
+        f"{_KIND_NAMES[kind]} file. For {_KIND_NAMES[meant]} file: "
+        f"cimsig export {meant} -o {output}. Or name this one {output.stem}.{kind}."
+    )
 
 
 def _export(
@@ -90,14 +144,16 @@ def _export(
     as_of: str | None,
     guide: Path | None,
     state: Path | None,
-) -> None:
-    """One export of the district in use, or (--all-districts) one for every district."""
+) -> "list[tuple[Workspace, str]]":
+    """One export of the district in use, or (--all-districts) one for every district: then
+    each district's file name."""
     if folder is not None and not all_districts:
         raise UsageError("--folder goes with --all-districts; for one file, use -o FILE.")
     if all_districts:
-        _each_district(extension, build, folder, output, as_of)
-        return
+        return _each_district(extension, build, folder, output, as_of)
+    check_file_kind(output, extension)
     _write(build(workspace(guide, state, as_of)), output)
+    return []
 
 
 def _csv_rows(ws: "Workspace") -> list[dict[str, Any]]:
@@ -116,16 +172,24 @@ def _write(data: bytes, output: Path | None) -> None:
 @export_app.command("ics")
 def export_ics(
     output: OutputOption = None,
-    include_done: Annotated[
-        bool, typer.Option("--include-done", help="Also export done activities, marked done.")
+    without_done: Annotated[
+        bool,
+        typer.Option(
+            "--without-done",
+            help="Leave done activities out (by default they stay in, marked done, so a "
+            "calendar that imported them earlier is updated).",
+        ),
     ] = False,
+    # Done activities are in by default now; the old switch still works and does nothing.
+    _include_done: Annotated[bool, typer.Option("--include-done", hidden=True)] = False,
     spans: Annotated[
         bool, typer.Option("--spans", help="Also add each window (July-October) as one event.")
     ] = False,
     remind: Annotated[
         str | None,
         typer.Option(
-            "--remind", metavar="7d|2w", help="Add a reminder this long before each deadline."
+            "--remind", metavar="7d|2w",
+            help="Add a reminder this long before each deadline, at 9 a.m. that day.",
         ),
     ] = None,
     todo: Annotated[
@@ -135,6 +199,11 @@ def export_ics(
         bool, typer.Option("--no-district-prefix",
                            help="Leave the district's name out of the event titles."),
     ] = False,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", metavar="NAME", show_default=False,
+                     help="Only this person's activities: a calendar of their own."),
+    ] = None,
     all_districts: AllDistrictsOption = False,
     folder: FolderOption = None,
     as_of: AsOfOption = None,
@@ -145,12 +214,18 @@ def export_ics(
     from cimsig import export
 
     remind_days = export.parse_remind(remind) if remind is not None else None
+    if owner is not None and all_districts:
+        raise UsageError("--owner is one district's person: use --district NAME, not "
+                         "--all-districts.")  # fmt: skip
 
     def build(ws: Workspace) -> tuple[bytes, int]:
+        name = ws.owner_named(owner) if owner is not None else None
         return export.build_ics(
-            ws.guide, ws.statuses, now=environment.now(), include_done=include_done,
-            spans=spans, remind_days=remind_days, todo=todo, lea=ws.lea,
-            owners=ws.state.owners, district_prefix=not no_prefix,
+            ws.guide, ws.for_owner(ws.statuses, owner), now=environment.now(),
+            include_done=not without_done, spans=spans, remind_days=remind_days, todo=todo,
+            lea=ws.lea, owners=ws.state.owners, district_prefix=not no_prefix,
+            notes=ws.state.notes, owner=name,
+            short=ws.state.profile.short if ws.state.profile else None,
         )  # fmt: skip
 
     left_out: list[int] = []
@@ -183,6 +258,49 @@ def export_csv(
     _export("csv", build, all_districts, folder, output, as_of, guide, state)
 
 
+@export_app.command("xlsx")
+def export_xlsx(
+    output: OutputOption = None,
+    all_districts: AllDistrictsOption = False,
+    folder: FolderOption = None,
+    as_of: AsOfOption = None,
+    guide: GuideOption = None,
+    state: StateOption = None,
+) -> None:
+    """An Excel workbook: every activity with its owner, notes and status, and a summary."""
+    import sys
+
+    if output is None and not all_districts and sys.stdout.isatty():
+        raise UsageError("An Excel workbook cannot be shown on the screen: add -o FILE, like "
+                         "-o plan.xlsx.")  # fmt: skip
+    _need_openpyxl()
+    from cimsig import spreadsheet
+
+    def build(ws: Workspace) -> bytes:
+        return spreadsheet.build_xlsx(ws.guide, ws.statuses, _csv_rows(ws), ws.as_of, ws.lea)
+
+    _export("xlsx", build, all_districts, folder, output, as_of, guide, state)
+    if all_districts:
+        from cimsig.commands.districts import overview_rows
+
+        day = user_date(as_of, "--as-of", "America/Los_Angeles")
+        where = _districts_folder(folder, output) / "overview.xlsx"
+        _write(spreadsheet.overview_xlsx(overview_rows(as_of), day), where)
+
+
+def _need_openpyxl() -> None:
+    """An Excel file needs openpyxl: a sentence, not a traceback, without it."""
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        from cimsig.errors import ExportError
+
+        raise ExportError(
+            "Writing an Excel file needs the openpyxl package, which is missing: reinstall "
+            "cimsig, or run: pip install openpyxl"
+        ) from None
+
+
 @export_app.command("md")
 def export_md(
     output: OutputOption = None,
@@ -196,7 +314,9 @@ def export_md(
     from cimsig import export
 
     def build(ws: Workspace) -> bytes:
-        text = export.build_markdown(ws.guide, ws.statuses, ws.as_of, ws.lea, ws.state.owners)
+        text = export.build_markdown(
+            ws.guide, ws.statuses, ws.as_of, ws.lea, ws.state.owners, ws.state.notes
+        )
         return text.encode("utf-8")
 
     _export("md", build, all_districts, folder, output, as_of, guide, state)
@@ -205,6 +325,8 @@ def export_md(
 @export_app.command("json")
 def export_json(
     output: OutputOption = None,
+    all_districts: AllDistrictsOption = False,
+    folder: FolderOption = None,
     as_of: AsOfOption = None,
     guide: GuideOption = None,
     state: StateOption = None,
@@ -212,10 +334,12 @@ def export_json(
     """One JSON document: the guide, progress per step, and every activity with its status."""
     from cimsig import export
 
-    ws = workspace(guide, state, as_of)
-    rows = _csv_rows(ws)
-    text = export.build_json(ws.guide, ws.statuses, ws.as_of, rows, profile_json(ws))
-    _write(text.encode("utf-8"), output)
+    def build(ws: Workspace) -> bytes:
+        rows = _csv_rows(ws)
+        text = export.build_json(ws.guide, ws.statuses, ws.as_of, rows, profile_json(ws))
+        return text.encode("utf-8")
+
+    _export("json", build, all_districts, folder, output, as_of, guide, state)
 
 
 @export_app.command("html")
@@ -230,10 +354,21 @@ def export_html(
     """A report to open in a web browser, e-mail or print: progress, what is due, the checklist."""
     from cimsig import report_html
 
-    def build(ws: Workspace) -> bytes:
-        return report_html.build_report(ws, environment.now()).encode("utf-8")
+    made_at = environment.now()
 
-    _export("html", build, all_districts, folder, output, as_of, guide, state)
+    def build(ws: Workspace) -> bytes:
+        return report_html.build_report(ws, made_at).encode("utf-8")
+
+    written = _export("html", build, all_districts, folder, output, as_of, guide, state)
+    if all_districts:
+        from cimsig.commands.districts import overview_rows
+
+        files = {(ws.district_label, ws.guide.id): name for ws, name in written}
+        rows = [{**row, "file": files.get((row["district"], row["guide"]))}
+                for row in overview_rows(as_of)]  # fmt: skip
+        day = user_date(as_of, "--as-of", "America/Los_Angeles")
+        index = report_html.build_index(rows, day, made_at)
+        _write(index.encode("utf-8"), _districts_folder(folder, output) / "index.html")
 
 
 @commands.command("timeline", rich_help_panel="Sharing")
@@ -275,8 +410,11 @@ def timeline_(
     chart = timeline.layout(
         ws.guide, ws.statuses, ws.as_of, columns=columns, first=first, last=last, by_step=by_step
     )
-    picture = views.render_timeline(
-        ws.guide, chart, ws.as_of, width=width, svg=str(svg) if svg else None, lea=ws.lea
-    )
-    if svg is not None and picture is not None:
+    views.render_timeline(ws.guide, chart, ws.as_of, width=width, svg=None, lea=ws.lea)
+    if svg is not None:
+        # The picture the HTML report embeds, from the same template: light, labelled with
+        # titles under their steps, with a title and a description, and nothing fetched.
+        from cimsig import report_html
+
+        picture = report_html.timeline_svg(ws, first=first, last=last, by_step=by_step)
         _write(picture.encode("utf-8"), svg)

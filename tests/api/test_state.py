@@ -170,6 +170,7 @@ with StateFile(path).edit() as state:
 """
 
 
+@pytest.mark.slow
 def test_twenty_writers_at_once_all_land(tmp_path: Path) -> None:
     path = tmp_path / "state.yaml"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}

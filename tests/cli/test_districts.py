@@ -307,7 +307,7 @@ def test_an_html_report_for_every_district(cli, tmp_path: Path, two) -> None:
     assert result.exit_code == 0, result.stderr
     beta = out / "beta-usd-cim-sigdis-2024.html"
     assert sorted(p.name for p in out.iterdir()) == [
-        "alpha-unified-school-district-cim-sigdis-2024.html", beta.name]  # fmt: skip
+        "alpha-unified-school-district-cim-sigdis-2024.html", beta.name, "index.html"]  # fmt: skip
     assert "Beta USD" in beta.read_text(encoding="utf-8")
     one = cli("export", "html", "--district", "alpha", "--as-of", "2024-04-01")
     assert one.exit_code == 0 and "Alpha Unified School District" in one.stdout

@@ -75,6 +75,7 @@ def test_a_crash_between_write_and_rename_keeps_the_old_state(state_path: Path) 
     assert "was left by a save that was interrupted" in " ".join(doctor.stdout.split())
 
 
+@pytest.mark.slow
 def test_twenty_done_and_twenty_undo_at_once(state_path: Path) -> None:
     ids = [r["id"] for r in json.loads(cimsig(state_path, "list", "--json").stdout)][:20]
 

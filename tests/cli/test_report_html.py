@@ -163,8 +163,10 @@ def test_the_page_names_the_district_guide_and_dates(district: Path) -> None:
     assert "2024 CIM for Sig Dis Plan for Improvement Development Pacing Guide" in text
     assert "As of Tue Oct 15, 2024" in text
     assert "Report made Tue Oct 15, 2024 at 09:30 PDT" in text
-    assert [h for h in page.headings if h[0] == 2][:4] == [
+    assert [h for h in page.headings if h[0] == 2][:6] == [
+        (2, "At a glance"),
         (2, "Progress by step"),
+        (2, "Who has what"),
         (2, "Overdue (2)"),
         (2, "In progress now (6)"),
         (2, "Due in the next 30 days (7)"),
@@ -180,9 +182,9 @@ def test_one_h1_and_headings_never_skip_a_level(district: Path) -> None:
 
 def test_every_table_has_header_cells_with_a_scope(district: Path) -> None:
     page = Page(report(district))
-    assert len(page.tables) >= 8  # progress, 3 summaries, 5 steps
+    assert len(page.tables) >= 9  # progress, workload, 3 summaries, 5 steps
     for table in page.tables:
-        assert table["thead_th"] >= 4, table
+        assert table["thead_th"] >= 3, table
         assert table["th_no_scope"] == 0, table
 
 
@@ -371,6 +373,7 @@ def write_report(state: Path, tmp_path: Path, *, extra_head: str = "") -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_browser_dom_holds_the_district_titles_and_the_escaped_note(
     district: Path, tmp_path: Path
 ) -> None:
@@ -392,6 +395,7 @@ def png_size(path: Path) -> tuple[int, int]:
     return width, height
 
 
+@pytest.mark.slow
 def test_browser_screenshot(district: Path, tmp_path: Path) -> None:
     page_file = write_report(district, tmp_path)
     shot = tmp_path / "report.png"
@@ -419,6 +423,7 @@ def narrow_window(report_html_text: str, width: int) -> str:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("width", [1280, 400])
 def test_browser_no_horizontal_scrolling(district: Path, tmp_path: Path, width: int) -> None:
     harness = tmp_path / "narrow.html"
@@ -435,6 +440,7 @@ def pdf_pages(path: Path) -> int:
     return len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", path.read_bytes()))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("paper", ["letter", "A4"])
 def test_browser_prints_the_whole_guide_in_at_most_12_pages(
     district: Path, tmp_path: Path, paper: str

@@ -109,6 +109,7 @@ def test_dateutil_only_for_a_month_name_and_icalendar_only_for_ics(tmp_path: Pat
                 "district_plan",
                 "districts",
                 "guide_info",
+                "guides",
                 "help_topics",
                 "history",
                 "progress",
