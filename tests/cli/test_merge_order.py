@@ -309,3 +309,25 @@ def test_merge_driver_refuses_two_11_mb_copies_whose_merge_is_past_20_mb(
     assert result.exit_code == 3, result.output
     assert "larger than 20 MB" in result.stderr
     assert files["ours"].read_bytes() == before
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_merge_git_refuses_a_result_past_the_size_limit(
+    cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`merge --git` writes what the driver would: past the limit, it refuses the same way,
+    and the file (with git's conflict marks) is left as it was."""
+    from tests.cli.test_team_paths import _git, _two_clones_that_disagree
+
+    clone, jo = _two_clones_that_disagree(tmp_path, driver=False)
+    _git(clone, "pull", "--no-rebase", "-q", env=jo, check=False)
+    conflicted = clone / "plan.yaml"
+    before = conflicted.read_bytes()
+    sides = [_git(clone, "show", f":{n}:plan.yaml", env=jo) for n in (2, 3)]
+    monkeypatch.setattr("cimsig.store.MAX_STATE_BYTES", max(len(s.encode()) for s in sides) + 10)
+    monkeypatch.chdir(clone)
+    result = cli("merge", "--git", "plan.yaml")
+    assert result.exit_code == 3, result.output
+    assert "larger than" in result.stderr and "unchanged" in result.stderr
+    assert conflicted.read_bytes() == before
