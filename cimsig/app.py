@@ -8,7 +8,7 @@ code.
 
 import datetime as dt
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 `status --check` found overdue work; 2 bad command-line input "
     "(unknown or ambiguous id, bad date); 3 a problem with the guide or the progress file; "
-    "4 cimsig itself failed (a bug: run again with CIMSIG_DEBUG=1 and report what it prints)."
+    "4 cimsig itself failed (a bug: run again with CIMSIG_DEBUG=1 and report what it prints); "
+    "130 stopped with Ctrl-C. A reader that stops early (`cimsig status | more`) is exit 0."
 )
 
 
@@ -37,13 +38,50 @@ class CimsigGroup(TyperGroup):
     other exception is a bug of cimsig's, exit 4, with the traceback only under CIMSIG_DEBUG=1
     (exit 1 is `status --check` finding overdue work, which a crash must never look like)."""
 
+    def main(
+        self,
+        args: "Sequence[str] | None" = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run, ending the way every cimsig message does: a usage error (an unknown option, an
+        extra argument, a bad choice, a command that does not exist) is one plain line on
+        stderr and exit 2, not a boxed panel; Ctrl-C (at a question or anywhere) is exit 130
+        and says so; a reader that went away (`cimsig list | head -3`) is exit 0, quietly."""
+        import sys
+
+        ARGV[:] = list(args) if args is not None else sys.argv[1:]
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        stdout_before = _stdout_identity()
+        try:
+            code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        except typer.TyperException as exc:  # click's errors: usage, bad option, bad value ...
+            if exc.format_message().strip():
+                typer.echo(usage_error_line(exc, ARGV), err=True)
+            # (no message: `cimsig` alone, which has shown the help)
+            sys.exit(exc.exit_code)
+        except typer.Abort:  # Ctrl-C or the end of input at a question
+            typer.echo("\nStopped: nothing was changed.", err=True)
+            sys.exit(EXIT_STOPPED)
+        except SystemExit as exc:
+            # Rich ends a write to a closed pipe with exit 1 (after pointing stdout at nothing):
+            # the reader going away is not overdue work.
+            if exc.code == 1 and _stdout_identity() != stdout_before and _stdout_is_null():
+                sys.exit(0)
+            raise
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: Any) -> Any:
         from typer.exceptions import TyperException  # click's errors (usage, bad option ...)
 
         try:
             return super().invoke(ctx)
         except CimsigError as exc:
-            say(f"Error: {exc}", err=True)
+            say(f"Error: {exc}", err=True, indent=2)
             raise typer.Exit(exc.exit_code) from None
         except (TyperException, typer.Exit, typer.Abort):
             raise
@@ -52,8 +90,13 @@ class CimsigGroup(TyperGroup):
             silence_stdout()
             raise typer.Exit(0) from None
         except KeyboardInterrupt:
-            typer.echo("Stopped.", err=True)
-            raise typer.Exit(130) from None
+            # A change is written whole or not at all (the store's atomic write).
+            typer.echo(
+                "\nStopped. A change is saved whole or not at all: if it was not finished, "
+                "nothing was changed (`cimsig history` shows the last change).",
+                err=True,
+            )
+            raise typer.Exit(EXIT_STOPPED) from None
         except Exception as exc:
             if os.environ.get("CIMSIG_DEBUG"):
                 raise
@@ -64,6 +107,67 @@ class CimsigGroup(TyperGroup):
                 err=True,
             )
             raise typer.Exit(EXIT_BUG) from None
+
+
+# The words of this run's command line, as typed (for a hint that quotes them back).
+ARGV: list[str] = []
+
+
+def words_after(option: str) -> list[str] | None:
+    """The words typed after `option` on the command line, up to the next option; None when
+    the option was not typed."""
+    for index, word in enumerate(ARGV):
+        if word == option:
+            rest = ARGV[index + 1 :]
+            end = next((i for i, w in enumerate(rest) if w.startswith("-")), len(rest))
+            return rest[:end]
+        if word.startswith(option + "="):
+            return [word.split("=", 1)[1]]
+    return None
+
+
+EXIT_STOPPED = 130  # Ctrl-C: what shells report for a program stopped by it
+
+
+def _stdout_identity() -> tuple[int, int] | None:
+    try:
+        info = os.fstat(1)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _stdout_is_null() -> bool:
+    try:
+        null = os.stat(os.devnull)
+    except OSError:
+        return False
+    return _stdout_identity() == (null.st_dev, null.st_ino)
+
+
+def usage_error_line(exc: Exception, argv: list[str] | None = None) -> str:
+    """A usage error of click's as one plain line: what is wrong, and where the help is."""
+    import re
+
+    message = " ".join(str(getattr(exc, "format_message", lambda: str(exc))()).split())
+    # "Invalid value for '--days': --days needs a whole number ..." says --days once.
+    message = re.sub(r"^Invalid value for '([^']+)': (?=\1 )", "", message)
+    ctx = getattr(exc, "ctx", None)
+    path = getattr(ctx, "command_path", None)
+    if not path:
+        words = [w for w in (argv or []) if not w.startswith("-")][:1]
+        path = " ".join(["cimsig", *(w.lower() for w in words)])
+    option = getattr(exc, "option_name", None)
+    if isinstance(option, str) and (option.strip() == "-" or " " in option):
+        return (
+            "Error: text that starts with a dash (a note, a title) is taken for an option. "
+            f'Put it in quotes after --, as in: {path} ID -- "- waiting on fiscal"'
+        )
+    if not message.endswith((".", "?", "!")):
+        message += "."
+    if "unexpected extra argument" in message.lower():
+        message += " If these words belong together (a note, a title, a name), put them in quotes."
+    return f"Error: {message} (`{path} --help` shows what it takes.)"
 
 
 def silence_stdout() -> None:
@@ -209,7 +313,14 @@ def locate(
                 f"{_district_source()} and {_state_source(state)} both name a progress file: "
                 "use one of them."
             )
-        name = districts.find(root, typed)
+        try:
+            name = districts.find(root, typed)
+        except UsageError:
+            # The district of the default progress file, named as any other: that file.
+            own = default_file_district(guide)
+            if own is not None and districts.names_match(typed, own[1]):
+                return Location(loading.load_guide(guide, cache), own[0], "default")
+            raise
         guide_id = loading.load_guide(guide, cache).id if guide is not None else None
         cohort = districts.cohort_of(root, name, guide_id)
         if guide is None:
@@ -224,11 +335,54 @@ def locate(
 
         known = districts.names(root)
         if known:
+            own = default_file_district(guide)
+            also = (
+                f" The default progress file ({own[0]}) holds {own[1]}'s plan: "
+                f'--district "{own[1]}" uses it.'
+                if own is not None
+                else ""
+            )
             raise UsageError(
                 "Which district? Add --district NAME (or set CIMSIG_DISTRICT). Districts: "
-                f"{', '.join(known)}."
+                f"{', '.join(known)}.{also}"
             )
     return Location(loaded, path, "default")
+
+
+def default_file_district(guide: Path | None) -> tuple[Path, str] | None:
+    """The default progress file for the guide, and the district named in its profile, when
+    it has one (None when there is no such file, or it names no district, or cannot be read)."""
+    from cimsig import loading
+
+    cache = environment.cache_dir()
+    try:
+        loaded = loading.load_guide(guide, cache)
+        path = environment.default_state_path(loaded.id, bundled=guide is None)
+        if not path.is_file():
+            return None
+        profile = loading.load_state(StateFile(path), cache).profile
+    except CimsigError:
+        return None
+    lea = profile.lea if profile is not None else None
+    return (path, lea) if lea else None
+
+
+def shared_plan_warning(guide: Path | None = None) -> str | None:
+    """When the default progress file holds the plan of a district that also has a folder of
+    its own: two plans of one district, which drift apart. What to say, or None."""
+    from cimsig import districts
+
+    own = default_file_district(guide)
+    if own is None:
+        return None
+    folder = districts.folder_name(own[1])
+    if folder not in districts.names(environment.districts_dir()):
+        return None
+    return (
+        f"two plans share the name {own[1]}: the default progress file ({own[0]}) and the "
+        f"district {folder}. Work done in one is not in the other: keep one (`cimsig merge` "
+        "brings the other's records in), and move or remove the other."
+    )
 
 
 def cohort_guide_path(guide_id: str) -> Path | None:
@@ -375,14 +529,46 @@ def report(
     name = label if label is not None else ws.lea
     whose = f"{name}: " if name else ""
     for activity_id, change in changes.items():
-        say(whose + message(activity_id, change))
+        say(whose + message(activity_id, change), indent=2)
 
 
-def say(text: str, *, err: bool = False) -> None:
-    """A message for the user; text from users and files in it is shown harmlessly."""
+def say(text: str, *, err: bool = False, indent: int | None = None) -> None:
+    """A message for the user; text from users and files in it is shown harmlessly.
+
+    With `indent`, a message to a terminal is wrapped at spaces to the window, its continuation
+    lines indented by that much (the terminal would cut words in the middle: "Pre-Wo / rk");
+    to a file or a pipe it stays on one line, for scripts."""
     from cimsig.formatting import terminal_safe
 
-    typer.echo(terminal_safe(text), err=err)
+    text = terminal_safe(text)
+    if indent is not None:
+        text = wrap_for_terminal(text, indent, err=err)
+    typer.echo(text, err=err)
+
+
+def wrap_for_terminal(text: str, indent: int, *, err: bool = False) -> str:
+    """`text` wrapped at spaces to the terminal's width (continuation lines indented), when the
+    stream it goes to is a terminal; as it is otherwise."""
+    import shutil
+    import sys
+    import textwrap
+
+    stream = sys.stderr if err else sys.stdout
+    try:
+        if not stream.isatty():
+            return text
+    except (AttributeError, ValueError):
+        return text
+    width = max(20, shutil.get_terminal_size().columns - 1)
+    lines = []
+    for paragraph in text.split("\n"):
+        lead = len(paragraph) - len(paragraph.lstrip(" "))
+        wrapped = textwrap.wrap(
+            paragraph, width, subsequent_indent=" " * (lead + indent),
+            break_long_words=False, break_on_hyphens=False,
+        )  # fmt: skip
+        lines.extend(wrapped or [""])
+    return "\n".join(lines)
 
 
 def reach(where: "Location | Workspace") -> str:

@@ -57,14 +57,43 @@ class LazyGroup(CimsigGroup):
         return list(COMMAND_MODULES)
 
     def get_command(self, ctx: "click.Context", cmd_name: str) -> "click.Command | None":
+        if cmd_name not in COMMAND_MODULES:
+            cmd_name = cmd_name.lower()  # `cimsig Status` is `cimsig status`
         module_name = COMMAND_MODULES.get(cmd_name)
         if module_name is None:
             return None
         commands = importlib.import_module(f"cimsig.commands.{module_name}").commands
         command = build_command(commands, cmd_name)
+        _one_paragraph_lines(command)
         if cmd_name not in WITHOUT_DISTRICT:
             _add_district_option(command)
         return command
+
+    def resolve_command(
+        self, ctx: "click.Context", args: list[str]
+    ) -> "tuple[str | None, click.Command | None, list[str]]":
+        typed = args[0] if args else ""
+        if typed and not typed.startswith("-") and typed.lower() not in COMMAND_MODULES:
+            import difflib
+
+            from cimsig.errors import UsageError
+
+            close = difflib.get_close_matches(typed.lower(), list(COMMAND_MODULES), n=3)
+            hint = f" Did you mean {' or '.join(close)}?" if close else ""
+            raise UsageError(
+                f"No such command '{typed}'.{hint} `cimsig --help` lists the commands."
+            )
+        return super().resolve_command(ctx, args)
+
+
+def _one_paragraph_lines(command: "click.Command") -> None:
+    """A docstring's line breaks are not the help's: a paragraph is one line that the help
+    screen wraps to the window ("what is overdue, and / what falls due" was two)."""
+    import re
+
+    for cmd in [command, *getattr(command, "commands", {}).values()]:
+        if cmd.help:
+            cmd.help = re.sub(r"(?<!\n)[ \t]*\n[ \t]*(?!\n)", " ", cmd.help.strip())
 
 
 def _add_district_option(command: "click.Command") -> None:

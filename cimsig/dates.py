@@ -52,7 +52,15 @@ def parse_user_date(
         return _make(year, month, day, text, option)
     no_year = re.match(_NO_YEAR, value)
     if no_year or (re.search(_MONTH_WORD, value) and not re.search(_YEAR, value)):
-        example = f"{no_year[1]}/{no_year[2]}/2024" if no_year else f"{value} 2024"
+        # A form that reads: "April 1, 2024" for "April" (not "April 2024", which has no day).
+        day_given = re.search(r"\d", value)
+        example = (
+            f"{no_year[1]}/{no_year[2]}/2024"
+            if no_year
+            else f"{value} 2024"
+            if day_given
+            else f"{value} 1, 2024"
+        )
         raise BadDateError(f"{option}: '{text}' has no year. Type the year too, such as {example}.")
     if re.search(_MONTH_WORD, value) and re.search(_YEAR, value) and len(value) <= 40:
         return check_year(_parse_month_name(value, text, option), text, option)

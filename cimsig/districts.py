@@ -178,6 +178,13 @@ def find(root: Path, typed: str) -> str:
     raise UsageError(f"There is no district '{typed}'. Districts: {listing}.")
 
 
+def names_match(typed: str, name: str) -> bool:
+    """Whether a typed name means the district `name`: the whole name or a part of it, in any
+    case (as `find` takes it)."""
+    wanted, folder = folder_name(typed), folder_name(name)
+    return bool(wanted) and (wanted == folder or wanted in folder)
+
+
 def cohort_of(root: Path, district: str, guide_id: str | None) -> Cohort:
     """The district's cohort on `guide_id`; without one, its only cohort (UsageError when it
     has several, or none on that guide)."""

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +46,16 @@ def parse_remind(text: str) -> int:
     return number * (7 if unit == "w" else 1)
 
 
-def write_output(data: bytes, output: Path | None) -> None:
-    """Write to stdout, or to a file in one step (a temp file, then a rename)."""
+def write_output(data: bytes, output: Path | None, *, text: bool = False) -> None:
+    """Write to stdout, or to a file in one step (a temp file, then a rename).
+
+    `text` (UTF-8 text for people, the Markdown checklist): to a screen that does not take
+    UTF-8 (a Windows code page), it is written in the screen's own encoding, with ASCII for
+    what that cannot show, instead of UTF-8 bytes it would show as "â€"" and the like."""
+    if output is None and text and not _takes_utf8(sys.stdout):
+        sys.stdout.write(ascii_fallback(data.decode("utf-8"), sys.stdout.encoding))
+        sys.stdout.flush()
+        return
     if output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
@@ -95,6 +104,8 @@ def _description_text(
         lines.append("Resources: " + "; ".join(named))
     if a.submit_to:
         lines.append("Submit to: " + ", ".join(a.submit_to))
+    if item.dates_differ:
+        lines.append(f"Your district's own date: {fmt_date(item.own_due)}.")
     if item.status == schedule.DONE:
         lines.append(f"Done on {fmt_date(item.done_on)}." + (f" {item.note}" if item.note else ""))
     if notes:
@@ -123,6 +134,7 @@ def build_ics(
     notes: dict[str, tuple[Note, ...]] | None = None,
     owner: str | None = None,
     short: str | None = None,
+    guide_times: dict[str, str | None] | None = None,
 ) -> tuple[bytes, int]:
     """The calendar file, and how many ongoing activities (no date) were left out.
 
@@ -158,6 +170,10 @@ def build_ics(
     left_out = 0
     for item in items:
         a = item.activity
+        if item.guide_due is not None and item.guide_due != a.due:
+            # A district date earlier than the guide's: the event stays on the guide's deadline
+            # (the one the state holds the district to); the district's date is in its text.
+            a = replace(a, due=item.guide_due, time=(guide_times or {}).get(a.id))
         if a.due is None:
             left_out += 1
             continue
@@ -230,6 +246,38 @@ def build_ics(
             last_date=max(dates) + dt.timedelta(days=366),
         )
     return cal.to_ical(), left_out
+
+
+def _takes_utf8(stream: Any) -> bool:
+    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+    return encoding in ("utf-8", "utf8", "utf-8-sig")
+
+
+_ASCII = {
+    "\u2013": "-", "\u2014": "--", "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+    "\u2026": "...", "\u2022": "*", "\u2192": "->", "\u00a0": " ", "\u00b7": "-",
+}  # fmt: skip
+
+
+def ascii_fallback(text: str, encoding: str | None) -> str:
+    """`text` with each character `encoding` cannot hold replaced: a dash or a quote by its
+    ASCII twin, an accented letter by its letter, anything else by "?"."""
+    import unicodedata
+
+    encoding = encoding or "ascii"
+
+    def shown(char: str) -> str:
+        try:
+            char.encode(encoding)
+            return char
+        except (UnicodeEncodeError, LookupError):
+            pass
+        if char in _ASCII:
+            return _ASCII[char]
+        plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode("ascii")
+        return plain or "?"
+
+    return "".join(shown(c) for c in text)
 
 
 CSV_COLUMNS = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from cimsig import schedule
 from cimsig.guide import Activity
@@ -84,7 +85,31 @@ def status_words(item: ActivityStatus) -> str:
     if item.status == schedule.DONE:
         late = f" ({count_days(item.days_late)} late)" if item.days_late else ""
         return f"done {fmt_date(item.done_on, weekday=False)}{late}"
+    if item.status == schedule.OVERDUE and item.dates_differ and item.measured_against != "guide":
+        return "overdue against your own date"  # the guide's deadline is shown beside it
     return item.status
+
+
+def count_words(items: Sequence[ActivityStatus]) -> str:
+    """What the progress counts, said the same way in every view: "40 of the guide, 3 of your
+    own; ongoing work not counted". Recommended-only work counts once it is done (as in
+    `schedule.progress_by_step`); a yearly activity adds one each year."""
+    counted = [i for i in items if i.status != schedule.RECOMMENDED and not schedule.is_ongoing(i)]
+    own = sum(i.activity.origin == "district" for i in counted)
+    parts = [f"{len(counted) - own} of the guide"]
+    if own:
+        parts.append(f"{own} of your own")
+    left_out = []
+    if any(schedule.is_ongoing(i) for i in items):
+        left_out.append("ongoing work")
+    if any(i.status == schedule.RECOMMENDED for i in items):
+        left_out.append("work only recommended for your track")
+    text = ", ".join(parts)
+    if left_out:
+        text += f"; {' and '.join(left_out)} not counted"
+    if any(i.activity.series for i in items):
+        text += "; yearly work adds one a year"
+    return text
 
 
 # -- text from users and files, made harmless --------------------------------------------------

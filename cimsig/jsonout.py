@@ -65,6 +65,14 @@ def activity_json(
         "period_start": _iso(a.period_start),
         "period_end": _iso(a.period_end),
         "due_rule": due_words(a, details.guide_due if details and details.planned else None),
+        # The district's own date (`cimsig plan`), and which date `due`, `status` and
+        # `days_left` count from: "guide" or "district" (null for ongoing work).
+        "own_due": _iso(
+            item.own_due
+            if item.own_due is not None
+            else (a.due if a.origin == "district" else None)
+        ),
+        "measured_against": item.measured_against,
     }
 
 

@@ -37,6 +37,33 @@ class ActivityStatus:
     days_left: int | None  # negative when late, None when there is no due date
     done_on: dt.date | None = None
     note: str | None = None
+    # When the district set a date of its own for a guide activity (`cimsig plan`): that date,
+    # and the guide's deadline. The status counts from the earlier of the two (`activity.due`):
+    # a later district date never hides the guide's deadline.
+    own_due: dt.date | None = None
+    guide_due: dt.date | None = None
+
+    @property
+    def measured_against(self) -> str | None:
+        """Which date the status counts from: "guide" (the guide's deadline), "district" (the
+        district's own date, or its own activity), or None for work with no due date."""
+        due = self.activity.due
+        if due is None:
+            return None
+        if self.activity.origin == "district":
+            return "district"
+        if self.own_due is not None and self.own_due == due and self.guide_due != due:
+            return "district"
+        return "guide"
+
+    @property
+    def dates_differ(self) -> bool:
+        """Whether the district's own date and the guide's deadline differ."""
+        return (
+            self.own_due is not None
+            and self.guide_due is not None
+            and self.own_due != self.guide_due
+        )
 
     @property
     def days_late(self) -> int | None:
@@ -218,7 +245,13 @@ def is_optional(activity: Activity, track: str | None) -> bool:
 
 
 def with_plan(activity: Activity, due: dt.date, start: dt.date | None = None) -> Activity:
-    """The activity with the district's own dates instead of the guide's."""
+    """The activity with the district's own dates: due by the earlier of its own date and the
+    guide's deadline. A district date earlier than the guide's is a target of its own; a later
+    one never moves the guide's deadline, which is what the district answers to the state for."""
+    if activity.due is not None and activity.due < due:
+        due = activity.due
+        if start is not None and start > due:
+            start = None
     if start is None and activity.start is not None and activity.start <= due:
         start = activity.start
     # A meeting's time belongs to the meeting's day; a district date elsewhere has no time.

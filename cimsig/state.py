@@ -126,6 +126,15 @@ def recorded_before(at: Any, moment: dt.datetime) -> bool:
         return day < moment.date()
 
 
+def moment_on(day: dt.date, now: dt.datetime, zone: str) -> dt.datetime:
+    """The moment a change typed `now` with `--as-of day` is dated: `now` itself when it is
+    that day in the time zone named `zone` (the guide's), else the same time of day on `day`."""
+    local = now.astimezone(time_zone(zone))
+    if local.date() == day:
+        return now
+    return dt.datetime.combine(day, local.time().replace(microsecond=0), local.tzinfo)
+
+
 def day_recorded(at: Any, zone: str) -> str | None:
     """The day (ISO) in the time zone named `zone` on which `at` was recorded: its own date
     when it was written without its offset; None when nothing was recorded."""
@@ -235,37 +244,23 @@ class State:
             self._batch = None
 
     def as_it_stood(self, day: dt.date, zone: str) -> "State":
-        """The progress as it stood at the end of `day` in `zone`, the guide's time zone, for a
-        look back (`--as-of`).
+        """The progress as it stands on `day` (`--as-of`): the day moves, not the record.
 
-        An activity counts as done from the day it was done (`--on`), whenever that was
-        recorded; a note from the day it was written; the district's own dates, owners, own
-        activities from the day they were recorded (later changes are taken back
-        with their `before` values). The profile (who the district is) is not looked back on.
-        Days are the guide's: a note written at 7 p.m. in Los Angeles on a computer that keeps
-        UTC (where it is already tomorrow) was written today.
+        An activity counts as done if its done date (`--on`) is on or before `day`, and a note
+        shows if it is dated on or before `day` (its date is the guide's: a note written at
+        7 p.m. in Los Angeles on a computer that keeps UTC, where it is already tomorrow, is
+        dated today). The owners, the district's own dates and its own activities are the
+        ones on record now, whenever they were typed: when they were recorded stays in the
+        history, for the record, and does not decide what a look back shows.
         """
         end = end_of_day(day, zone)
         past = State(self.guide, self.profile)
-        past.done, past.plans, past.owners = dict(self.done), dict(self.plans), dict(self.owners)
+        past.done = {i: r for i, r in self.done.items() if r.on <= day}
+        past.plans, past.owners = dict(self.plans), dict(self.owners)
         past.custom, past.extra = dict(self.custom), dict(self.extra)
         # Its own lists: a change made to this state afterwards is not in the look back.
         past._history = None if self._history is None else list(self._history)
         past._unread, past._pending = self._unread, list(self._pending)
-        for entry in self.recent_history(past_damage=True):
-            if recorded_before(entry.get("at", ""), end):
-                break
-            for change in entry.get("changes", ()):
-                section = change.get("field")
-                if section in ("done", "notes", "profile") or not codec.is_section(section):
-                    continue
-                with contextlib.suppress(KeyError, TypeError, ValueError, AttributeError):
-                    past._put(
-                        section,
-                        str(entry["id"]),
-                        codec.decode(section, change.get("before"), str(entry["id"])),
-                    )
-        past.done = {i: r for i, r in past.done.items() if r.on <= day}
         notes = {
             i: tuple(n for n in ns if recorded_before(n.at, end)) for i, ns in self.notes.items()
         }
@@ -326,8 +321,11 @@ class State:
         """Name the person who owns an activity; None removes the owner."""
         return self._change("assign", activity_id, {"owners": owner}, now)
 
-    def add_note(self, activity_id: str, text: str, now: dt.datetime) -> Change | None:
-        notes = (*self.notes.get(activity_id, ()), Note(stamp(now), text))
+    def add_note(
+        self, activity_id: str, text: str, now: dt.datetime, dated: dt.datetime | None = None
+    ) -> Change | None:
+        """A note, dated `dated` (typed with `--as-of`: that day) or when it is written."""
+        notes = (*self.notes.get(activity_id, ()), Note(stamp(dated or now), text))
         return self._change("note", activity_id, {"notes": notes}, now)
 
     def add_activity(self, activity: CustomActivity, now: dt.datetime) -> Change | None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from cimsig import schedule
 from cimsig.formatting import (
     count_days,
+    count_words,
     fmt_date,
     fmt_days,
     fmt_due,
@@ -56,10 +57,28 @@ def row_style(item: ActivityStatus) -> str:
 
 
 def console(*, stderr: bool = False) -> Console:
-    from rich.console import Console
+    # highlight=False: Rich would otherwise color numbers and dates at random in our text;
+    # emoji=False: user text is shown as typed (":warning:" stays those characters).
+    return _console_class()(stderr=stderr, highlight=False, emoji=False)
 
-    # highlight=False: Rich would otherwise color numbers and dates at random in our text.
-    return Console(stderr=stderr, highlight=False)
+
+_CONSOLE: list[type[Console]] = []
+
+
+def _console_class() -> type[Console]:
+    """Rich's Console, except that a reader who went away (`cimsig list | head -3`) ends the
+    command quietly with exit 0 (Rich's own ends it with exit 1, which is `status --check`'s
+    "overdue"): the BrokenPipeError goes to the one error handler."""
+    if not _CONSOLE:
+        from rich.console import Console
+
+        class QuietConsole(Console):
+            def on_broken_pipe(self) -> None:
+                self.quiet = True
+                raise BrokenPipeError
+
+        _CONSOLE.append(QuietConsole)
+    return _CONSOLE[0]
 
 
 def _table(*columns: str, title: str | None = None) -> Table:
@@ -101,26 +120,90 @@ def _id_column(out: Console) -> bool:
     return out.width >= WIDE
 
 
+class IdLines:
+    """An id (after a label such as "id: ") in a table cell: on the label's line when it fits,
+    else on a line of its own, and when even that is too narrow, broken only after a dash, so
+    that no id is ever cut in the middle of a word (Rich breaks lines at spaces only)."""
+
+    def __init__(self, label: str, text: str, style: str = "") -> None:
+        self.label, self.text, self.style = label, text, style
+
+    def lines(self, width: int) -> list[str]:
+        whole = self.label + self.text
+        if len(whole) <= width:
+            return [whole]
+        lines = [self.label.rstrip()] if self.label.strip() else []
+        if len(self.text) <= width:
+            return [*lines, self.text]
+        pieces = [p + "-" for p in self.text.split("-")]
+        pieces[-1] = pieces[-1][:-1]
+        line = ""
+        for piece in pieces:
+            if line and len(line) + len(piece) > width:
+                lines.append(line)
+                line = ""
+            line += piece
+        return [*lines, line]
+
+    def __rich_console__(self, console: Console, options: Any) -> Any:
+        from rich.text import Text
+
+        yield Text(
+            terminal_safe("\n".join(self.lines(options.max_width))),
+            style=self.style,
+            overflow="fold",
+        )
+
+    def __rich_measure__(self, console: Console, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        longest_piece = max(len(p) + 1 for p in self.text.split("-"))
+        return Measurement(min(longest_piece, options.max_width), len(self.label + self.text))
+
+
 def _activity_cell(
     item: ActivityStatus, owner: str | None, extra: str = "", *, with_id: bool = True
-) -> str:
+) -> Any:
     """The title, then dim lines for what else matters: the id (when it has no column of its
     own), owner, window or time, target."""
     a = item.activity
     lines = [escape_markup(a.title)]
     if with_id:
-        lines.append(f"[dim]id: {escape_markup(a.id)}[/]")
-    if a.period_start is not None:
-        lines.append(f"[dim]Period: {fmt_period(a)}[/]")
+        from rich.console import Group
+        from rich.text import Text
+
+        rest = _activity_lines(item, owner, extra)
+        return Group(
+            Text.from_markup(lines[0], emoji=False),
+            IdLines("id: ", a.id, "dim"),
+            *([Text.from_markup("\n".join(rest), emoji=False)] if rest else []),
+        )
+    return "\n".join(lines + _activity_lines(item, owner, extra))
+
+
+def _activity_lines(item: ActivityStatus, owner: str | None, extra: str) -> list[str]:
+    """The dim lines of an activity's cell under its title and id."""
+    lines = []
+    if item.activity.period_start is not None:
+        lines.append(f"[dim]Period: {fmt_period(item.activity)}[/]")
     if extra:
         lines.append(f"[dim]{escape_markup(extra)}[/]")
+    if item.dates_differ:
+        lines.append(f"[dim]{escape_markup(own_date_words(item))}[/]")
     if owner:
         lines.append(f"[dim]Owner: {escape_markup(owner)}[/]")
     if item.status == schedule.RECOMMENDED:
         lines.append("[dim]Recommended for your district, not required[/]")
     elif item.activity.required_for == schedule.OPTIONAL:
         lines.append("[dim]Optional: never overdue, not counted in the progress[/]")
-    return "\n".join(lines)
+    return lines
+
+
+def own_date_words(item: ActivityStatus) -> str:
+    """The other date of an activity the district set its own date for (`cimsig plan`)."""
+    if item.measured_against == "guide":
+        return f"Your date: {fmt_date(item.own_due)} (after the guide's deadline, which counts)"
+    return f"Your own date; the guide's deadline: {fmt_date(item.guide_due)}"
 
 
 def _list_status(item: ActivityStatus) -> str:
@@ -161,7 +244,11 @@ def render_list(
 ) -> None:
     out = console()
     _header(out, guide, lea)
-    out.print(f"As of {fmt_date(as_of)}. {len(items)} activities.", style="dim")
+    out.print(
+        escape_markup(f"As of {fmt_date(as_of)}. {len(items)} listed; the progress counts "
+                      f"{count_words(items)}."),
+        style="dim",
+    )  # fmt: skip
     wide = _id_column(out)
     # The same widths in every step's table, so the columns line up down the whole list.
     status_width = max(
@@ -229,10 +316,14 @@ def render_show(
         grid.add_row("Period", fmt_period(a))
     if a.start is not None and a.start != a.due:
         grid.add_row("Starts", fmt_date(a.start))
-    if details is not None and details.planned:
-        grid.add_row("Due", f"{fmt_due(a)} (your district's date)")
-        if details.guide_due is not None:
-            grid.add_row("Guide's due", fmt_date(details.guide_due))
+    if item.dates_differ and item.measured_against == "guide":
+        grid.add_row("Due", f"{fmt_due(a)}: the guide's deadline, which counts")
+        grid.add_row("Your date", f"{fmt_date(item.own_due)} (after the guide's deadline)")
+    elif item.dates_differ:
+        grid.add_row("Due", f"{fmt_due(a)}: your district's own date")
+        grid.add_row("Guide's due", fmt_date(item.guide_due))
+    elif details is not None and details.planned and a.due is not None:
+        grid.add_row("Due", f"{fmt_due(a)} (your district's date, the guide's too)")
     else:
         grid.add_row("Due", fmt_due(a))
     rule = due_words(a)
@@ -364,6 +455,7 @@ def render_status(
         out.print(escape_markup(NO_PROFILE_HINT), style="yellow")
     out.print()
     _progress_lines(out, schedule.progress_by_step(guide.steps, items))
+    out.print(escape_markup(f"Counted: {count_words(items)}."), style="dim")
     out.print()
 
     open_now = schedule.in_progress(items)
@@ -592,13 +684,26 @@ def render_timeline(
     lines.append(legend)
     lines.append(symbols)
     out = console()
+    # A screen that cannot show the marks (a Windows code page) gets ASCII ones, as the
+    # tables and bars do, rather than a "?" for every mark; the SVG keeps its own.
+    marks = f"{timeline.BAR}{timeline.DEADLINE}{timeline.ONGOING}{timeline.TODAY}"
+    symbols_shown = "".join(STATUS_SYMBOL.values())
+    plain = (
+        None
+        if _can_show(marks + symbols_shown)
+        else str.maketrans(marks + symbols_shown, "#*:|" + "+!>o~^="[: len(symbols_shown)])
+    )
     # The chart's rows are cut at the window's edge; the title, dates and legend wrap instead.
     words = {0, 1, len(lines) - 2, len(lines) - 1}
     for number, line in enumerate(lines):
+        shown = line
+        if plain is not None:
+            shown = line.copy()
+            shown.plain = line.plain.translate(plain)
         if number in words:
-            out.print(line, overflow="fold")
+            out.print(shown, overflow="fold")
         else:
-            out.print(line, no_wrap=True, overflow="crop", crop=True)
+            out.print(shown, no_wrap=True, overflow="crop", crop=True)
     if svg is None:
         return None
     recorder = Console(
@@ -628,13 +733,21 @@ _FINDING_STYLE = {"ok": "green", "note": "cyan", "warning": "yellow", "problem":
 
 def render_findings(findings: Sequence[Any]) -> None:
     """`cimsig doctor`'s findings, one per line, the level first."""
+    from rich.table import Table
+
     out = console()
+    # The level in a column of its own: a long finding wraps at spaces under its own text.
     for finding in findings:
         style = _FINDING_STYLE.get(finding.level, "")
         first, *rest = finding.message.split("\n")
-        out.print(
-            f"[{style}]{finding.level:<8}[/] {escape_markup(finding.topic)}: {escape_markup(first)}"
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, min_width=8)
+        grid.add_column(overflow="fold")  # a long path is folded onto the next line, never cut
+        grid.add_row(
+            f"[{style}]{finding.level}[/]",
+            f"{escape_markup(finding.topic)}: {escape_markup(first)}",
         )
+        out.print(grid)
         for line in rest:
             # A command to paste is never broken onto two lines (the terminal wraps it).
             out.print(escape_markup(line), soft_wrap=line.lstrip().startswith("Run: "))

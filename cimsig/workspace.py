@@ -8,12 +8,12 @@ and the status of each, and checks that the state belongs to the guide.
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 from cimsig import schedule
-from cimsig.errors import StateError, UsageError
+from cimsig.errors import AmbiguousIdError, StateError, UsageError
 from cimsig.guide import ID_PATTERN, Activity, Guide, resolve_id
 from cimsig.records import CustomActivity, Note
 from cimsig.schedule import ActivityStatus
@@ -103,12 +103,22 @@ class Workspace:
     @cached_property
     def statuses(self) -> list[ActivityStatus]:
         done, track = self.state.done, self.track
-        return [
+        result = [
             schedule.status_of(
                 a, self.as_of, done.get(a.id), optional=schedule.is_optional(a, track)
             )
             for a in self.activities
         ]
+        if not self.state.plans:
+            return result
+        # Where the district set its own date, the item says so, with the guide's deadline.
+        guide_dates = self._unplanned_by_id
+        for index, item in enumerate(result):
+            plan = self.state.plans.get(item.activity.id)
+            original = guide_dates.get(item.activity.id)
+            if plan is not None and original is not None and original.origin == "guide":
+                result[index] = replace(item, own_due=plan.due, guide_due=original.due)
+        return result
 
     def resolve(self, text: str) -> Activity:
         """The activity a user meant by the id they typed (the full id, or whole words of it:
@@ -116,32 +126,88 @@ class Workspace:
         wanted = resolve_id(text, [a.id for a in self.activities])
         return next(a for a in self.activities if a.id == wanted)
 
-    def resolve_all(self, texts: Sequence[str], *, note_option: str | None = None) -> list[str]:
+    def change_target(self, text: str) -> Activity:
+        """The activity a change names: its full id, or whole words of exactly one id that are
+        not also words of another activity's title (`final` is not `step3-finalize-plan`: it is
+        a word of the FINAL report's title). Anything else is exit 2, listing the candidates
+        with their titles, before anything is changed."""
+        query = text.strip().lower()
+        by_id = {a.id: a for a in self.activities}
+        if query in by_id:
+            return by_id[query]
+        typed = query.split("-")
+        whole = [a for a in self.activities if _has_whole_words(a.id, typed)]
+        in_titles = [
+            a
+            for a in self.activities
+            if a not in whole and _has_whole_words(_title_words(a), typed)
+        ]
+        if len(whole) == 1 and not in_titles:
+            return whole[0]
+        # Ids in which the typed words start words (`final` in `finalize`): candidates too.
+        partly = [
+            a
+            for a in self.activities
+            if a not in whole and a not in in_titles and _has_whole_words(a.id, typed, loose=True)
+        ]
+        candidates = [*whole, *in_titles, *partly]
+        if not candidates:
+            self.resolve(text)  # no activity at all: the error names the closest ids
+        if len(whole) > 1:
+            why = f"matches {len(whole)} activities"
+        elif whole:
+            why = f"is in the id {whole[0].id}, but also a word of another activity's title"
+        elif in_titles:
+            why = "is not a whole word of any id, and it is a word of an activity's title"
+        else:
+            why = "is only the start of a word of an id"
+        shown = candidates[:12]
+        more = [f"... and {len(candidates) - 12} more"] if len(candidates) > 12 else []
+        raise AmbiguousIdError(
+            f"'{text}' {why}; nothing was changed. Type the full id of the one you mean "
+            "(`cimsig list` shows them all):",
+            problems=[f"{a.id}: {a.title}" for a in shown] + more,
+        )
+
+    def resolve_all(
+        self,
+        texts: Sequence[str],
+        *,
+        note_option: str | None = None,
+        note: str | None = None,
+        after_note: Sequence[str] | None = None,
+    ) -> list[str]:
         """The ids of several activities typed in one command, each once, in order.
 
-        One id may be typed as any whole words of it (`drill`); when several are typed, each
-        must be a full id or at least two of its words joined by a dash (`prep-mou`). So a
-        sentence typed without quotes (`--note Finished the case study`) can never mark `the`
-        or `case` done.
+        One id may be typed as whole words of it (`drill`: see `change_target`); when several
+        are typed, each must be a full id or at least two of its words joined by a dash
+        (`prep-mou`). So a sentence typed without quotes (`--note Finished the case study`)
+        can never mark `the` or `case` done. When a `note` was given (with `note_option`), the
+        hint quotes exactly the words typed after the option (`after_note`).
         """
         if len(texts) == 1:
-            return [self.resolve(texts[0]).id]
+            return [self.change_target(texts[0]).id]
         known = {a.id for a in self.activities}
-        loose = [t for t in texts if t.strip().lower() not in known and "-" not in t.strip()]
+
+        def is_loose(t: str) -> bool:
+            return t.strip().lower() not in known and "-" not in t.strip()
+
+        loose = [t for t in texts if is_loose(t)]
         if loose:
             hint = ""
-            words = [t for t in texts[1:] if t in loose] or loose
-            if note_option:
+            if note_option and note is not None:
+                typed = [note, *(w for w in (after_note or [])[1:] if w in loose)]
                 hint = (
                     f" If these words belong to the {note_option}, put it in quotes: "
-                    f'{note_option} "{" ".join(words)}".'
+                    f'{note_option} "{" ".join(typed)}".'
                 )
             raise UsageError(
-                f"{', '.join(repr(t) for t in loose)} {'is' if len(loose) == 1 else 'are'} not "
-                "an id. When you name several activities, type each one's full id, or words of "
-                f"it joined by dashes (`cimsig list` shows them); nothing was changed.{hint}"
+                f"{', '.join(repr(t) for t in loose)} "
+                f"{'is not an id' if len(loose) == 1 else 'are not ids'}. When you name "
+                "several activities, type each one's full id, or words of it joined by dashes "
+                f"(`cimsig list` shows them); nothing was changed.{hint}"
             )
-        return list(dict.fromkeys(self.resolve(t).id for t in texts))
+        return list(dict.fromkeys(self.change_target(t).id for t in texts))
 
     def status(self, activity_id: str) -> ActivityStatus:
         return next(s for s in self.statuses if s.activity.id == activity_id)
@@ -228,6 +294,26 @@ class Workspace:
         while clashes(candidate):
             candidate, number = f"{base}-{number}", number + 1
         return candidate
+
+
+def _title_words(activity: Activity) -> str:
+    """An activity's title as its words joined by dashes, as an id's are."""
+    return "-".join(re.findall(r"[a-z0-9]+", activity.title.lower()))
+
+
+def _has_whole_words(joined: str, typed: list[str], *, loose: bool = False) -> bool:
+    """Whether the words `typed` come one after another in `joined` (words joined by dashes);
+    `loose`: the last one may be the start of a word."""
+    parts = joined.split("-")
+    if not all(typed):
+        return False
+    for start in range(len(parts) - len(typed) + 1):
+        window = parts[start : start + len(typed)]
+        if window == typed or (
+            loose and window[:-1] == typed[:-1] and window[-1].startswith(typed[-1])
+        ):
+            return True
+    return False
 
 
 def check_belongs(state: State, guide: Guide, state_path: Path) -> None:

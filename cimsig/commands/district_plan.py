@@ -22,6 +22,7 @@ from cimsig.app import (
 )
 from cimsig.errors import StateError, UsageError
 from cimsig.records import Change, CustomActivity, Plan, Profile
+from cimsig.state import moment_on
 from cimsig.workspace import Workspace
 
 commands = typer.Typer()
@@ -49,6 +50,7 @@ def init(
                      help="A short name for calendar titles and tables, when the district's "
                      "name is long ('' removes it)."),
     ] = None,
+    as_of: AsOfOption = None,
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
@@ -64,7 +66,7 @@ def init(
         raise UsageError(f"--track must be 'new' or 'continuing', not '{track}'.")
     if lea is not None and not lea.strip():
         raise UsageError("--lea needs the district's name.")
-    ws = workspace(guide, state, None, changing=True)
+    ws = workspace(guide, state, as_of, changing=True)
     existed = ws.state_file.exists()
 
     def set_profile(now_ws: Workspace) -> dict[str, Change | None]:
@@ -108,7 +110,7 @@ def _save_me(name: str) -> None:
 
 @commands.command("plan", rich_help_panel="Your district's plan")
 def plan(
-    activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
+    activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or whole words of one.")],
     due: Annotated[
         str | None, typer.Option("--due", metavar="DATE", help="Your own due date for it.")
     ] = None,
@@ -123,7 +125,7 @@ def plan(
 ) -> None:
     """Set your district's own target date for an activity (the guide's date stays on record)."""
     ws = workspace(guide, state, as_of, changing=True)
-    activity = ws.resolve(activity_id)
+    activity = ws.change_target(activity_id)
     if clear == (due is not None) or (clear and start is not None):
         raise UsageError("Give either --due DATE (and perhaps --start DATE), or --clear.")
     new_plan = None
@@ -145,7 +147,9 @@ def plan(
     if new_plan is not None and guide_due is not None and new_plan.due > guide_due:
         say(
             f"Warning: {formatting.fmt_date(new_plan.due)} is after the guide's deadline for "
-            f"{activity.id} ({formatting.fmt_date(guide_due)}).",
+            f"{activity.id} ({formatting.fmt_date(guide_due)}). The guide's deadline still "
+            "counts: from the day after it, the activity is overdue and `status --check` "
+            "exits 1, whatever your date.",
             err=True,
         )
 
@@ -169,9 +173,10 @@ def plan(
 
 @commands.command("assign", rich_help_panel="Your district's plan")
 def assign(
-    activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
+    activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or whole words of one.")],
     name: Annotated[str | None, typer.Argument(metavar="[NAME]", help="Who owns it.")] = None,
     clear: Annotated[bool, typer.Option("--clear", help="Remove the owner.")] = False,
+    as_of: AsOfOption = None,
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
@@ -179,11 +184,11 @@ def assign(
     """Name the person who owns an activity (`--clear` to remove)."""
     if clear == (name is not None) or (name is not None and not name.strip()):
         raise UsageError('Give a NAME, or --clear: cimsig assign step1-case-study "Ana Ruiz".')
-    ws = workspace(guide, state, None, changing=True)
+    ws = workspace(guide, state, as_of, changing=True)
     owner = name.strip() if name is not None else None
 
     def set_owner(now_ws: Workspace) -> dict[str, Change | None]:
-        target = now_ws.resolve(activity_id).id
+        target = now_ws.change_target(activity_id).id
         return {target: now_ws.state.assign(target, owner, environment.now())}
 
     ws, changes = edit(ws, set_owner)
@@ -198,25 +203,38 @@ def assign(
 
 @commands.command("note", rich_help_panel="Your district's plan")
 def note_(
-    activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
-    text: Annotated[str, typer.Argument(metavar="TEXT", help="The note (in quotes).")],
+    activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or whole words of one.")],
+    words: Annotated[list[str], typer.Argument(metavar="TEXT", help="The note (in quotes).")],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", show_default=False, metavar="DATE",
+                     help="Date the note on this day instead of today."),
+    ] = None,
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
-) -> None:
+) -> None:  # fmt: skip
     """Add a dated note to an activity (`cimsig show ID` lists them)."""
+    if len(words) > 1:
+        typed = " ".join(words)
+        raise UsageError(
+            f'Put the note in quotes, so that it is one: cimsig note {activity_id} "{typed}" '
+            "(and -- before a note that starts with a dash). Nothing was changed."
+        )
+    text = words[0]
     if not text.strip():
         raise UsageError("The note is empty.")
-    ws = workspace(guide, state, None, changing=True)
-    activity = ws.resolve(activity_id)
-    ws, changes = edit(
-        ws,
-        lambda w: {
-            activity.id: w.state.add_note(
-                w.resolve(activity.id).id, text.strip(), environment.now()
-            )
-        },
-    )
+    ws = workspace(guide, state, as_of, changing=True)
+    activity = ws.change_target(activity_id)
+
+    def add(w: Workspace) -> dict[str, Change | None]:
+        moment = environment.now()
+        dated = moment_on(ws.as_of, moment, ws.guide.time_zone) if as_of is not None else None
+        return {
+            activity.id: w.state.add_note(w.resolve(activity.id).id, text.strip(), moment, dated)
+        }
+
+    ws, changes = edit(ws, add)
     count = len(ws.state.notes.get(activity.id, ()))
     report(ws, changes, json_out, lambda i, c: f"Added a note to {i} ({count} in all).")
 
@@ -275,13 +293,14 @@ def add(
 @commands.command("remove", rich_help_panel="Your district's plan")
 def remove(
     activity_id: Annotated[str, typer.Argument(metavar="ID", help="The id of an added activity.")],
+    as_of: AsOfOption = None,
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
 ) -> None:
     """Remove an activity your district added (the guide's own cannot be removed)."""
-    ws = workspace(guide, state, None, changing=True)
-    activity = ws.resolve(activity_id)
+    ws = workspace(guide, state, as_of, changing=True)
+    activity = ws.change_target(activity_id)
     if activity.origin != "district":
         raise UsageError(
             f"{activity.id} is part of the pacing guide and cannot be removed. You can plan "

@@ -8,7 +8,15 @@ from typing import Annotated, Any
 import typer
 
 from cimsig import districts, environment, jsonout, schedule, views
-from cimsig.app import AsOfOption, GuideOption, JsonOption, cohort_guide_path, say
+from cimsig.app import (
+    AsOfOption,
+    GuideOption,
+    JsonOption,
+    cohort_guide_path,
+    default_file_district,
+    say,
+    shared_plan_warning,
+)
 from cimsig.errors import EXIT_OVERDUE, GuideError, StateError, UsageError
 
 commands = typer.Typer()
@@ -72,6 +80,7 @@ def add(
                      help="A short name for calendar titles and tables (for a long name)."),
     ] = None,
     guide: GuideOption = None,
+    yes: YesOption = False,
 ) -> None:  # fmt: skip
     """Start following a district: its own progress file, with its name and track."""
     from cimsig.records import Profile
@@ -89,6 +98,10 @@ def add(
             f"District {folder} already follows the guide '{loaded.id}' ({path}). To change "
             f"its name or track: cimsig init --district {folder} --lea NAME --track TRACK."
         )
+    own = default_file_district(guide)
+    if own is not None and districts.folder_name(own[1]) == folder:
+        _take_over(own[0], path, own[1], folder, yes=yes)
+        return
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with StateFile(path, environment.lock_timeout()).edit() as st:
         if st.profile is not None or st.revision or st.history_uids():
@@ -125,6 +138,36 @@ def _check_own_folder(name: str, folder: str) -> None:
                 "PATH. For another district, choose a name that differs in more than case, "
                 "accents or punctuation."
             )
+
+
+def _take_over(default: Path, path: Path, lea: str, folder: str, *, yes: bool) -> None:
+    """`district add NAME` when the default progress file already holds NAME's plan: move that
+    file to be the district's (nothing lost), rather than start a second, empty plan."""
+    import os
+
+    from cimsig.store import StateFile
+
+    question = (
+        f"Your default progress file ({default}) already holds {lea}'s plan. Move it to be "
+        f"the district {folder}'s progress file ({path})? Nothing in it is lost."
+    )
+    if not yes:
+        if not environment.can_ask():
+            raise UsageError(
+                f"Nothing was changed: your default progress file ({default}) already holds "
+                f"{lea}'s plan, and a second plan of the same district would drift apart from it. "
+                f"Add --yes to move that file to be the district's ({path}), with nothing lost."
+            )
+        if not typer.confirm(question, default=False):
+            say("Nothing was changed: one district keeps one plan.")
+            return
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with StateFile(default, environment.lock_timeout()).edit():
+        if path.exists():
+            raise UsageError(f"District {folder} already has a progress file ({path}).")
+        os.replace(default, path)  # the same folder tree: one step, whole or not at all
+    say(f"Moved {lea}'s plan from {default} to {path}: it is the district {folder} now.")
+    say(f"Work on it with --district, for example: cimsig status --district {folder}")
 
 
 def _track_words(track: str | None) -> str:
@@ -318,6 +361,9 @@ def overview(
     """Every district you follow, one row per district and guide, overdue work first."""
     rows = overview_rows(as_of)
     _say_copies()
+    shared = shared_plan_warning()
+    if shared is not None:
+        say(f"Warning: {shared}", err=True)
     if json_out:
         jsonout.print_json(rows)
     elif not rows:

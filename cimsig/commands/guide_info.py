@@ -17,6 +17,7 @@ from cimsig.app import (
     locate,
     reach,
     say,
+    shared_plan_warning,
     user_date,
     workspace,
 )
@@ -70,6 +71,15 @@ def show(
     """Everything about one activity: dates, details, resources, where to submit, status."""
     ws = workspace(guide, state, as_of)
     item = ws.status(ws.resolve(activity_id).id)
+    try:
+        ws.change_target(activity_id)
+    except UsageError:
+        # A looser match than a change takes: say which activity this is.
+        say(
+            f"Note: showing {item.activity.id}, the one id '{activity_id}' is part of. To "
+            "change it, type the full id.",
+            err=True,
+        )
     if json_out:
         jsonout.print_json(activity_rows(ws, [item])[0])
     else:
@@ -144,7 +154,7 @@ def where(
     if json_out:
         jsonout.print_json(info)
         return
-    say(f"Guide:     {info['guide']} ({info['guide_source']})")
+    say(f"Guide:     {info['guide']} ({info['guide_source']})", indent=11)
     exists = ""
     if not info["state_exists"]:
         exists = (
@@ -155,9 +165,12 @@ def where(
         if found.source == "default" and districts_dir().is_dir():
             exists = " (none: you follow districts, so add --district NAME)"
     source = f"district {found.district}" if found.district else info["state_source"]
-    say(f"Progress:  {info['state']} ({source}){exists}")
-    say(f"Districts: {info['districts']} (`cimsig district list`)")
-    say(f"Cache:     {info['cache']} (copies of the guide and of your progress; safe to delete)")
+    say(f"Progress:  {info['state']} ({source}){exists}", indent=11)
+    say(f"Districts: {info['districts']} (`cimsig district list`)", indent=11)
+    say(
+        f"Cache:     {info['cache']} (copies of the guide and of your progress; safe to delete)",
+        indent=11,
+    )
     from cimsig import sync_copies
 
     for copy in copies.copies:
@@ -196,6 +209,9 @@ def doctor(
     state_file = StateFile(found.state)
     day = user_date(as_of, "--as-of", loaded.time_zone)
     findings = checks.examine(loaded, state_file, day, reach=reach(found))
+    shared = shared_plan_warning(guide)
+    if shared is not None:
+        findings.insert(0, checks.Finding(checks.WARNING, "districts", shared))
     if json_out:
         from dataclasses import asdict
 

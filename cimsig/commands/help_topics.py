@@ -28,7 +28,14 @@ def help_(
     for name in names or []:
         sub = command.get_command(context, name) if hasattr(command, "get_command") else None
         if sub is None:
-            raise UsageError(f"There is no command '{name}'. `cimsig help` lists them.")
+            import difflib
+
+            known = (
+                list(command.list_commands(context)) if hasattr(command, "list_commands") else []
+            )
+            close = difflib.get_close_matches(name.lower(), known, n=3)
+            hint = f" Did you mean {' or '.join(close)}?" if close else ""
+            raise UsageError(f"There is no command '{name}'.{hint} `cimsig help` lists them.")
         context = typer.Context(sub, info_name=name, parent=context)
         command = sub
     text = command.get_help(context)

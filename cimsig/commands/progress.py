@@ -1,7 +1,8 @@
 """The everyday commands: done, undo, status, next."""
 
 import datetime as dt
-from typing import Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,11 +23,16 @@ from cimsig.app import (
     title_of,
     user_date,
     whole_number,
+    words_after,
     workspace,
 )
 from cimsig.errors import EXIT_OVERDUE, StateError, UsageError
 from cimsig.records import Change
 from cimsig.workspace import Workspace
+
+if TYPE_CHECKING:
+    from cimsig.catch_up import SheetRow
+    from cimsig.records import DoneRecord
 
 commands = typer.Typer()
 
@@ -38,21 +44,33 @@ def done(
     activity_ids: Annotated[
         list[str] | None,
         typer.Argument(metavar="[ID...]", show_default=False,
-                       help="One or more ids, or parts of ids."),
+                       help="One or more ids, or whole words of one."),
     ] = None,
     through: Annotated[
         str | None,
         typer.Option("--through", metavar="DATE", show_default=False,
-                     help="Catch up: every required activity due on or before DATE not done yet."),
+                     help="Catch up: every required activity due on or before DATE, started and "
+                     "not done yet."),
     ] = None,
     step: Annotated[
         str | None,
         typer.Option("--step", metavar="STEP", show_default=False,
-                     help="Catch up: every required activity of a step, named by its id in the "
-                          "guide in use (a wrong id lists the guide's steps)."),
+                     help="Catch up: every started required activity of a step, named by its id "
+                     "in the guide in use (a wrong id lists the guide's steps)."),
+    ] = None,
+    include_upcoming: Annotated[
+        bool,
+        typer.Option("--include-upcoming",
+                     help="Catch up also on activities that have not started by the as-of date."),
+    ] = False,
+    from_file: Annotated[
+        Path | None,
+        typer.Option("--from", metavar="FILE", show_default=False,
+                     help="Catch up from a spreadsheet: a CSV with id, done date and note columns "
+                     "(fill in the one `cimsig export csv` writes)."),
     ] = None,
     yes: Annotated[
-        bool, typer.Option("--yes", "-y", help="Mark without asking (--through, --step).")
+        bool, typer.Option("--yes", "-y", help="Mark without asking (--through, --step, --from).")
     ] = False,
     on: Annotated[
         str | None,
@@ -68,27 +86,44 @@ def done(
     state: StateOption = None,
 ) -> None:  # fmt: skip
     """Mark activities as done; on a done activity, --on or --note corrects its record.
-    --through DATE or --step STEP catch up on many at once (one change: one undo)."""
+    --through DATE or --step STEP catch up on many at once, --from FILE from a spreadsheet (one
+    change: one undo)."""
+    for option, value in (("--on", on), ("--as-of", as_of)):
+        check_date_not_cut(option, value, activity_ids or [])
     ws = workspace(guide, state, as_of, changing=True)
+    if from_file is not None:
+        if activity_ids or through or step or on or note or include_upcoming:
+            raise UsageError(
+                "--from FILE takes the ids, dates and notes from the file: give no ids, "
+                "--through, --step, --on or --note with it."
+            )
+        _done_from_sheet(ws, from_file, yes=yes, json_out=json_out)
+        return
     done_on = user_date(on, "--on", ws.guide.time_zone, ws.as_of) if on is not None else None
     check_done_date(ws, done_on)
+    if include_upcoming and through is None and step is None:
+        raise UsageError("--include-upcoming goes with --through DATE or --step STEP.")
     if through is not None or step is not None:
         if activity_ids:
             raise UsageError("Give ids, or --through / --step, not both.")
-        activity_ids = _catch_up_ids(ws, through, step, yes=yes, json_out=json_out)
+        activity_ids = _catch_up_ids(
+            ws, through, step, done_on or ws.as_of, on_given=on is not None,
+            include_upcoming=include_upcoming, yes=yes, json_out=json_out,
+        )  # fmt: skip
         if not activity_ids:
             return
     if not activity_ids:
         raise UsageError(
             "Name what is done: one or more ids (cimsig done step1-case-study), or catch up "
-            "with --through DATE or --step STEP."
+            "with --through DATE, --step STEP or --from FILE.csv."
         )
     ids = activity_ids
-    ws.resolve_all(ids, note_option="--note")  # refused before the file is locked
+    after_note = words_after("--note")
+    ws.resolve_all(ids, note_option="--note", note=note, after_note=after_note)  # checked unlocked
     before = {i: ws.state.done.get(i) for i in ws.resolve_all(ids)}
 
     def mark(now_ws: Workspace) -> dict[str, Change | None]:
-        targets = now_ws.resolve_all(ids, note_option="--note")
+        targets = now_ws.resolve_all(ids, note_option="--note", note=note, after_note=after_note)
         st, moment = now_ws.state, environment.now()
         with st.batch():
             return {
@@ -99,64 +134,226 @@ def done(
             }
 
     ws, changes = edit(ws, mark)
-
-    def message(i: str, change: Change | None) -> str:
-        old = before.get(i)
-        if change is None:
-            return f"{i} was already done; nothing changed."
-        new = ws.state.done[i]
-        if change.action == "correct" and old is not None:
-            parts = []
-            if old.on != new.on:
-                parts.append(
-                    f"done on {formatting.fmt_date(new.on)} (was {formatting.fmt_date(old.on)})"
-                )
-            if old.note != new.note:
-                parts.append(f"note '{new.note}' (was '{old.note or 'none'}')")
-            return f"Corrected {i}: {'; '.join(parts)}."
-        return f"Marked done: {i} ({title_of(ws, i)}), done on {formatting.fmt_date(new.on)}."
-
-    report(ws, changes, json_out, message)
+    report(ws, changes, json_out, lambda i, c: _done_message(ws, before.get(i), i, c))
     if len(changes) > 1 and not json_out:
         say("One change: `cimsig undo` takes it all back.")
 
 
+def _done_message(ws: Workspace, old: "DoneRecord | None", i: str, change: Change | None) -> str:
+    """What `done` says of one activity: marked, corrected (old and new), or already done."""
+    if change is None:
+        return f"{i} was already done; nothing changed."
+    new = ws.state.done[i]
+    if change.action == "correct" and old is not None:
+        parts = []
+        if old.on != new.on:
+            parts.append(
+                f"done on {formatting.fmt_date(new.on)} (was {formatting.fmt_date(old.on)})"
+            )
+        if old.note != new.note:
+            parts.append(f"note '{new.note}' (was '{old.note or 'none'}')")
+        return f"Corrected {i}: {'; '.join(parts)}."
+    return f"Marked done: {i} ({title_of(ws, i)}), done on {formatting.fmt_date(new.on)}."
+
+
+def _say_item(day: dt.date | None, activity_id: str, title: str, *lines: str, err: bool) -> None:
+    """One activity of a list shown before a question: its date and id, then its title (and
+    more) on lines of their own, wrapped at spaces to the window, indented under the id."""
+    import shutil
+    import textwrap
+
+    head = f"  {formatting.fmt_date(day):<17} "
+    say(f"{head}{activity_id}", err=err)
+    width = max(40, shutil.get_terminal_size((80, 24)).columns - 1)
+    indent = " " * len(head)
+    for text in (title, *lines):
+        wrapped = textwrap.wrap(
+            text, width, initial_indent=indent, subsequent_indent=indent + "  ",
+            break_long_words=False, break_on_hyphens=False,
+        )  # fmt: skip
+        for line in wrapped:
+            say(line, err=err)
+
+
+def _ask(question: str, *, yes: bool, json_out: bool) -> bool:
+    """Whether to go ahead: --yes, or the person at the terminal says so."""
+    if yes:
+        return True
+    if not environment.can_ask():
+        raise UsageError(
+            "Nothing was changed: there is no one to ask whether to mark these done. "
+            "Add --yes to mark them without asking."
+        )
+    if typer.confirm(question, default=False, err=json_out):
+        return True
+    say("Nothing was changed.", err=json_out)
+    if json_out:
+        jsonout.print_json([])
+    return False
+
+
 def _catch_up_ids(
-    ws: Workspace, through: str | None, step: str | None, *, yes: bool, json_out: bool
+    ws: Workspace,
+    through: str | None,
+    step: str | None,
+    day: dt.date,
+    *,
+    on_given: bool,
+    include_upcoming: bool,
+    yes: bool,
+    json_out: bool,
 ) -> list[str]:
-    """The ids `done --through` / `--step` marks, after showing them and asking (unless --yes)."""
+    """The ids `done --through` / `--step` marks, after showing them and asking (unless --yes).
+    Only activities started by the as-of date, unless `include_upcoming`: a catch-up records
+    work that has happened."""
     through_date = (
         user_date(through, "--through", ws.guide.time_zone, ws.as_of) if through else None
     )
     step_ids = [s.id for s in ws.guide.steps]
     if step is not None and step not in step_ids:
         raise UsageError(f"There is no step '{step}'. Steps: {', '.join(step_ids)}.")
-    items = schedule.to_catch_up(ws.statuses, through=through_date, step=step)
+    found = schedule.to_catch_up(ws.statuses, through=through_date, step=step)
+    # Started: its window has begun, or (with no window) its day has come.
+    started = [i for i in found if (i.activity.start or i.activity.due or ws.as_of) <= ws.as_of]
+    later = [i for i in found if i not in started]
+    items = found if include_upcoming else started
     scope = " and ".join(
         ([f"due on or before {formatting.fmt_date(through_date)}"] if through_date else [])
         + ([f"in {ws.guide.step(step).name}"] if step else [])
     )
+    as_of_words = formatting.fmt_date(ws.as_of)
+    if later and not include_upcoming:
+        what = "activity has" if len(later) == 1 else "activities have"
+        say(
+            f"Left out: {len(later)} {what} not started by {as_of_words} "
+            f"({', '.join(i.activity.id for i in later[:3])}{', ...' if len(later) > 3 else ''})"
+            ". Add --include-upcoming to mark work ahead of its time.",
+            err=True,
+            indent=2,
+        )
     if not items:
-        say(f"Nothing to mark: every required activity {scope} is done already.", err=json_out)
+        say(
+            f"Nothing to mark: every required activity {scope} that has started by "
+            f"{as_of_words} is done already.",
+            err=json_out,
+        )
         if json_out:
             jsonout.print_json([])
         return []
+    if later and include_upcoming:
+        say(
+            f"Warning: {len(later)} of these have not started by {as_of_words}; they are "
+            "marked done all the same (--include-upcoming).",
+            err=True,
+            indent=2,
+        )
     what = "activity" if len(items) == 1 else "activities"
     say(f"{len(items)} required {what} {scope} not marked done yet:", err=json_out)
     for item in items:
-        say(f"  {formatting.fmt_date(item.activity.due)}  {item.activity.id}", err=json_out)
-    if not yes:
-        if not environment.can_ask():
-            raise UsageError(
-                "Nothing was changed: there is no one to ask whether to mark these done. "
-                "Add --yes to mark them without asking."
-            )
-        if not typer.confirm(f"Mark these {len(items)} as done?", default=False, err=json_out):
-            say("Nothing was changed.", err=json_out)
-            if json_out:
-                jsonout.print_json([])
-            return []
+        _say_item(item.activity.due, item.activity.id, item.activity.title, err=json_out)
+    other = "" if on_given else " Use --on DATE for another date."
+    question = f"Mark these {len(items)} as done on {formatting.fmt_date(day)}?{other}"
+    if not _ask(question, yes=yes, json_out=json_out):
+        return []
     return [i.activity.id for i in items]
+
+
+def _done_from_sheet(ws: Workspace, path: Path, *, yes: bool, json_out: bool) -> None:
+    """`done --from FILE.csv`: every row with a done date, shown, asked, recorded in one change."""
+    from cimsig import catch_up
+
+    rows, without_date = catch_up.read_sheet(
+        path, [a.id for a in ws.activities], as_of=ws.as_of,
+        first_date=ws.guide.first_date, district=ws.lea,
+    )  # fmt: skip
+    todo = [r for r in rows if _sheet_change(ws.state.done.get(r.activity_id), r) is not None]
+    same = len(rows) - len(todo)
+    counted = f"{same} already recorded so, {without_date} without a done date"
+    if not todo:
+        say(f"Nothing to record from {path}: {counted}.", err=json_out)
+        if json_out:
+            jsonout.print_json([])
+        return
+    marks = sum(1 for r in todo if r.activity_id not in ws.state.done)
+    fixes = len(todo) - marks
+    say(
+        f"From {path}: {marks} to mark done, {fixes} to correct ({counted}):",
+        err=json_out,
+        indent=2,
+    )
+    for row in todo:
+        current = ws.state.done.get(row.activity_id)
+        was = f" (recorded: {formatting.fmt_date(current.on)})" if current else ""
+        _say_item(
+            row.done_on, row.activity_id, title_of(ws, row.activity_id) + was,
+            *([f"Note: {row.note}"] if row.note else []), err=json_out,
+        )  # fmt: skip
+    if not _ask(f"Record these {len(todo)} in one change?", yes=yes, json_out=json_out):
+        return
+    before = {r.activity_id: ws.state.done.get(r.activity_id) for r in todo}
+
+    def record(now_ws: Workspace) -> dict[str, Change | None]:
+        st, moment = now_ws.state, environment.now()
+        known = {a.id for a in now_ws.activities}
+        with st.batch():
+            result: dict[str, Change | None] = {}
+            for row in todo:
+                if row.activity_id not in known:
+                    raise UsageError(
+                        f"{row.activity_id} (line {row.line}) is no longer in your plan; "
+                        "nothing was changed."
+                    )
+                current = st.done.get(row.activity_id)
+                result[row.activity_id] = (
+                    st.mark_done(row.activity_id, row.done_on, moment, row.note)
+                    if current is None
+                    else st.correct_done(row.activity_id, moment, row.done_on, row.note)
+                )
+            return result
+
+    ws, changes = edit(ws, record)
+    report(ws, changes, json_out, lambda i, c: _done_message(ws, before.get(i), i, c))
+    if len(changes) > 1 and not json_out:
+        say("One change: `cimsig undo` takes it all back.")
+
+
+def _sheet_change(current: "DoneRecord | None", row: "SheetRow") -> str | None:
+    """What a row of the spreadsheet would do: "mark", "correct", or None (recorded so)."""
+    if current is None:
+        return "mark"
+    if current.on == row.done_on and (row.note is None or row.note == current.note):
+        return None
+    return "correct"
+
+
+def check_date_not_cut(option: str, value: str | None, words: list[str]) -> None:
+    """A date typed without quotes (`--on April 19, 2024`) reaches the option only up to the
+    first space; the rest is taken for ids. Say so, with the date in quotes and as 2024-04-19."""
+    import re
+
+    from cimsig.dates import parse_user_date
+    from cimsig.errors import BadDateError
+
+    if value is None:
+        return
+    rest = [w for w in words if re.fullmatch(r"\d{1,4},?", w.strip())]
+    if not rest:
+        return
+    try:
+        parse_user_date(value, dt.date(2024, 1, 1), option=option)
+        return  # a whole date on its own
+    except BadDateError:
+        pass
+    whole = " ".join([value, *rest])
+    try:
+        iso = f", or as {parse_user_date(whole, dt.date(2024, 1, 1), option=option)}"
+    except BadDateError:
+        iso = ""
+    raise UsageError(
+        f"{option} got only '{value}': a date with spaces must be in quotes, or the words after "
+        f'the first space ("{" ".join(rest)}") are taken for ids. Type it as '
+        f'{option} "{whole}"{iso}. Nothing was changed.'
+    )
 
 
 def check_done_date(ws: Workspace, done_on: dt.date | None) -> None:

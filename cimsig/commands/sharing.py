@@ -144,6 +144,8 @@ def _export(
     as_of: str | None,
     guide: Path | None,
     state: Path | None,
+    *,
+    text: bool = False,
 ) -> "list[tuple[Workspace, str]]":
     """One export of the district in use, or (--all-districts) one for every district: then
     each district's file name."""
@@ -152,7 +154,7 @@ def _export(
     if all_districts:
         return _each_district(extension, build, folder, output, as_of)
     check_file_kind(output, extension)
-    _write(build(workspace(guide, state, as_of)), output)
+    _write(build(workspace(guide, state, as_of)), output, text=text)
     return []
 
 
@@ -160,11 +162,11 @@ def _csv_rows(ws: "Workspace") -> list[dict[str, Any]]:
     return [{**row, "district": ws.lea} for row in activity_rows(ws, ws.statuses)]
 
 
-def _write(data: bytes, output: Path | None) -> None:
+def _write(data: bytes, output: Path | None, *, text: bool = False) -> None:
     """An export to the screen, or to a file in one step (and a word on stderr that it did)."""
     from cimsig import export
 
-    export.write_output(data, output)
+    export.write_output(data, output, text=text)
     if output is not None:
         say(f"Wrote {output}.", err=True)
 
@@ -226,6 +228,7 @@ def export_ics(
             lea=ws.lea, owners=ws.state.owners, district_prefix=not no_prefix,
             notes=ws.state.notes, owner=name,
             short=ws.state.profile.short if ws.state.profile else None,
+            guide_times={a.id: a.time for a in ws.unplanned if a.id in ws.state.plans},
         )  # fmt: skip
 
     left_out: list[int] = []
@@ -319,7 +322,7 @@ def export_md(
         )
         return text.encode("utf-8")
 
-    _export("md", build, all_districts, folder, output, as_of, guide, state)
+    _export("md", build, all_districts, folder, output, as_of, guide, state, text=True)
 
 
 @export_app.command("json")

@@ -56,7 +56,9 @@ def test_a_date_later_than_the_guide_is_allowed_with_a_warning(cli, cli_json) ->
     result = cli("plan", "step1-submit-stepwell", "--due", "2024-07-20", "--as-of", "2024-07-15")
     assert result.exit_code == 0, result.output
     assert "Warning: Sat Jul 20, 2024 is after the guide's deadline" in result.stderr
-    assert row(cli_json, "step1-submit-stepwell", "2024-07-15")["status"] == "upcoming"
+    assert "The guide's deadline still counts" in result.stderr
+    # The guide's deadline (July 10) has passed: overdue, whatever the district planned.
+    assert row(cli_json, "step1-submit-stepwell", "2024-07-15")["status"] == "overdue"
 
 
 def test_plan_input_errors(cli) -> None:
@@ -70,7 +72,9 @@ def test_planned_dates_reach_the_calendar(cli) -> None:
     ok(cli("plan", "case-study", "--due", "2024-06-14", "--as-of", "2024-06-01"))
     cal = Calendar.from_ical(cli("export", "ics", "--as-of", "2024-06-01").stdout_bytes)
     event = next(e for e in cal.walk("VEVENT") if str(e["UID"]).startswith("step1-case-study@"))
-    assert event.decoded("DTSTART") == dt.date(2024, 6, 14)
+    # The event stays on the guide's deadline; the district's earlier date is in its text.
+    assert event.decoded("DTSTART") == dt.date(2024, 6, 30)
+    assert "Your district's own date: Fri Jun 14, 2024" in str(event["DESCRIPTION"])
 
 
 def test_the_track_decides_what_counts(cli, cli_json) -> None:
@@ -159,7 +163,7 @@ def test_an_added_activity_behaves_like_the_guide_s(cli, cli_json) -> None:
     assert new_id in ok(cli("list", "--step", "step3", "--as-of", "2024-11-01"))
     cal = Calendar.from_ical(cli("export", "ics", "--as-of", "2024-11-01").stdout_bytes)
     assert f"{new_id}@cim-sigdis-2024.cimsig" in {str(e["UID"]) for e in cal.walk("VEVENT")}
-    ok(cli("done", "board-meeting", "--as-of", "2024-11-20", "--on", "2024-11-19"))
+    ok(cli("done", new_id, "--as-of", "2024-11-20", "--on", "2024-11-19"))
     assert row(cli_json, new_id, "2024-11-20")["status"] == "done"
     # Same title again: a new id that does not clash.
     second = ok(

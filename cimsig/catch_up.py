@@ -1,0 +1,187 @@
+"""Catching up from a spreadsheet: the rows of a CSV file that say what was done, and when.
+
+`cimsig done --from FILE.csv` reads the CSV `cimsig export csv` writes (after the coordinator
+filled in `done_on` and `note`), or any CSV with an id column, a done-date column and perhaps a
+note column. Every row is checked before anything changes; the problems are named by line.
+No printing, no progress file: the command shows the rows and records them in one change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+from cimsig.errors import BadDateError, UsageError
+
+# Column names, compared in lower case with `_` read as a space.
+ID_COLUMNS = ("id", "activity id", "cimsig id")
+DONE_COLUMNS = (
+    "done on", "done date", "date done", "done", "completed", "completed on", "date completed",
+)  # fmt: skip
+NOTE_COLUMNS = ("note", "done note", "notes")  # cimsig's own CSV has both: `note` is the done one
+DISTRICT_COLUMNS = ("district",)
+MAX_SHEET_BYTES = 5_000_000  # far more than a guide's rows: anything bigger is the wrong file
+MAX_PROBLEMS_SHOWN = 20
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    """One row that says an activity was done."""
+
+    line: int
+    activity_id: str
+    done_on: dt.date
+    note: str | None
+
+
+def _header_key(name: str) -> str:
+    return " ".join(name.replace("\ufeff", "").replace("_", " ").lower().split())
+
+
+def _cell(text: str | None) -> str:
+    """A cell as typed: a spreadsheet's guard against formulas (a leading apostrophe before
+    `=`, `+`, `-`, `@`) taken off again, spaces at either end removed."""
+    value = (text or "").strip()
+    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+        value = value[1:]
+    return value
+
+
+def _date_text(value: str) -> str:
+    """A date as spreadsheets write it: `2024-04-19 00:00:00` is `2024-04-19`."""
+    return re.sub(r"[ T]00:00(:00)?$", "", value)
+
+
+def read_text(path: Path) -> str:
+    """The file's text: UTF-8 (with or without the mark Excel adds), else Windows' encoding, in
+    which Excel on Windows saves "CSV" by default."""
+    try:
+        data = path.read_bytes() if path.stat().st_size <= MAX_SHEET_BYTES else None
+    except OSError as exc:
+        raise UsageError(f"--from: {path} cannot be read: {exc.strerror or exc}.") from None
+    if data is None:
+        raise UsageError(f"--from: {path} is larger than a spreadsheet of the guide can be.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_sheet(
+    path: Path,
+    known_ids: Collection[str],
+    *,
+    as_of: dt.date,
+    first_date: dt.date | None,
+    district: str | None = None,
+) -> tuple[list[SheetRow], int]:
+    """The rows of the CSV at `path` that give a done date, and how many rows give none.
+
+    Every row is checked first: an unknown id, a date cimsig cannot read, a date after `as_of`
+    or before the guide begins (`first_date`), an id given twice with different dates, a row of
+    another district's export: all of them are raised at once, each with its line (exit 2).
+    """
+    import csv
+    import io
+
+    text = read_text(path)
+    sample = text[:4096]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    header = next(reader, None)
+    if not header:
+        raise UsageError(f"--from: {path} is empty; nothing was changed.")
+    keys = [_header_key(h) for h in header]
+
+    def column(names: tuple[str, ...]) -> int | None:
+        return next((keys.index(n) for n in names if n in keys), None)
+
+    id_col, done_col = column(ID_COLUMNS), column(DONE_COLUMNS)
+    note_col, district_col = column(NOTE_COLUMNS), column(DISTRICT_COLUMNS)
+    if id_col is None or done_col is None:
+        wanted = [
+            what
+            for what, col in (("'id' column", id_col), ("done-date column ('done_on')", done_col))
+            if col is None
+        ]
+        raise UsageError(
+            f"--from: {path} has no {' and no '.join(wanted)}; nothing "
+            f"was changed. Its first line names: {', '.join(h.strip() for h in header)}. "
+            "`cimsig export csv` writes a file with 'id', 'done_on' and 'note' columns to "
+            "fill in."
+        )
+    known = set(known_ids)
+    rows: list[SheetRow] = []
+    problems: list[str] = []
+    seen: dict[str, SheetRow] = {}
+    without_date = 0
+    for cells in reader:
+        line = reader.line_num
+
+        def get(col: int | None, cells: list[str] = cells) -> str:
+            return _cell(cells[col]) if col is not None and col < len(cells) else ""
+
+        activity_id, done_text = get(id_col).lower(), _date_text(get(done_col))
+        if not done_text:
+            if any(c.strip() for c in cells):
+                without_date += 1
+            continue
+        if not activity_id:
+            problems.append(f"line {line}: a done date ({done_text}) but no id")
+            continue
+        if activity_id not in known:
+            problems.append(f"line {line}: no activity has the id '{activity_id}'")
+            continue
+        row_district = get(district_col)
+        if district and row_district and row_district.casefold() != district.casefold():
+            problems.append(
+                f"line {line}: {activity_id} is a row of {row_district}'s plan, not {district}'s"
+            )
+            continue
+        from cimsig.dates import parse_user_date
+
+        try:
+            done_on = parse_user_date(done_text, as_of, option="the done date")
+        except BadDateError as exc:
+            problems.append(f"line {line}: {activity_id}: {exc.message}")
+            continue
+        if done_on > as_of:
+            problems.append(
+                f"line {line}: {activity_id} is done on {done_on}, after {as_of}: cimsig records "
+                "work that is done"
+            )
+            continue
+        if first_date is not None and done_on < first_date:
+            problems.append(
+                f"line {line}: {activity_id} is done on {done_on}, before the guide begins "
+                f"({first_date}). Is the year a typo?"
+            )
+            continue
+        row = SheetRow(line, activity_id, done_on, get(note_col) or None)
+        earlier = seen.get(activity_id)
+        if earlier is not None:
+            if (earlier.done_on, earlier.note) != (row.done_on, row.note):
+                problems.append(
+                    f"line {line}: {activity_id} is also on line {earlier.line}, with another "
+                    "date or note"
+                )
+            continue
+        seen[activity_id] = row
+        rows.append(row)
+    if problems:
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        if len(problems) > MAX_PROBLEMS_SHOWN:
+            shown.append(f"... and {len(problems) - MAX_PROBLEMS_SHOWN} more")
+        count = "1 row" if len(problems) == 1 else f"{len(problems)} rows"
+        raise UsageError(
+            f"--from: {count} of {path} cannot be used; nothing was changed. Fix "
+            f"{'it' if len(problems) == 1 else 'them'} and run the command again:",
+            problems=shown,
+        )
+    return rows, without_date
