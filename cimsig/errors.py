@@ -60,6 +60,15 @@ class StateError(CimsigError):
     exit_code = EXIT_DATA
 
 
+class FileProblem(StateError):
+    """A progress file that cannot be used, with where (the file, and line) and what is wrong:
+    a message about another copy of it names it so (`cimsig merge`)."""
+
+    def __init__(self, message: str, where: str, problem: str) -> None:
+        super().__init__(message)
+        self.where, self.problem = where, problem
+
+
 class ExportError(CimsigError):
     """An export could not be written."""
 

@@ -59,9 +59,23 @@ def merge_git_sides(file: Path) -> GitMerge:
     ours = parse_state(ours_text, Path(f"{file} (this side, git's :2:)"))
     theirs = parse_state(theirs_text, Path(f"{file} (the other side, git's :3:)"))
     merging.check_same_plan(ours, theirs, f"the other side of {file}")
+    if merging.unrelated(ours, theirs):
+        raise StateError(
+            f"The two sides of {file} share no change: they are not copies of one progress file "
+            "but plans started on their own, so cimsig has not merged them. The file is unchanged."
+        )
     result, plan, _ = merging.merged(ours, theirs, environment.now(), environment.user_name())
+    text = to_text(result)
+    from cimsig.store import MAX_STATE_BYTES
+
+    if len(text.encode("utf-8")) > MAX_STATE_BYTES:  # every command would refuse the result
+        raise StateError(
+            f"Merged, {file} would be larger than {MAX_STATE_BYTES // 2**20} MB, the most cimsig "
+            "reads, so it is unchanged. Move old history to a side file on each branch first "
+            "(`cimsig history --archive DATE`), commit that, and merge again."
+        )
     mode = file.stat().st_mode & 0o777
-    atomic_write_text(file, to_text(result), mode=mode)
+    atomic_write_text(file, text, mode=mode)
     return GitMerge(file, plan, plan.new_entries, zone_of(result), _rebasing(file))
 
 

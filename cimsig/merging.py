@@ -6,14 +6,22 @@ its own (`uid`), so the copies can be merged without losing any. For each record
 done record, dates, owner or own activity; the district profile):
 
 - equal in both copies: it stays;
-- else the copy holding the last recorded change of it wins: changes are ordered by the moment
-  they were recorded, then by their ids, so merging A into B and B into A give the same plan.
-  A merge's own entries (what it changed, for `undo`) are not changes of anyone's and do not
-  count; an `undo` does;
+- else the copy holding the last change of it wins. Changes are ordered as they were made, not
+  by the computers' clocks: each records a logical clock (`state.clocks`, one more than the
+  highest its copy knew), so a change made after its copy had seen another comes after it.
+  Changes made without knowing of each other are ordered by that count, then by their ids: the
+  same rule in every order and direction of merging. A merge's own entries (what it changed,
+  for `undo`) are not changes of anyone's and do not count; an `undo` does;
 - when both copies changed it since they parted, that is a conflict: the later change wins and
   the conflict is listed with both values, so a person can check it;
-- when neither copy recorded a change of it (a hand edit, or history moved aside) this copy's
-  stays, also listed as a conflict.
+- when neither copy recorded a change of it (a hand edit) this copy's stays, also listed as a
+  conflict.
+
+Changes moved to an archive (`history --archive`) stay known by their ids and, for each record,
+the last one that changed it, so a copy made before the archive brings none of them back.
+The history keeps this copy's entries and their numbers as they are; the other copy's new ones
+are numbered on and placed in the order they were made. A merge that brings nothing changes
+nothing.
 
 Notes are added, not replaced: a note either copy holds is kept, unless a recorded change
 removed it (an `undo` of it, or its activity removed).
@@ -26,19 +34,21 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections import Counter
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 from cimsig import codec
 from cimsig.errors import StateError
 from cimsig.records import Change, Note, Section
-from cimsig.state import State
+from cimsig.state import OrderKey, State, change_keys, clocks, entry_clock, order_key
 
 Key = tuple[Section, str]  # a record: its section and its activity id ("" for the profile)
 # The sections merged record by record; notes are merged note by note.
 RECORD_SECTIONS: tuple[Section, ...] = ("done", "plans", "owners", "custom", "profile")
 MERGE_ACTION = "merge"
+# Entries that record merging and archiving, not a change of anyone's plan.
+BOOKKEEPING = (MERGE_ACTION, "archive")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,13 +70,18 @@ class MergePlan:
     """What merging another copy into this one does."""
 
     values: dict[Key, Any]  # the records that change in this copy, and their new values
-    history: list[dict[str, Any]]  # both copies' entries in recording order, numbered anew
+    history: list[dict[str, Any]]  # this copy's entries, and the other's new ones among them
     new_entries: int  # how many entries the other copy has that this one lacks
     conflicts: list[Conflict]
+    # Records the other copy holds differently because a merge that took them was undone here:
+    # the entry of that undo (`merge --again` takes them again).
+    undone: dict[Key, dict[str, Any]] = field(default_factory=dict)
+    dropped: int = 0  # entries of this copy that the other moved to an archive
+    bookkeeping: int = 0  # of the new entries, those of other merges and archiving
 
     @property
     def changes_anything(self) -> bool:
-        return bool(self.values or self.new_entries)
+        return bool(self.values or self.new_entries or self.dropped)
 
 
 def same_plan(ours: State, theirs: State) -> str | None:
@@ -91,79 +106,133 @@ def check_same_plan(ours: State, theirs: State, theirs_name: str) -> None:
 
 
 def shares_entries(ours: State, theirs: State) -> bool:
-    return not ours.history_uids().isdisjoint(theirs.history_uids())
+    return not ours.known_uids().isdisjoint(theirs.known_uids())
+
+
+def unrelated(ours: State, theirs: State) -> bool:
+    """Whether two files with a history each share none of it: not copies of one file (two
+    plans started apart), which merging would mix."""
+    mine, other = ours.known_uids(), theirs.known_uids()
+    return bool(mine) and bool(other) and mine.isdisjoint(other)
 
 
 def new_entries(ours: State, theirs: State) -> int:
     """How many changes `theirs` holds that `ours` lacks (from the entries' ids alone: a long
-    history is not read for it)."""
-    return len(theirs.history_uids() - ours.history_uids())
+    history is not read for it), archived ones not counted."""
+    return len(theirs.history_uids() - ours.known_uids())
 
 
 def _lea(state: State) -> str | None:
     return state.profile.lea.strip() if state.profile and state.profile.lea else None
 
 
-def plan_merge(ours: State, theirs: State) -> MergePlan:
-    """What merging `theirs` into `ours` changes; neither is modified."""
-    ours_uids = {e.get("uid") for e in ours.history}
-    theirs_uids = {e.get("uid") for e in theirs.history}
+def plan_merge(ours: State, theirs: State, *, again: bool = False) -> MergePlan:
+    """What merging `theirs` into `ours` changes; neither is modified.
+
+    `again`: take again the other copy's records that an undone merge had taken (`undone`)."""
+    ours_history, theirs_history = ours.history, theirs.history
+    ours_archived, ours_archived_last, ours_archived_notes = ours.archived()
+    theirs_archived, theirs_archived_last, theirs_archived_notes = theirs.archived()
+    ours_uids = {str(e.get("uid")) for e in ours_history}
+    theirs_uids = {str(e.get("uid")) for e in theirs_history}
+    ours_known, theirs_known = ours_uids | ours_archived, theirs_uids | theirs_archived
+
+    # Where each change stands in the order changes were made (its clock, then its id).
+    key_of: dict[str, OrderKey] = {}
+    theirs_clocks = clocks(theirs_history)
+    for history, history_clocks in (
+        (ours_history, clocks(ours_history)), (theirs_history, theirs_clocks)
+    ):  # fmt: skip
+        for entry, clock in zip(history, history_clocks, strict=True):
+            uid, where = str(entry.get("uid")), order_key(entry, clock)
+            if uid not in key_of or key_of[uid] < where:
+                key_of[uid] = where
+
+    # The history: this copy's entries as they were (their numbers too), the other copy's new
+    # ones numbered on from the highest and placed in the order they were made; entries the
+    # other copy moved to an archive are left out here too.
+    highest = max((int(e["seq"]) for e in ours_history), default=0)
     incoming: list[dict[str, Any]] = []
-    seen = set(ours_uids)
-    for entry in theirs.history:
-        uid = entry.get("uid")
+    seen = set(ours_known)
+    new: list[tuple[dict[str, Any], int]] = []
+    for entry, clock in zip(theirs_history, theirs_clocks, strict=True):
+        uid = str(entry.get("uid"))
         if uid not in seen:
             seen.add(uid)
-            incoming.append(entry)
-    union = sorted([*ours.history, *incoming], key=_order)
-    history = [e if e.get("seq") == n else {**e, "seq": n} for n, e in enumerate(union, 1)]
-
-    latest: dict[Key, dict[str, Any]] = {}  # in recording order, so the last one stays
-    ours_last: dict[Key, dict[str, Any]] = {}
-    theirs_last: dict[Key, dict[str, Any]] = {}
-    ours_only: set[Key] = set()
-    theirs_only: set[Key] = set()
-    for entry in union:
+            new.append((entry, clock))
+    new.sort(key=lambda pair: key_of[str(pair[0].get("uid"))])
+    for entry, clock in new:
+        highest += 1
+        placed: dict[str, Any] = {"seq": highest, "uid": entry.get("uid")}
+        if entry_clock(entry) is None and clock:
+            placed["clock"] = clock  # (what it stood at in its own file, kept from now on)
+        placed.update((k, v) for k, v in entry.items() if k not in ("seq", "uid"))
         if entry.get("action") == MERGE_ACTION:
-            continue
-        uid = entry.get("uid")
-        in_ours, in_theirs = uid in ours_uids, uid in theirs_uids
-        for key in _keys(entry):
-            latest[key] = entry
-            if in_ours:
-                ours_last[key] = entry
-            if in_theirs:
-                theirs_last[key] = entry
-            if in_ours and not in_theirs:
-                ours_only.add(key)
-            if in_theirs and not in_ours:
-                theirs_only.add(key)
+            # Another copy's merge: what it took is that copy's business; `undo` here passes
+            # over it (taking it back would set this copy's records to the other's old ones).
+            placed["merged_in"] = True
+        incoming.append(placed)
+    dropped = theirs_archived - theirs_uids
+    kept = [e for e in ours_history if str(e.get("uid")) not in dropped]
+    history = _interleave(kept, incoming, key_of) if incoming else kept
 
+    # Every recorded change of each record that differs, in either copy or archived by either.
+    differing = [
+        key for key in _record_keys(ours, theirs) if ours.get(*key) != theirs.get(*key)
+    ]  # fmt: skip
+    wanted = {activity_id for _, activity_id in differing}
+    events: dict[Key, list[tuple[OrderKey, str, dict[str, Any]]]] = {}
+    for entry in (*ours_history, *(e for e in theirs_history if e.get("uid") not in ours_uids)):
+        if entry.get("action") == MERGE_ACTION or entry.get("id") not in wanted:
+            continue  # (the profile's changes have the id "")
+        uid = str(entry.get("uid"))
+        for record in change_keys(entry):
+            events.setdefault(cast(Key, record), []).append((key_of[uid], uid, entry))
+    for archived_last in (ours_archived_last, theirs_archived_last):
+        for record, item in archived_last.items():
+            if record[0] in RECORD_SECTIONS:
+                stamp = order_key(item, int(item["clock"]))
+                events.setdefault(cast(Key, record), []).append((stamp, stamp[2], item))
+
+    merge_uids = {e.get("uid") for e in ours_history if e.get("action") == MERGE_ACTION}
     values: dict[Key, Any] = {}
     conflicts: list[Conflict] = []
-    for key in _record_keys(ours, theirs):
+    undone: dict[Key, dict[str, Any]] = {}
+    for key in differing:
         section, activity_id = key
         mine, other = ours.get(section, activity_id), theirs.get(section, activity_id)
-        if mine == other:
-            continue
-        winner = latest.get(key)
-        recorded = winner is not None and (winner.get("uid") not in theirs_uids or
-                                           winner.get("uid") not in ours_uids)  # fmt: skip
-        take_theirs = recorded and winner is not None and winner.get("uid") not in ours_uids
+        found = sorted(events.get(key, ()), key=lambda e: e[0])
+        ours_side = [e for e in found if e[1] in ours_known]
+        theirs_side = [e for e in found if e[1] in theirs_known]
+        latest = found[-1] if found else None
+        recorded = latest is not None and not (
+            latest[1] in ours_known and latest[1] in theirs_known
+        )
+        take_theirs = latest is not None and latest[1] not in ours_known
+        if not take_theirs and ours_side:
+            last = ours_side[-1][2]
+            if last.get("action") == "revert" and last.get("reverts") in merge_uids:
+                undone[key] = last  # this copy took the other's record, then undid that
+                take_theirs = again
         if take_theirs:
             values[key] = other
-        if not recorded or (key in ours_only and key in theirs_only):
+        ours_new = any(e[1] not in theirs_known for e in ours_side)
+        theirs_new = any(e[1] not in ours_known for e in theirs_side)
+        if not recorded or (ours_new and theirs_new):
             conflicts.append(
                 Conflict(
                     section, activity_id, mine, other, "theirs" if take_theirs else "ours",
-                    ours_last.get(key), theirs_last.get(key), recorded,
+                    ours_side[-1][2] if ours_side else None,
+                    theirs_side[-1][2] if theirs_side else None, recorded,
                 )
             )  # fmt: skip
-    # The union's entries that changed notes other than by adding one, by activity: found in
-    # one pass, not one pass per activity.
+    # The entries that changed notes other than by adding one, by activity: found in one pass,
+    # not one pass per activity.
     notes_changes: dict[str, list[dict[str, Any]]] = {}
-    for entry in union:
+    for entry in (*ours_history, *incoming, *ours_archived_notes, *theirs_archived_notes):
         if any(c.get("field") == "notes" and "added" not in c for c in entry.get("changes", ())):
+            if again and entry.get("reverts") in merge_uids:
+                continue
             notes_changes.setdefault(str(entry.get("id")), []).append(entry)
     for activity_id in sorted(ours.notes.keys() | theirs.notes.keys()):
         mine_notes = ours.notes.get(activity_id, ())
@@ -174,13 +243,41 @@ def plan_merge(ours: State, theirs: State) -> MergePlan:
         )
         if notes != mine_notes:
             values[("notes", activity_id)] = notes or None
-    return MergePlan(values, history, len(incoming), conflicts)
+        elif theirs.notes.get(activity_id, ()) != mine_notes:
+            undoing = [
+                e for e in notes_changes.get(activity_id, ()) if e.get("reverts") in merge_uids
+            ]
+            if undoing:
+                undone[("notes", activity_id)] = undoing[-1]
+    dropped_here = len(ours_history) - len(kept)
+    bookkeeping = sum(e.get("action") in BOOKKEEPING for e in incoming)
+    return MergePlan(values, history, len(incoming), conflicts, undone, dropped_here, bookkeeping)
+
+
+def _interleave(
+    kept: list[dict[str, Any]], incoming: list[dict[str, Any]], key_of: dict[str, OrderKey]
+) -> list[dict[str, Any]]:
+    """This copy's entries in their order, the other copy's new ones placed among them in the
+    order changes were made."""
+    result: list[dict[str, Any]] = []
+    i = j = 0
+    while i < len(kept) and j < len(incoming):
+        if key_of[str(kept[i].get("uid"))] <= key_of[str(incoming[j].get("uid"))]:
+            result.append(kept[i])
+            i += 1
+        else:
+            result.append(incoming[j])
+            j += 1
+    return [*result, *kept[i:], *incoming[j:]]
 
 
 def apply_merge(state: State, plan: MergePlan, now: dt.datetime) -> list[Change]:
     """Make `state` the merged plan: the merged history, then one `merge` entry per activity
-    changed, all in one batch, so that one `undo` takes the merge back."""
-    if plan.new_entries or plan.history != state.history:
+    changed, all in one batch, so that one `undo` takes the merge back. A merge that brings
+    nothing changes nothing (and nothing is written)."""
+    if not plan.changes_anything:
+        return []
+    if plan.new_entries or plan.dropped or plan.history != state.history:
         state.replace_history(plan.history)
     by_activity: dict[str, dict[Section, Any]] = {}
     for (section, activity_id), value in plan.values.items():
@@ -191,9 +288,23 @@ def apply_merge(state: State, plan: MergePlan, now: dt.datetime) -> list[Change]
             change = state.adopt(activity_id, values, now)
             if change is not None:
                 changes.append(change)
-        if not changes and plan.new_entries:
+        # Other changes brought in, none of them taken: an entry all the same, so that `undo`
+        # right after takes back this merge (nothing), not an earlier change. Not for other
+        # merges' entries alone: two copies merging each other would never settle.
+        if not changes and plan.new_entries > plan.bookkeeping:
             changes.append(state.note_merge(now))
     return changes
+
+
+def duplicate_uid(history: list[dict[str, Any]]) -> int | None:
+    """The index of the first entry whose id an earlier entry has too; None when none does."""
+    seen: set[str] = set()
+    for index, entry in enumerate(history):
+        uid = str(entry.get("uid"))
+        if uid in seen:
+            return index
+        seen.add(uid)
+    return None
 
 
 def merged(
@@ -217,28 +328,6 @@ def copy_state(state: State) -> State:
 # -- the parts ----------------------------------------------------------------------------------
 
 
-def _order(entry: dict[str, Any]) -> tuple[float, str]:
-    """Recording order across computers: the moment (whatever the computer's UTC offset), then
-    the entry's id, the same in every copy."""
-    at = entry.get("at")
-    try:
-        moment = dt.datetime.fromisoformat(str(at))
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=dt.timezone.utc)
-        stamp = moment.timestamp()
-    except (ValueError, OverflowError, OSError):
-        stamp = 0.0
-    return stamp, str(entry.get("uid", ""))
-
-
-def _keys(entry: dict[str, Any]) -> Iterable[Key]:
-    activity_id = str(entry.get("id", ""))
-    for change in entry.get("changes", ()):
-        section = change.get("field") if isinstance(change, dict) else None
-        if section in RECORD_SECTIONS:
-            yield section, "" if section == "profile" else activity_id
-
-
 def _record_keys(ours: State, theirs: State) -> list[Key]:
     keys: list[Key] = [("profile", "")]
     for section in RECORD_SECTIONS:
@@ -256,7 +345,7 @@ def _merge_notes(
     mine: tuple[Note, ...], other: tuple[Note, ...], removed: Callable[[], Counter[Note]]
 ) -> tuple[Note, ...]:
     """Every note either copy holds (as many times as the copy holding more), except those a
-    recorded change removed; this copy's order when nothing is added, else by time written."""
+    recorded change removed, ordered by time written."""
     if mine == other:
         return mine
     have, got = Counter(mine), Counter(other)
@@ -269,14 +358,9 @@ def _merge_notes(
         gone = removed() if gone is None else gone
         more, fewer = max(have[note], got[note]), min(have[note], got[note])
         result[note] = fewer if gone[note] else more
-    if result == have:
-        return mine
-    ordered = []
-    for note in (*mine, *other):
-        if result[note] > 0:
-            result[note] -= 1
-            ordered.append(note)
-    return tuple(sorted(ordered, key=lambda n: (n.at, n.text)))
+    # By time written, the same in every order and direction of merging (this copy's order
+    # may differ from the other's only where a computer's clock was off).
+    return tuple(sorted(result.elements(), key=lambda n: (n.at, n.text, repr(n.extra))))
 
 
 def _removed_notes(history: list[dict[str, Any]], activity_id: str) -> Counter[Note]:

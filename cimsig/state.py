@@ -48,6 +48,52 @@ def stamp(now: dt.datetime) -> str:
 # Entries that record something other than a change of the plan: `undo` passes over them.
 NOT_UNDONE = ("revert", "archive")
 
+# The order changes were made in, across copies of one file (a Lamport clock): each change
+# records as its `clock` one more than the highest clock of the changes its copy held, so a change
+# made after its copy had seen another comes after it, whatever the computers' clocks said. Changes
+# made without knowing of each other are told apart by this count, then by their ids: never by the
+# time a computer wrote, which may be minutes, or centuries, off.
+OrderKey = tuple[int, float, str]
+
+
+def entry_clock(entry: dict[str, Any]) -> int | None:
+    """The clock an entry recorded; None for one written before clocks (or without a valid one)."""
+    clock = entry.get("clock")
+    if isinstance(clock, bool) or not isinstance(clock, int) or not 0 <= clock < 10**12:
+        return None
+    return clock
+
+
+def clocks(history: list[dict[str, Any]]) -> list[int]:
+    """Each entry's clock. An entry written without one (by a cimsig from before clocks) counts
+    as 0 while no entry before it in its file has a clock (a file older than clocks keeps its
+    old order), and as one more than the highest before it otherwise (an older cimsig adding to
+    a newer file adds after what it read)."""
+    found: list[int] = []
+    top = 0
+    for entry in history:
+        clock = entry.get("clock")
+        if type(clock) is not int or not 0 <= clock < 10**12:  # (entry_clock, inlined: quicker)
+            clock = top + 1 if top else 0
+        top = max(top, clock)
+        found.append(clock)
+    return found
+
+
+def order_key(entry: dict[str, Any], clock: int) -> OrderKey:
+    """Where an entry with `clock` stands in the order changes were made. Entries from before
+    clocks (0) keep the order cimsig gave them then: the moment recorded, then the id."""
+    moment = 0.0
+    if clock == 0:
+        try:
+            at = dt.datetime.fromisoformat(str(entry.get("at")))
+            if at.tzinfo is None:
+                at = at.replace(tzinfo=dt.timezone.utc)
+            moment = at.timestamp()
+        except (ValueError, OverflowError, OSError):
+            moment = 0.0
+    return clock, moment, str(entry.get("uid", ""))
+
 
 def time_zone(name: str) -> dt.tzinfo:
     """The time zone named `name` (a guide's), or UTC when this computer does not know it."""
@@ -128,6 +174,7 @@ class State:
         # How many changes were made since this state was read: a write is needed when not 0.
         self.revision = 0
         self._last_seq: int | None = None  # the history's highest seq, found once
+        self._last_clock: int | None = None  # the history's highest clock, found once
 
     # -- the history, read when needed ------------------------------------------------------------
 
@@ -308,10 +355,43 @@ class State:
         return self._record("merge", "", (), now)
 
     def replace_history(self, history: list[dict[str, Any]]) -> None:
-        """The history of a merge: both copies' entries, numbered anew."""
+        """The history of a merge: this copy's entries as they were, the other's added."""
         self.history = history
-        self._last_seq = None
+        self._last_seq = self._last_clock = None
         self.revision += 1
+
+    def known_uids(self) -> set[str]:
+        """The ids of every change this copy knows: in its history, or moved to an archive."""
+        return self.history_uids() | self.archived()[0]
+
+    def archived(
+        self,
+    ) -> "tuple[set[str], dict[tuple[str, str], dict[str, Any]], list[dict[str, Any]]]":
+        """What the archiving records in the history say of the changes they moved: their ids;
+        for each record the last change of it moved (with `clock`, `uid`, `at`, `by`); and
+        the changes that took notes away, as entries (`id`, `changes`)."""
+        if self._history is None and self._unread is not None:
+            entries = [*self._unread.archive_entries(), *self._pending]
+        else:
+            entries = self.history
+        uids: set[str] = set()
+        last: dict[tuple[str, str], dict[str, Any]] = {}
+        notes: list[dict[str, Any]] = []
+        for entry in entries:
+            moved = entry.get("archived") if entry.get("action") == "archive" else None
+            if not isinstance(moved, dict):
+                continue
+            uids.update(str(u) for u in moved.get("uids") or () if isinstance(u, str))
+            notes += [n for n in moved.get("notes") or () if isinstance(n, dict)]
+            for item in moved.get("last") or ():
+                if not isinstance(item, dict) or entry_clock(item) is None:
+                    continue
+                key = (str(item.get("field")), str(item.get("id", "")))
+                item_key = order_key(item, int(item["clock"]))
+                known = last.get(key)
+                if known is None or order_key(known, int(known["clock"])) < item_key:
+                    last[key] = item
+        return uids, last, notes
 
     def undo_group(self) -> list[dict[str, Any]]:
         """The history entries `undo` takes back next: the most recent change not already
@@ -320,7 +400,9 @@ class State:
         open_entries = [
             e
             for e in self.history
-            if e.get("action") not in NOT_UNDONE and e.get("uid") not in reverted
+            if e.get("action") not in NOT_UNDONE
+            and e.get("uid") not in reverted
+            and not e.get("merged_in")  # another copy's merge (see `merging.plan_merge`)
         ]
         if not open_entries:
             return []
@@ -365,14 +447,42 @@ class State:
         if not moved:
             return []
         moved_ids = {id(e) for e in moved}
+        # What a merge needs to know of the changes moved, so that a copy made before this
+        # brings none of them back: their ids, and for each record the last one that changed it.
+        clock_of = {id(e): c for e, c in zip(self.history, clocks(self.history), strict=True)}
+        last: dict[tuple[str, str], dict[str, Any]] = {}
+        for entry in moved:
+            if entry.get("action") == "merge":
+                continue
+            clock = clock_of[id(entry)]
+            for key in change_keys(entry):
+                known = last.get(key)
+                if known is None or order_key(known, known["clock"]) < order_key(entry, clock):
+                    last[key] = {
+                        "field": key[0], "id": key[1], "uid": entry.get("uid"), "clock": clock,
+                        "at": entry.get("at"), "by": entry.get("by"),
+                    }  # fmt: skip
         self._next_seq()  # the numbering goes on from the highest number, archived ones included
+        self._next_clock()  # and the clock from the highest, archived ones included
         self.history = [e for e in self.history if id(e) not in moved_ids]
         self._record("archive", "", (), now)
         self.history[-1]["archived"] = {
             "before": cutoff.date().isoformat(),
             "count": len(moved),
             "file": where,
+            "uids": [str(e.get("uid")) for e in moved],
+            "last": list(last.values()),
         }
+        # Notes taken away (an undo of a note, an activity removed): a copy from before must
+        # not bring them back.
+        notes = [
+            {"id": e.get("id"), "changes": [c]}
+            for e in moved
+            for c in e.get("changes", ())
+            if isinstance(c, dict) and c.get("field") == "notes" and "added" not in c
+        ]
+        if notes:
+            self.history[-1]["archived"]["notes"] = notes
         return moved
 
     def _revert(self, entry: dict[str, Any], now: dt.datetime) -> Change:
@@ -460,10 +570,10 @@ class State:
     ) -> Change:
         for item in changes:
             self._put(item.section, activity_id, item.after)
-        seq = self._next_seq()
-        self._last_seq = seq
+        seq, clock = self._next_seq(), self._next_clock()
+        self._last_seq, self._last_clock = seq, clock
         self.revision += 1
-        entry: dict[str, Any] = {"seq": seq, "uid": new_uid(), "at": stamp(now)}
+        entry: dict[str, Any] = {"seq": seq, "uid": new_uid(), "clock": clock, "at": stamp(now)}
         if self.author:
             entry["by"] = self.author
         entry.update(action=action, id=activity_id, changes=[_encode_change(c) for c in changes])
@@ -482,6 +592,28 @@ class State:
             else:
                 self._last_seq = max((int(e["seq"]) for e in self.history), default=0)
         return self._last_seq + 1
+
+    def _next_clock(self) -> int:
+        # One more than the highest clock of the history, found once (see `clocks`).
+        if self._last_clock is None:
+            if self._history is None and self._unread is not None:
+                self._last_clock = self._unread.highest_clock()
+            else:
+                self._last_clock = max(clocks(self.history), default=0)
+        return self._last_clock + 1
+
+
+# The records a change of each field is a change of (the profile is one record).
+RECORD_FIELDS = ("done", "plans", "owners", "custom", "profile")
+
+
+def change_keys(entry: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """The records (section, activity id; "" for the profile) an entry changed, notes aside."""
+    activity_id = str(entry.get("id", ""))
+    for change in entry.get("changes", ()):
+        section = change.get("field") if isinstance(change, dict) else None
+        if section in RECORD_FIELDS:
+            yield section, "" if section == "profile" else activity_id
 
 
 def _encode_change(change: FieldChange) -> dict[str, Any]:

@@ -13,16 +13,18 @@ from pathlib import Path
 from typing import Any, Literal
 
 from cimsig import codec
-from cimsig.errors import StateError
+from cimsig.errors import FileProblem, StateError
 from cimsig.guide import ID_PATTERN
 from cimsig.records import ACTIVITY_SECTIONS
-from cimsig.state import State
+from cimsig.state import State, entry_clock
 
 STATE_FORMAT = 3
 # Format history: 1 had version, guide, done, history (changes of `done` only). 2 adds profile,
 # plans, owners, notes and custom activities; a history entry lists the fields it changed.
 # 3: each history entry has a unique `uid` and `by` (who made it); `reverts` and `batch` hold
-# entry ids instead of numbers, which collide when two copies of a file are merged.
+# entry ids instead of numbers, which collide when two copies of a file are merged. Still 3, as
+# fields a format-3 reader passes over: an entry's `clock` (the order changes were made in, see
+# `state.clocks`), and in an archiving record the ids of the changes it moved (`uids`, `last`).
 _ROOT_KEYS = ("version", "guide", "profile", *ACTIVITY_SECTIONS, "history")
 HEADER = (
     "# cimsig progress record: what is done, the district's own plan, and a history of every\n"
@@ -163,9 +165,11 @@ def _head_text(document: dict[str, Any], lines: "HistoryLines") -> str:
 
 def failure(path: Path, message: str, line: int | None = None) -> StateError:
     where = f"{path}, line {line}" if line else str(path)
-    return StateError(
+    return FileProblem(
         f"The progress file {where} cannot be used: {message}. cimsig has not changed it; "
-        "fix it, or move it aside and restore your backup."
+        "fix it, or move it aside and restore your backup.",
+        where,
+        message,
     )
 
 
@@ -246,6 +250,8 @@ def parse_state(text: str, path: Path) -> State:
 _LINE_START = r'\n- \{"seq": ([1-9][0-9]{0,11}), "uid": "([^"\\]*)", '
 # The same, the number only: half the time to scan 50,000 lines.
 _SEQ_START = r'\n- \{"seq": ([1-9][0-9]{0,11}), "uid": "'
+# The clock written after the id ('' for a line without one).
+_CLOCK_START = r'\n- \{"seq": [1-9][0-9]{0,11}, "uid": "[^"\\]*", (?:"clock": ([0-9]{1,12}), )?'
 
 
 # A history up to this size (about 4,000 changes) is checked whole when a command reads the file
@@ -398,6 +404,43 @@ class HistoryLines:
         if numbers is not None:
             return {uid for _, uid in numbers}
         return {str(e.get("uid")) for e in self.read()}
+
+    def highest_clock(self) -> int:
+        """The highest clock of the entries (`state.clocks`), from the start of each line where
+        cimsig writes it; when a line does not begin that way, the whole history is read."""
+        from cimsig.state import clocks
+
+        found = self._scan(_CLOCK_START)
+        if found is not None and "" in found and '"clock": ' in self.segment:
+            # A line with its clock somewhere else (edited by hand) is read as it is.
+            lines = self._lines()
+            if any('"clock": ' in lines[n] for n, text in enumerate(found) if not text):
+                found = None
+        if found is None:
+            return max(clocks(self.read()), default=0)
+        if "" not in found:  # every line has its clock: the usual case
+            return max(map(int, found), default=0)
+        top = 0
+        for text in found:
+            clock = int(text) if text else (top + 1 if top else 0)
+            top = max(top, clock)
+        return top
+
+    def archive_entries(self) -> list[dict[str, Any]]:
+        """The archiving records of the history (found by their words, each line read alone)."""
+        found: list[dict[str, Any]] = []
+        segment, at = self.segment, self.segment.find('"action": "archive"')
+        while at >= 0:
+            begin = segment.rfind("\n", 0, at) + 1
+            end = segment.find("\n", at)
+            try:
+                entry = json.loads(segment[begin + 2 : end])
+            except ValueError:
+                entry = None
+            if isinstance(entry, dict) and entry.get("action") == "archive":
+                found.append(entry)
+            at = segment.find('"action": "archive"', end)
+        return found
 
     def highest_seq(self) -> int:
         """The highest change number. Every line must begin with its whole number, as cimsig
@@ -554,6 +597,8 @@ def _entry_problem(entry: Any) -> tuple[str, str | None] | None:
     changes = entry.get("changes")
     if not isinstance(changes, list) or not all(isinstance(c, dict) for c in changes):
         return "has no list of 'changes'", "changes"
+    if "clock" in entry and entry_clock(entry) is None:
+        return "has a 'clock' that is not a whole number", "clock"
     return None
 
 

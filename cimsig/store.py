@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from cimsig import state_format
-from cimsig.errors import StateError
+from cimsig.errors import FileProblem, StateError
 from cimsig.fileio import (
     FileTooLarge,
     NotARegularFile,
@@ -173,9 +173,11 @@ class StateFile:
         try:
             return decode_text(raw)
         except UnicodeDecodeError:
-            raise StateError(
+            raise FileProblem(
                 f"The progress file {self.path} cannot be used: it is not UTF-8 text. "
-                "cimsig has not changed it; move it aside and restore your backup."
+                "cimsig has not changed it; move it aside and restore your backup.",
+                str(self.path),
+                "it is not UTF-8 text",
             ) from None
 
     def read(self, *, for_change: bool = False) -> State:

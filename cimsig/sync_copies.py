@@ -4,7 +4,8 @@ When two computers change a synced file before the service catches up, the servi
 Dropbox as "state (conflicted copy 2024-10-01).yaml", OneDrive as "state-LAPTOP.yaml", Google
 Drive as "state (1).yaml", Syncthing as "state.sync-conflict-20241001-093000-ABCDEFG.yaml". A
 person may also have renamed one. A file beside the progress file counts when it is a progress
-file of the same plan (`merging.same_plan`) holding changes the progress file lacks: a backup
+file of the same plan (`merging.same_plan`) that shares history with it, holding changes the
+progress file lacks: a backup
 that holds nothing new is not mentioned. Nothing here changes a file.
 """
 
@@ -139,7 +140,9 @@ def scan(
             other = loading.load_state(StateFile(path), cache_dir)
         except (CimsigError, OSError):
             continue
-        if merging.same_plan(state, other) is not None:
+        # Another district's plan, or a file that shares no change with this one (a plan
+        # started on its own, not a copy of this one): neither is offered for merging.
+        if merging.same_plan(state, other) is not None or merging.unrelated(state, other):
             continue
         new = merging.new_entries(state, other)
         if new:

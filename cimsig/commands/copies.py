@@ -30,6 +30,13 @@ def merge(
     remove: Annotated[
         bool, typer.Option("--remove", help="Delete the other copy once it is merged.")
     ] = False,
+    again: Annotated[
+        bool, typer.Option("--again", help="Take again what an undone merge of it had taken.")
+    ] = False,
+    unrelated: Annotated[
+        bool, typer.Option("--unrelated",
+                           help="Merge a file that shares no change with yours (not a copy).")
+    ] = False,
     git: Annotated[
         bool, typer.Option("--git", help="OTHER is a progress file a git merge left with conflict "
                            "marks: merge git's two sides of it, ready for `git add`.")
@@ -40,8 +47,10 @@ def merge(
 ) -> None:  # fmt: skip
     """Merge another copy of your progress file into it: nothing either copy recorded is lost.
 
-    Where both copies changed the same thing, the later change wins and is listed. One `cimsig
-    undo` takes the merge back. The other copy is never changed (--remove deletes it after).
+    A change made after its copy had seen another wins, whatever the clocks say.
+    Where both copies changed a thing apart, one rule picks it, and it is listed.
+    One `cimsig undo` takes the merge back.
+    The other copy is never changed (--remove deletes it after).
     """
     if dry_run and remove:
         raise UsageError("--dry-run changes nothing, so it cannot --remove the other copy.")
@@ -59,7 +68,7 @@ def merge(
     other_file = StateFile(other)
     if other_file.target == ws.state_file.target:
         raise UsageError(f"{other} is your progress file itself: name another copy of it.")
-    theirs = _read_copy(other_file, environment.cache_dir())
+    theirs = _read_copy(other_file, environment.cache_dir(), other=True)
     if theirs.guide is not None and theirs.guide != ws.guide.id:
         merging.check_same_plan(State(ws.guide.id), theirs, str(other))
     found: dict[str, Any] = {}
@@ -67,7 +76,9 @@ def merge(
     def merge_in(now_ws: Workspace) -> dict[str, Change | None]:
         merging.check_same_plan(now_ws.state, theirs, str(other))
         _check_not_imported_from(now_ws.state, theirs, other)
-        found["plan"] = plan = merging.plan_merge(now_ws.state, theirs)
+        if merging.unrelated(now_ws.state, theirs):
+            _check_unrelated(other, ws.state_file.path, unrelated)
+        found["plan"] = plan = merging.plan_merge(now_ws.state, theirs, again=again)
         found["before"] = {key: now_ws.state.get(*key) for key in plan.values}
         if not dry_run:
             found["changes"] = merging.apply_merge(now_ws.state, found["plan"], environment.now())
@@ -82,7 +93,8 @@ def merge(
         ws, _ = edit(ws, merge_in)
     plan: merging.MergePlan = found["plan"]
     removed = False
-    if remove and not any(not c.recorded for c in plan.conflicts):
+    not_in_effect = bool(plan.undone) and not again  # never removed: said after the report
+    if remove and not not_in_effect and not any(not c.recorded for c in plan.conflicts):
         try:
             copy_file = StateFile(other)
             other.unlink()
@@ -90,7 +102,7 @@ def merge(
             copy_file.remove_free_lock()
         except OSError as exc:
             say(f"Warning: {other} could not be deleted ({exc.strerror or exc}).", err=True)
-    elif remove:
+    elif remove and not not_in_effect:
         say(f"Kept {other}: it differs from your file in ways neither file recorded; "
             "check the differences listed above, then delete it.", err=True)  # fmt: skip
     if json_out:
@@ -98,6 +110,11 @@ def merge(
     else:
         _say_merge(ws.state_file.path, other, plan, found["before"], dry_run, removed,
                    ws.guide.time_zone, app.reach(ws))  # fmt: skip
+        if not_in_effect:
+            _say_undone(ws, other, plan)
+    if remove and not_in_effect:
+        say(f"Kept {other}: some of its records are not in effect in yours (see above).",
+            err=True)  # fmt: skip
 
 
 @commands.command("merge-driver", rich_help_panel="Sharing")
@@ -119,17 +136,32 @@ def merge_driver(
     """
     ours_file = StateFile(ours)
     mine = _read_copy(ours_file)
-    other = _read_copy(StateFile(theirs))
+    other = _read_copy(StateFile(theirs), other=True)
     merging.check_same_plan(mine, other, str(theirs))
+    if merging.unrelated(mine, other):
+        raise StateError(
+            f"{theirs} cannot be merged: it shares no change with {ours}, so it is not a copy "
+            "of the same progress file but a plan started on its own. Neither file was changed; "
+            "git leaves the conflict to you."
+        )
     from cimsig.git_merge import zone_of
 
     # BASE is not needed: every change in either version is an entry with an id of its own.
     result, plan, _ = merging.merged(mine, other, environment.now(), environment.user_name())
     if plan.changes_anything:
-        from cimsig.fileio import atomic_write_text
+        from cimsig.fileio import atomic_write_bytes
         from cimsig.state_format import to_text
+        from cimsig.store import MAX_STATE_BYTES
 
-        atomic_write_text(ours_file.target, to_text(result))
+        data = to_text(result).encode("utf-8")
+        if len(data) > MAX_STATE_BYTES:  # as `merge` refuses: every command would refuse it
+            raise StateError(
+                f"The merged progress file would be larger than {MAX_STATE_BYTES // 2**20} MB, "
+                f"the most cimsig reads, so {ours} was not changed and git leaves the conflict "
+                "to you. Move old history to a side file on each branch first (`cimsig history "
+                "--archive DATE`), commit that, and merge again."
+            )
+        atomic_write_bytes(ours_file.target, data)
     conflicts = len(plan.conflicts)
     # git hands the driver a temporary file (%A); the file people know is %P
     name = path or ours.name
@@ -203,11 +235,64 @@ def _no_target(ws: Workspace, other: Path) -> str:
     )
 
 
-def _read_copy(state_file: StateFile, cache_dir: Path | None = None) -> State:
-    """Another copy of the progress file, for reading only (its copy in the cache will do)."""
+def _read_copy(
+    state_file: StateFile, cache_dir: Path | None = None, *, other: bool = False
+) -> State:
+    """A copy of the progress file, for reading only (its copy in the cache will do), its
+    history read and checked. `other`: the copy merged in, named so in what is wrong with it."""
+    from cimsig.errors import FileProblem
+    from cimsig.store import MAX_STATE_BYTES
+
+    path = state_file.path
     if not state_file.exists():
-        raise StateError(f"There is no file {state_file.path}. Check the name.")
-    return loading.load_state(state_file, cache_dir)
+        raise StateError(f"There is no file {path}. Check the name.")
+
+    def refuse(problem: str) -> StateError:
+        return StateError(
+            f"The other copy {problem}. cimsig has changed neither file: merge another copy, "
+            "or ask whoever made this one for a good one."
+        )
+
+    try:
+        target = state_file.target
+        if other and target.is_file() and target.stat().st_size > MAX_STATE_BYTES:
+            raise refuse(f"{path} is larger than {MAX_STATE_BYTES // 2**20} MB, the most cimsig "
+                         "reads: is it the right file?")  # fmt: skip
+        state = loading.load_state(state_file, cache_dir)
+        unread = state.unread_history()
+        first_line = unread[0].first_line if unread is not None else None
+        history = state.history
+    except FileProblem as exc:
+        if not other:
+            raise
+        raise refuse(f"{exc.where} cannot be used: {exc.problem}") from None
+    twice = merging.duplicate_uid(history)
+    if twice is not None:
+        entry = history[twice]
+        line = f", line {first_line + twice}" if first_line is not None else ""
+        what = "The other copy" if other else "The progress file"
+        raise StateError(
+            f"{what} {path}{line} cannot be merged: its change number {entry.get('seq')} has "
+            f"the id '{entry.get('uid')}' of an earlier change in it, so one of them would be "
+            "lost. cimsig has changed neither file; remove the repeated line, or merge another "
+            "copy."
+        )
+    return state
+
+
+def _check_unrelated(other: Path, path: Path, allowed: bool) -> None:
+    """A file that shares no change with the progress file is not a copy of it: merged only
+    with --unrelated, and then with a warning."""
+    words = (
+        f"{other} shares no change with your progress file {path}: it is not a copy of it but "
+        "a plan started on its own"
+    )
+    if not allowed:
+        raise StateError(
+            f"{words}. Nothing was changed. If its records belong in yours all the same, merge "
+            "it with --unrelated (where both set the same thing, one of them is kept and listed)."
+        )
+    say(f"Warning: {words}; merging it as you asked (--unrelated).", err=True)
 
 
 def _workspace(guide: Path | None, state: Path | None) -> Workspace:
@@ -233,7 +318,9 @@ def _say_merge(
     zone: str,
     reach: str = "",
 ) -> None:
-    if not plan.changes_anything:
+    if not plan.changes_anything and plan.undone:
+        say(f"{other} holds no change your progress file lacks; nothing changed.")
+    elif not plan.changes_anything:
         say(f"{other} holds nothing your progress file lacks; nothing changed.")
     else:
         verb = "Would merge" if dry_run else "Merged"
@@ -256,8 +343,20 @@ def _say_merge(
         say(f"Deleted {other}.")
     elif plan.changes_anything:
         say(f"{other} was not changed; delete it when you are done (or merge with --remove).")
-    elif not plan.conflicts:
+    elif not plan.conflicts and not plan.undone:
         say("You can delete it (or merge with --remove).")
+
+
+def _say_undone(ws: Workspace, other: Path, plan: merging.MergePlan) -> None:
+    """The other copy's records that are not in effect here because a merge was undone."""
+    numbers = sorted({int(e.get("seq", 0)) for e in plan.undone.values()})
+    changes = ", ".join(str(n) for n in numbers)
+    say("")
+    say(f"Its changes are in your history, but change {changes} (undo) took back the merge that "
+        f"brought them in, so these records of it are not in effect:")  # fmt: skip
+    for section, activity_id in plan.undone:
+        say(f"  {_label(section, activity_id)}")
+    say(f'To take them again: cimsig merge "{other}" --again {app.reach(ws)}'.rstrip())
 
 
 def _say_conflicts(plan: merging.MergePlan, zone: str, *, err: bool = False) -> None:
@@ -341,6 +440,10 @@ def _as_json(
         "changed": plan.changes_anything and not dry_run,
         "removed": removed,
         "new_changes": plan.new_entries,
+        "not_in_effect": [
+            {"id": activity_id or None, "field": section, "undone_by": entry.get("seq")}
+            for (section, activity_id), entry in plan.undone.items()
+        ],
         "records": [
             {"id": activity_id or None, "field": section, "value": record(section, value)}
             for (section, activity_id), value in plan.values.items()

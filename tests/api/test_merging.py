@@ -149,9 +149,12 @@ def test_without_conflicting_edits_the_merge_is_the_plan_of_one_file(
     assert merging.plan_merge(a, b).conflicts == []
 
 
-def test_both_copies_changed_one_thing_the_later_wins_and_it_is_listed() -> None:
+def test_both_copies_changed_one_thing_one_rule_wins_and_it_is_listed() -> None:
+    """Made without knowing of each other: the change made after more changes wins (not the
+    one whose computer's clock says later), in both directions, and it is listed."""
     a, b = split([("done", 0, 0)], [], copies=2)
-    a.assign("ir-1", "Maria", at(2000))
+    a.assign("ir-1", "Maria", at(2002))
+    b.add_note("ir-2", "first", at(2000))
     b.assign("ir-1", "Jo", at(2001))
     plan = merging.plan_merge(a, b)
     [conflict] = plan.conflicts

@@ -50,8 +50,8 @@ def two_copies(cli, clock, state_path: Path, tmp_path: Path) -> Path:
     ok(cli("assign", "prep-mou-meeting", "Maria"))
     ok(cli("note", "prep-assurance", "Sent by Maria"))
     clock(20)
-    ok(cli("assign", "prep-mou-meeting", "Jo", "--state", str(copy)))
     ok(cli("done", "prep-fmta-meeting", "--state", str(copy), "--as-of", AS_OF))
+    ok(cli("assign", "prep-mou-meeting", "Jo", "--state", str(copy)))  # after one more change
     ok(cli("note", "prep-assurance", "Jo called CDE", "--state", str(copy)))
     clock(30)
     return copy
@@ -72,7 +72,7 @@ def test_merge_brings_in_the_other_copys_changes_and_lists_the_conflict(
     assert "cimsig undo" in result.stdout
     rows = status(cli_json)
     assert rows["prep-fmta-meeting"]["status"] == "done"
-    assert rows["prep-mou-meeting"]["owner"] == "Jo"  # recorded later
+    assert rows["prep-mou-meeting"]["owner"] == "Jo"  # made after more changes
     assert [n["text"] for n in rows["prep-assurance"]["notes"]] == [
         "Sent by Maria", "Jo called CDE"
     ]  # fmt: skip
