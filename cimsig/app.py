@@ -7,6 +7,7 @@ code.
 """
 
 import datetime as dt
+import io
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -56,6 +57,7 @@ class CimsigGroup(TyperGroup):
         ARGV[:] = list(args) if args is not None else sys.argv[1:]
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        keep_going_after_reader_left()
         stdout_before = _stdout_identity()
         try:
             code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
@@ -168,6 +170,59 @@ def usage_error_line(exc: Exception, argv: list[str] | None = None) -> str:
     if "unexpected extra argument" in message.lower():
         message += " If these words belong together (a note, a title, a name), put them in quotes."
     return f"Error: {message} (`{path} --help` shows what it takes.)"
+
+
+class _ReaderMayLeave(io.RawIOBase):
+    """Standard output into a pipe whose reader may go away (`cimsig done ... | head -3`):
+    once it has, whatever is written is dropped (stdout then points at nothing) and the
+    command carries on, so a change is saved (or refused) whatever became of its reader."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self.reader_left = False
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, data: Any) -> int:
+        size = len(memoryview(data).cast("B"))
+        if self.reader_left:
+            return size
+        try:
+            return os.write(self._fd, data)
+        except BrokenPipeError:
+            self.reader_left = True
+            silence_stdout()
+            return size
+
+
+def keep_going_after_reader_left() -> None:
+    """When standard output is a pipe or a file (not a terminal, not a test's capture), write
+    to it through `_ReaderMayLeave`, with the same encoding."""
+    import sys
+
+    stream = sys.stdout
+    if stream is None or stream is not sys.__stdout__:
+        return
+    try:
+        fd = stream.fileno()
+        if os.isatty(fd):
+            return
+        stream.flush()
+    except (OSError, ValueError, AttributeError):
+        return
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(_ReaderMayLeave(fd)),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        line_buffering=True,
+    )
 
 
 def silence_stdout() -> None:
