@@ -135,7 +135,7 @@ def done(
 
     ws, changes = edit(ws, mark)
     report(ws, changes, json_out, lambda i, c: _done_message(ws, before.get(i), i, c))
-    if len(changes) > 1 and not json_out:
+    if len(changes) > 1 and any(c is not None for c in changes.values()) and not json_out:
         say("One change: `cimsig undo` takes it all back.")
 
 
@@ -313,7 +313,7 @@ def _done_from_sheet(ws: Workspace, path: Path, *, yes: bool, json_out: bool) ->
 
     ws, changes = edit(ws, record)
     report(ws, changes, json_out, lambda i, c: _done_message(ws, before.get(i), i, c))
-    if len(changes) > 1 and not json_out:
+    if len(changes) > 1 and any(c is not None for c in changes.values()) and not json_out:
         say("One change: `cimsig undo` takes it all back.")
 
 

@@ -61,3 +61,15 @@ def test_a_spreadsheet_catch_up_piped_to_head_is_saved(cli, cli_json, tmp_path) 
     assert {r["id"] for r in rows if r["status"] == "done"} == {
         "prep-assurance", "prep-mou-meeting"
     }  # fmt: skip
+
+
+# -- 2. "one change" only when something changed --------------------------------------------
+
+
+def test_one_change_is_said_only_when_something_changed(cli) -> None:
+    both = ("done", "step1-case-study", "step1-parent-input", "--as-of", "2024-06-21")
+    first = ok(cli(*both))
+    assert "One change: `cimsig undo` takes it all back." in first
+    again = ok(cli(*both))
+    assert again.count("already done") == 2
+    assert "One change" not in again and "undo" not in again
