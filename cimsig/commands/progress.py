@@ -120,6 +120,7 @@ def done(
     ids = activity_ids
     after_note = words_after("--note")
     ws.resolve_all(ids, note_option="--note", note=note, after_note=after_note)  # checked unlocked
+    check_note_not_cut(ids, note, after_note)
     before = {i: ws.state.done.get(i) for i in ws.resolve_all(ids)}
 
     def mark(now_ws: Workspace) -> dict[str, Change | None]:
@@ -353,6 +354,39 @@ def check_date_not_cut(option: str, value: str | None, words: list[str]) -> None
         f"{option} got only '{value}': a date with spaces must be in quotes, or the words after "
         f'the first space ("{" ".join(rest)}") are taken for ids. Type it as '
         f'{option} "{whole}"{iso}. Nothing was changed.'
+    )
+
+
+def check_note_not_cut(ids: list[str], note: str | None, after_note: list[str] | None) -> None:
+    """Ids typed before and after a one-word note (`done case-study --note Finished
+    parent-input`): the words after it may be the rest of the note, typed without quotes, which
+    would mark another activity done. Refused, with both readings as whole commands. A note in
+    quotes with spaces is plainly whole, and the ids after it are ids; so are ids all typed
+    after the note (`done --note Sent a b`)."""
+    from cimsig.app import ARGV
+    from cimsig.formatting import shell_quote
+
+    if note is None or len(ids) < 2 or not after_note or len(after_note) < 2:
+        return
+    if after_note[0] != note or len(note.split()) != 1 or "--note" not in ARGV:
+        return
+    rest = after_note[1:]
+    if len(rest) >= len(ids) or not all(w in ids for w in rest):
+        return  # (`done --note Sent a b`: every id after the note, none can be the note's)
+    at = ARGV.index("--note")
+    before, after = ARGV[:at], ARGV[at + 1 + len(after_note) :]
+
+    def command(words: list[str]) -> str:
+        return " ".join(["cimsig", *(shell_quote(w, bare=True) for w in words)])
+
+    whole = " ".join([note, *rest])
+    readings = [f"a note of several words, in quotes: {command([*before, '--note', whole, *after])}"]
+    all_done = command([*before, *rest, "--note", note, *after])
+    readings.append(f"all {len(ids)} done, with the note '{note}': {all_done}")
+    raise UsageError(
+        f"--note got only '{note}': the words after it ({' '.join(rest)}) were taken for "
+        "ids of activities to mark done. Nothing was changed. Did you mean:",
+        problems=readings,
     )
 
 

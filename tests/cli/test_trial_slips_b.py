@@ -73,3 +73,26 @@ def test_one_change_is_said_only_when_something_changed(cli) -> None:
     again = ok(cli(*both))
     assert again.count("already done") == 2
     assert "One change" not in again and "undo" not in again
+
+
+# -- 3. an unquoted note between ids --------------------------------------------------------
+
+
+def test_a_one_word_note_between_ids_is_refused_with_both_readings(cli, cli_json) -> None:
+    result = cli("done", "case-study", "--note", "Finished", "parent-input", "--as-of", "2024-06-21")
+    assert result.exit_code == 2, result.output
+    assert "--note got only 'Finished'" in result.stderr and "Nothing was changed" in result.stderr
+    said = " ".join(result.stderr.split())
+    assert (
+        'cimsig done case-study --note "Finished parent-input" --as-of 2024-06-21' in said
+    )
+    assert "cimsig done case-study parent-input --note Finished --as-of 2024-06-21" in said
+    assert done_ids(cli_json, "2024-06-21") == set()
+    # A note in quotes with spaces is whole; the ids after it are ids.
+    ok(cli("done", "case-study", "--note", "Finished it", "parent-input", "--as-of", "2024-06-21"))
+    assert done_ids(cli_json, "2024-06-21") == {"step1-case-study", "step1-parent-input"}
+
+
+def test_ids_all_after_a_one_word_note_are_ids(cli, cli_json) -> None:
+    ok(cli("done", "--note", "Sent", "case-study", "parent-input", "--as-of", "2024-06-21"))
+    assert done_ids(cli_json, "2024-06-21") == {"step1-case-study", "step1-parent-input"}
