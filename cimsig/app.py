@@ -304,6 +304,19 @@ def user_date(
     return parse_user_date(text, anchor, option=option)
 
 
+def check_not_after_today(day: "dt.date", option: str, zone: str) -> None:
+    """A day a change is dated (a done date, a note's date) cannot be later than today: cimsig
+    records what has happened. Only the command line reads the clock (exit 2 otherwise)."""
+    from cimsig.formatting import fmt_date
+
+    today = environment.today_in(zone)
+    if day > today:
+        raise UsageError(
+            f"{option} {fmt_date(day)} is after today ({fmt_date(today)}): cimsig records work "
+            "that is done and notes that are written, not ahead of time. Nothing was changed."
+        )
+
+
 # -- which district, which guide, which progress file ------------------------------------------
 
 DISTRICT_META = "cimsig.district"  # where the --district option leaves its value (ctx.meta)

@@ -418,3 +418,15 @@ def to_catch_up(
         and (step is None or s.activity.step == step)
     ]
     return sorted(hits, key=lambda s: s.activity.due or dt.date.max)
+
+
+def earliest_done(activity: Activity) -> tuple[dt.date, str] | None:
+    """The first day on which an activity can have been done, and why: its window's first day,
+    or the end of the period it reports on (a report on a quarter comes once it is over).
+    None when the guide gives neither."""
+    if activity.period_end is not None:
+        return activity.period_end, "the period it reports on ends"
+    if activity.start is not None:
+        return activity.start, "its window opens"
+    return None
+

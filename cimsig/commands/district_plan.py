@@ -11,6 +11,7 @@ from cimsig.app import (
     GuideOption,
     JsonOption,
     StateOption,
+    check_not_after_today,
     edit,
     profile_json,
     profile_words,
@@ -142,6 +143,13 @@ def plan(
         )
         if new_plan.start is not None and new_plan.start > new_plan.due:
             raise UsageError(f"--start {new_plan.start} is after --due {new_plan.due}.")
+        first = ws.guide.first_date
+        for option, day in (("--due", new_plan.due), ("--start", new_plan.start)):
+            if first is not None and day is not None and day < first:
+                raise UsageError(
+                    f"{option} {day} is before this guide begins ({first}). Is the year a "
+                    "typo? Nothing was changed."
+                )
     original = ws.details(activity.id)
     ws, changes = edit(
         ws,
@@ -150,6 +158,14 @@ def plan(
         },
     )
     guide_due = original.guide_due
+    opens = next((a.start for a in ws.unplanned if a.id == activity.id), None)  # the guide's
+    if new_plan is not None and opens is not None and new_plan.due < opens:
+        say(
+            f"Warning: {formatting.fmt_date(new_plan.due)} is before {activity.id}'s window "
+            f"opens ({formatting.fmt_date(opens)}) in the guide. Is that the date you mean?",
+            err=True,
+            indent=2,
+        )
     if new_plan is not None and guide_due is not None and new_plan.due > guide_due:
         say(
             f"Warning: {formatting.fmt_date(new_plan.due)} is after the guide's deadline for "
@@ -231,6 +247,8 @@ def note_(
     if not text.strip():
         raise UsageError("The note is empty.")
     ws = workspace(guide, state, as_of, changing=True)
+    if as_of is not None:
+        check_not_after_today(ws.as_of, "--as-of", ws.guide.time_zone)
     activity = ws.change_target(activity_id)
 
     def add(w: Workspace) -> dict[str, Change | None]:

@@ -14,6 +14,7 @@ from cimsig.app import (
     OwnerOption,
     StateOption,
     activity_rows,
+    check_not_after_today,
     edit,
     profile_json,
     profile_words,
@@ -91,6 +92,8 @@ def done(
     for option, value in (("--on", on), ("--as-of", as_of)):
         check_date_not_cut(option, value, activity_ids or [])
     ws = workspace(guide, state, as_of, changing=True)
+    if as_of is not None:
+        check_not_after_today(ws.as_of, "--as-of", ws.guide.time_zone)
     if from_file is not None:
         if activity_ids or through or step or on or note or include_upcoming:
             raise UsageError(
@@ -100,6 +103,8 @@ def done(
         _done_from_sheet(ws, from_file, yes=yes, json_out=json_out)
         return
     done_on = user_date(on, "--on", ws.guide.time_zone, ws.as_of) if on is not None else None
+    if done_on is not None:
+        check_not_after_today(done_on, "--on", ws.guide.time_zone)
     check_done_date(ws, done_on)
     if include_upcoming and through is None and step is None:
         raise UsageError("--include-upcoming goes with --through DATE or --step STEP.")
@@ -136,6 +141,7 @@ def done(
 
     ws, changes = edit(ws, mark)
     report(ws, changes, json_out, lambda i, c: _done_message(ws, before.get(i), i, c))
+    say_early_done(ws, [i for i, c in changes.items() if c is not None])
     if len(changes) > 1 and any(c is not None for c in changes.values()) and not json_out:
         say("One change: `cimsig undo` takes it all back.")
 
@@ -155,6 +161,25 @@ def _done_message(ws: Workspace, old: "DoneRecord | None", i: str, change: Chang
             parts.append(f"note '{new.note}' (was '{old.note or 'none'}')")
         return f"Corrected {i}: {'; '.join(parts)}."
     return f"Marked done: {i} ({title_of(ws, i)}), done on {formatting.fmt_date(new.on)}."
+
+
+def say_early_done(ws: Workspace, ids: list[str]) -> None:
+    """A warning for each activity just recorded done on a day before it could be (before its
+    window opens, or before the period it reports on ends): kept, but likely a slip."""
+    by_id = {a.id: a for a in ws.unplanned}  # the guide's dates, not the district's own
+    for i in ids:
+        record, activity = ws.state.done.get(i), by_id.get(i)
+        if record is None or activity is None:
+            continue
+        earliest = schedule.earliest_done(activity)
+        if earliest is not None and record.on < earliest[0]:
+            say(
+                f"Warning: {i} is recorded as done on {formatting.fmt_date(record.on)}, before "
+                f"{earliest[1]} ({formatting.fmt_date(earliest[0])}). If that is a slip, "
+                f"correct it: cimsig done {i} --on DATE.",
+                err=True,
+                indent=2,
+            )
 
 
 def _say_item(day: dt.date | None, activity_id: str, title: str, *lines: str, err: bool) -> None:
@@ -215,14 +240,15 @@ def _catch_up_ids(
         raise UsageError(f"There is no step '{step}'. Steps: {', '.join(step_ids)}.")
     found = schedule.to_catch_up(ws.statuses, through=through_date, step=step)
     # Started: its window has begun, or (with no window) its day has come.
-    started = [i for i in found if (i.activity.start or i.activity.due or ws.as_of) <= ws.as_of]
+    # (by the day it is recorded as done: `--on` may be earlier than the as-of date)
+    started = [i for i in found if (i.activity.start or i.activity.due or day) <= day]
     later = [i for i in found if i not in started]
     items = found if include_upcoming else started
     scope = " and ".join(
         ([f"due on or before {formatting.fmt_date(through_date)}"] if through_date else [])
         + ([f"in {ws.guide.step(step).name}"] if step else [])
     )
-    as_of_words = formatting.fmt_date(ws.as_of)
+    as_of_words = formatting.fmt_date(day)
     if later and not include_upcoming:
         what = "activity has" if len(later) == 1 else "activities have"
         say(
@@ -314,6 +340,7 @@ def _done_from_sheet(ws: Workspace, path: Path, *, yes: bool, json_out: bool) ->
 
     ws, changes = edit(ws, record)
     report(ws, changes, json_out, lambda i, c: _done_message(ws, before.get(i), i, c))
+    say_early_done(ws, [i for i, c in changes.items() if c is not None])
     if len(changes) > 1 and any(c is not None for c in changes.values()) and not json_out:
         say("One change: `cimsig undo` takes it all back.")
 

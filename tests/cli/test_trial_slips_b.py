@@ -96,3 +96,53 @@ def test_a_one_word_note_between_ids_is_refused_with_both_readings(cli, cli_json
 def test_ids_all_after_a_one_word_note_are_ids(cli, cli_json) -> None:
     ok(cli("done", "--note", "Sent", "case-study", "parent-input", "--as-of", "2024-06-21"))
     assert done_ids(cli_json, "2024-06-21") == {"step1-case-study", "step1-parent-input"}
+
+
+# -- 4. impossible dates --------------------------------------------------------------------
+
+
+def test_done_before_the_window_opens_is_kept_with_a_warning(cli, cli_json) -> None:
+    result = cli("done", "step4-budget-amendment", "--on", "2024-12-07", "--as-of", "2025-04-15")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert (
+        "Warning: step4-budget-amendment is recorded as done on Sat Dec 7, 2024, before its "
+        "window opens (Sat Mar 1, 2025)" in said
+    )
+    assert "cimsig done step4-budget-amendment --on DATE" in said
+    quiet = cli("done", "step3-approvals", "--on", "2024-11-20", "--as-of", "2025-04-15")
+    assert quiet.exit_code == 0 and "Warning" not in quiet.stderr
+
+
+def test_a_catch_up_on_an_earlier_day_leaves_out_work_not_started_by_then(cli, cli_json) -> None:
+    result = cli("done", "--through", "2025-03-31", "--on", "2024-12-07", "--as-of", "2025-04-15",
+                 "--yes")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    done = done_ids(cli_json, "2025-04-15")
+    assert "step3-submit-documents" in done  # due Dec 6, 2024
+    assert "step4-budget-amendment" not in done  # March 2025: not begun on Dec 7, 2024
+    assert "not started by Sat Dec 7, 2024" in " ".join(result.stderr.split())
+
+
+def test_a_done_date_or_note_date_after_today_is_refused(cli, cli_json) -> None:
+    for args in (
+        ("done", "case-study", "--as-of", "2099-01-01"),
+        ("done", "case-study", "--on", "2099-01-01", "--as-of", "2099-02-01"),
+        ("note", "case-study", "Called", "--as-of", "2099-01-01"),
+    ):
+        result = cli(*args)
+        assert result.exit_code == 2, result.output
+        assert "is after today" in result.stderr and "Nothing was changed" in result.stderr
+    assert done_ids(cli_json, "2099-03-01") == set()
+    assert cli_json("show", "case-study")["notes"] == []
+
+
+def test_plan_with_a_year_typo_is_refused_and_a_date_before_the_window_warned(cli) -> None:
+    typo = cli("plan", "case-study", "--due", "2019-01-01", "--as-of", "2024-05-01")
+    assert typo.exit_code == 2, typo.output
+    assert "Is the year a typo?" in typo.stderr
+    early = cli("plan", "step3-approvals", "--due", "2024-10-15", "--as-of", "2024-05-01")
+    assert early.exit_code == 0, early.output
+    assert "before step3-approvals's window opens (Fri Nov 1, 2024)" in " ".join(
+        early.stderr.split()
+    )
