@@ -66,6 +66,12 @@ class ActivityStatus:
         )
 
     @property
+    def own_date_only(self) -> bool:
+        """Whether the district set its own date for guide work the guide gives no date (ongoing
+        work): a target of its own, overdue against that date once past it."""
+        return self.own_due is not None and self.guide_due is None
+
+    @property
     def days_late(self) -> int | None:
         """How many days after its due date the activity was done; None when on time."""
         due = self.activity.due

@@ -196,7 +196,7 @@ def _activity_lines(item: ActivityStatus, owner: str | None, extra: str) -> list
         lines.append(f"[dim]Period: {fmt_period(item.activity)}[/]")
     if extra:
         lines.append(f"[dim]{escape_markup(extra)}[/]")
-    if item.dates_differ:
+    if item.dates_differ or item.own_date_only:
         lines.append(f"[dim]{escape_markup(own_date_words(item))}[/]")
     if owner:
         lines.append(f"[dim]Owner: {escape_markup(owner)}[/]")
@@ -209,6 +209,8 @@ def _activity_lines(item: ActivityStatus, owner: str | None, extra: str) -> list
 
 def own_date_words(item: ActivityStatus) -> str:
     """The other date of an activity the district set its own date for (`cimsig plan`)."""
+    if item.own_date_only:
+        return "Your own date; the guide sets none (ongoing work)"
     if item.measured_against == "guide":
         return f"Your date: {fmt_date(item.own_due)} (after the guide's deadline, which counts)"
     return f"Your own date; the guide's deadline: {fmt_date(item.guide_due)}"
@@ -330,6 +332,8 @@ def render_show(
     elif item.dates_differ:
         grid.add_row("Due", f"{fmt_due(a)}: your district's own date")
         grid.add_row("Guide's due", fmt_date(item.guide_due))
+    elif item.own_date_only:
+        grid.add_row("Due", f"{fmt_due(a)}: your own date; the guide sets none (ongoing work)")
     elif details is not None and details.planned and a.due is not None:
         grid.add_row("Due", f"{fmt_due(a)} (your district's date, the guide's too)")
     else:

@@ -188,6 +188,11 @@ def plan(
         said = f"Planned: {i} ({title_of(ws, i)}) due {formatting.fmt_date(new_plan.due)}"
         if new_plan.start:
             said += f", starting {formatting.fmt_date(new_plan.start)}"
+        if guide_due is None and activity.origin == "guide":
+            return said + (
+                ": your own date; the guide sets none (ongoing work). From the day after it, "
+                "it is overdue against your own date and `status --check` exits 1."
+            )
         return said + (f" (the guide: {formatting.fmt_date(guide_due)})." if guide_due else ".")
 
     report(ws, changes, json_out, message)

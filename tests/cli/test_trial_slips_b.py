@@ -146,3 +146,25 @@ def test_plan_with_a_year_typo_is_refused_and_a_date_before_the_window_warned(cl
     assert "before step3-approvals's window opens (Fri Nov 1, 2024)" in " ".join(
         early.stderr.split()
     )
+
+
+# -- 5. your own date on ongoing work -------------------------------------------------------
+
+
+def test_an_own_date_on_ongoing_work_is_a_target_of_its_own(cli, cli_json) -> None:
+    planned = cli("plan", "step1-team-meetings", "--due", "2024-10-01", "--as-of", "2024-09-01")
+    assert planned.exit_code == 0, planned.output
+    assert "the guide sets none" in " ".join(planned.stdout.split())
+    shown = cli("show", "step1-team-meetings", "--as-of", "2024-11-01")
+    said = " ".join(shown.stdout.split())
+    assert "the guide's too" not in said
+    assert "your own date; the guide sets none (ongoing work)" in said
+    assert "overdue against your own date" in said
+    row = cli_json("show", "step1-team-meetings", "--as-of", "2024-11-01")
+    assert row["guide_due"] is None and row["own_due"] == "2024-10-01"
+    assert row["measured_against"] == "district"
+    # Counted by --check once past your own date (the README says so), not before.
+    assert cli("status", "--check", "--as-of", "2024-03-20").exit_code == 0
+    late = cli("status", "--check", "--as-of", "2024-11-01")
+    assert late.exit_code == 1
+    assert "Your own date; the guide sets none" in " ".join(late.stdout.split())
