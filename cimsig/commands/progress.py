@@ -68,7 +68,8 @@ def done(
         Path | None,
         typer.Option("--from", metavar="FILE", show_default=False,
                      help="Catch up from a spreadsheet: a CSV with id, done date and note columns "
-                     "(fill in the one `cimsig export csv` writes)."),
+                     "(fill in the one `cimsig export csv` writes), or the .xlsx workbook "
+                     "`cimsig export xlsx` writes."),
     ] = None,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Mark without asking (--through, --step, --from).")

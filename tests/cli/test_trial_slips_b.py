@@ -168,3 +168,54 @@ def test_an_own_date_on_ongoing_work_is_a_target_of_its_own(cli, cli_json) -> No
     late = cli("status", "--check", "--as-of", "2024-11-01")
     assert late.exit_code == 1
     assert "Your own date; the guide sets none" in " ".join(late.stdout.split())
+
+
+# -- 6. the workbook cimsig exports, and Excel's "Unicode Text" -----------------------------
+
+
+def test_done_from_cimsigs_own_workbook(cli, cli_json, tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    ok(cli("done", "step1-workshop", "--on", "2024-04-25", "--note", "All came",
+           "--as-of", "2024-09-09"))  # fmt: skip
+    target = tmp_path / "plan.xlsx"
+    ok(cli("export", "xlsx", "--as-of", "2024-09-09", "-o", str(target)))
+    book = load_workbook(target)
+    sheet = book["Activities"]
+    header = [c.value for c in sheet[1]]
+    id_col, done_col, notes_col = (header.index(n) + 1 for n in ("Id", "Done on", "Notes"))
+    for row in range(2, sheet.max_row + 1):
+        if sheet.cell(row, id_col).value == "prep-assurance":
+            sheet.cell(row, done_col).value = "4/19/2024"  # typed as text
+            sheet.cell(row, notes_col).value = "When done: Emailed by Ana"
+        if sheet.cell(row, id_col).value == "prep-mou-meeting":
+            import datetime as dt
+
+            sheet.cell(row, done_col).value = dt.datetime(2024, 4, 18)  # a real date cell
+    book.save(target)
+    result = cli("done", "--from", str(target), "--as-of", "2024-09-09", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "2 to mark done, 0 to correct" in result.stdout
+    rows = {r["id"]: r for r in cli_json("list", "--as-of", "2024-09-09")}
+    assert rows["prep-assurance"]["done_on"] == "2024-04-19"
+    assert rows["prep-assurance"]["note"] == "Emailed by Ana"
+    assert rows["prep-mou-meeting"]["done_on"] == "2024-04-18"
+    assert rows["step1-workshop"]["note"] == "All came"  # its Notes cell was left alone
+
+
+def test_done_from_excels_unicode_text(cli, cli_json, tmp_path) -> None:
+    sheet = tmp_path / "u16.txt"
+    sheet.write_bytes("ID\tCompleted\tNotes\nprep-assurance\t4/19/2024\tSeñora Ruiz\n".encode("utf-16"))
+    result = cli("done", "--from", str(sheet), "--as-of", "2024-09-09", "--yes")
+    assert result.exit_code == 0, result.output
+    rows = {r["id"]: r for r in cli_json("list", "--as-of", "2024-09-09")}
+    assert rows["prep-assurance"]["done_on"] == "2024-04-19"
+    assert rows["prep-assurance"]["note"] == "Señora Ruiz"
+
+
+def test_an_old_xls_workbook_is_named_plainly(cli, tmp_path) -> None:
+    old = tmp_path / "plan.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    result = cli("done", "--from", str(old), "--as-of", "2024-09-09", "--yes")
+    assert result.exit_code == 2, result.output
+    assert "save it as CSV" in result.stderr
