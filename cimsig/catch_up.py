@@ -1,8 +1,8 @@
 """Catching up from a spreadsheet: the rows of a CSV file that say what was done, and when.
 
-`cimsig done --from FILE.csv` reads the CSV `cimsig export csv` writes (or its .xlsx; after the coordinator
-filled in `done_on` and `note`), or any CSV with an id column, a done-date column and perhaps a
-note column. Every row is checked before anything changes; the problems are named by line.
+`cimsig done --from FILE.csv` reads the CSV `cimsig export csv` writes (or the workbook of
+`export xlsx`), after the coordinator filled in `done_on` and `note`, or any CSV with an id
+column, a done-date column and perhaps a note column. Every row is checked before anything changes; the problems are named by line.
 No printing, no progress file: the command shows the rows and records them in one change.
 """
 
@@ -77,7 +77,7 @@ def read_text(path: Path, data: bytes | None = None) -> str:
         except UnicodeDecodeError:
             raise UsageError(
                 f"--from: {path} begins as UTF-16 text but is not; save it again as "
-                "\"CSV UTF-8\". Nothing was changed."
+                '"CSV UTF-8". Nothing was changed.'
             ) from None
     try:
         return data.decode("utf-8-sig")

@@ -435,4 +435,3 @@ def earliest_done(activity: Activity) -> tuple[dt.date, str] | None:
     if activity.start is not None:
         return activity.start, "its window opens"
     return None
-

@@ -408,7 +408,9 @@ def check_note_not_cut(ids: list[str], note: str | None, after_note: list[str] |
         return " ".join(["cimsig", *(shell_quote(w, bare=True) for w in words)])
 
     whole = " ".join([note, *rest])
-    readings = [f"a note of several words, in quotes: {command([*before, '--note', whole, *after])}"]
+    readings = [
+        f"a note of several words, in quotes: {command([*before, '--note', whole, *after])}"
+    ]
     all_done = command([*before, *rest, "--note", note, *after])
     readings.append(f"all {len(ids)} done, with the note '{note}': {all_done}")
     raise UsageError(

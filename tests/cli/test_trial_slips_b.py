@@ -5,10 +5,8 @@ own dates on ongoing work, spreadsheets saved as workbooks, options after `--`, 
 
 from __future__ import annotations
 
-import csv
 import subprocess
 import sys
-from pathlib import Path
 
 
 def ok(result) -> str:
@@ -79,13 +77,13 @@ def test_one_change_is_said_only_when_something_changed(cli) -> None:
 
 
 def test_a_one_word_note_between_ids_is_refused_with_both_readings(cli, cli_json) -> None:
-    result = cli("done", "case-study", "--note", "Finished", "parent-input", "--as-of", "2024-06-21")
+    result = cli(
+        "done", "case-study", "--note", "Finished", "parent-input", "--as-of", "2024-06-21"
+    )
     assert result.exit_code == 2, result.output
     assert "--note got only 'Finished'" in result.stderr and "Nothing was changed" in result.stderr
     said = " ".join(result.stderr.split())
-    assert (
-        'cimsig done case-study --note "Finished parent-input" --as-of 2024-06-21' in said
-    )
+    assert 'cimsig done case-study --note "Finished parent-input" --as-of 2024-06-21' in said
     assert "cimsig done case-study parent-input --note Finished --as-of 2024-06-21" in said
     assert done_ids(cli_json, "2024-06-21") == set()
     # A note in quotes with spaces is whole; the ids after it are ids.
@@ -205,7 +203,9 @@ def test_done_from_cimsigs_own_workbook(cli, cli_json, tmp_path) -> None:
 
 def test_done_from_excels_unicode_text(cli, cli_json, tmp_path) -> None:
     sheet = tmp_path / "u16.txt"
-    sheet.write_bytes("ID\tCompleted\tNotes\nprep-assurance\t4/19/2024\tSeñora Ruiz\n".encode("utf-16"))
+    sheet.write_bytes(
+        "ID\tCompleted\tNotes\nprep-assurance\t4/19/2024\tSeñora Ruiz\n".encode("utf-16")
+    )
     result = cli("done", "--from", str(sheet), "--as-of", "2024-09-09", "--yes")
     assert result.exit_code == 0, result.output
     rows = {r["id"]: r for r in cli_json("list", "--as-of", "2024-09-09")}
