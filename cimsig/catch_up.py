@@ -2,7 +2,8 @@
 
 `cimsig done --from FILE.csv` reads the CSV `cimsig export csv` writes (or the workbook of
 `export xlsx`), after the coordinator filled in `done_on` and `note`, or any CSV with an id
-column, a done-date column and perhaps a note column. Every row is checked before anything changes; the problems are named by line.
+column, a done-date column and perhaps a note column. Every row is checked before anything
+changes; the problems are named by line.
 No printing, no progress file: the command shows the rows and records them in one change.
 """
 
