@@ -243,11 +243,7 @@ def note_(
 ) -> None:  # fmt: skip
     """Add a dated note to an activity (`cimsig show ID` lists them)."""
     if len(words) > 1:
-        typed = " ".join(words)
-        raise UsageError(
-            f'Put the note in quotes, so that it is one: cimsig note {activity_id} "{typed}" '
-            "(and -- before a note that starts with a dash). Nothing was changed."
-        )
+        _refuse_loose_note(activity_id, words)
     text = words[0]
     if not text.strip():
         raise UsageError("The note is empty.")
@@ -266,6 +262,50 @@ def note_(
     ws, changes = edit(ws, add)
     count = len(ws.state.notes.get(activity.id, ()))
     report(ws, changes, json_out, lambda i, c: f"Added a note to {i} ({count} in all).")
+
+
+# The options of `note` (those taking a value first): typed after `--`, they are taken for
+# words of the note.
+_NOTE_VALUE_OPTIONS = ("--as-of", "--guide", "--state", "--district")
+_NOTE_FLAGS = ("--json",)
+
+
+def _refuse_loose_note(activity_id: str, words: list[str]) -> None:
+    """A note typed as several words: say how to type it as one, with any options typed after
+    `--` (which make them words of the note) moved before it."""
+    from cimsig.formatting import shell_quote
+
+    text: list[str] = []
+    options: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        name = word.split("=", 1)[0]
+        if name in _NOTE_VALUE_OPTIONS and "=" not in word and index + 1 < len(words):
+            options += [word, words[index + 1]]
+            index += 2
+            continue
+        if name in _NOTE_VALUE_OPTIONS or word in _NOTE_FLAGS:
+            options.append(word)
+        else:
+            text.append(word)
+        index += 1
+    typed = " ".join(text)
+    dash = "-- " if typed.startswith("-") else ""
+    command = " ".join(
+        ["cimsig note", shell_quote(activity_id, bare=True),
+         *(shell_quote(o, bare=True) for o in options)]
+    )  # fmt: skip
+    if options:
+        raise UsageError(
+            f"{', '.join(o for o in options if o.startswith('--'))} came after --, so it was "
+            f"taken for words of the note. Put options before --: {command} "
+            f"{dash}{shell_quote(typed)}. Nothing was changed."
+        )
+    raise UsageError(
+        f"Put the note in quotes, so that it is one: {command} {dash}{shell_quote(typed)} "
+        "(and -- before a note that starts with a dash). Nothing was changed."
+    )
 
 
 @commands.command("add", rich_help_panel="Your district's plan")
