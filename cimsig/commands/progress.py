@@ -150,7 +150,20 @@ def done(
 def _done_message(ws: Workspace, old: "DoneRecord | None", i: str, change: Change | None) -> str:
     """What `done` says of one activity: marked, corrected (old and new), or already done."""
     if change is None:
-        return f"{i} was already done; nothing changed."
+        recorded = ws.state.done.get(i)
+        if recorded is None:
+            return f"{i} was already done; nothing changed."
+        on = formatting.fmt_date(recorded.on)
+        if recorded.on > ws.as_of:
+            return (
+                f"{i} is recorded as done on {on}, after {formatting.fmt_date(ws.as_of)} (so "
+                f"as of that day it shows as not done); nothing changed. If it was done "
+                f"earlier, correct the date: cimsig done {i} --on DATE."
+            )
+        return (
+            f"{i} was already done; nothing changed (done on {on}; to correct the date: "
+            f"cimsig done {i} --on DATE)."
+        )
     new = ws.state.done[i]
     if change.action == "correct" and old is not None:
         parts = []

@@ -235,3 +235,19 @@ def test_options_after_double_dash_are_named_and_the_hint_puts_them_first(cli, c
     ok(cli("note", "theory-of-action", "--as-of", "2024-10-15", "--", "- call back"))
     notes = cli_json("show", "theory-of-action", "--as-of", "2024-10-20")["notes"]
     assert [n["text"] for n in notes] == ["- call back"] and notes[0]["at"].startswith("2024-10-15")
+
+
+# -- 8. "already done" names the day it is recorded -----------------------------------------
+
+
+def test_already_done_after_the_as_of_day_names_the_recorded_date(cli, cli_json) -> None:
+    ok(cli("done", "case-study", "--on", "2024-06-20", "--as-of", "2024-06-25"))
+    assert "step1-case-study" not in done_ids(cli_json, "2024-06-10")
+    again = cli("done", "case-study", "--as-of", "2024-06-10")
+    assert again.exit_code == 0, again.output
+    said = " ".join(again.stdout.split())
+    assert "recorded as done on Thu Jun 20, 2024, after Mon Jun 10, 2024" in said
+    assert "cimsig done step1-case-study --on DATE" in said
+    assert "was already done" not in said
+    plain = " ".join(ok(cli("done", "case-study", "--as-of", "2024-06-25")).split())
+    assert "was already done; nothing changed (done on Thu Jun 20, 2024" in plain
