@@ -25,6 +25,7 @@ from cimsig.app import (
     user_date,
     whole_number,
     words_after,
+    wrap_for_terminal,
     workspace,
 )
 from cimsig.errors import EXIT_OVERDUE, StateError, UsageError
@@ -552,7 +553,7 @@ def _agree_to_undo(ws: Workspace, yes: bool) -> list[Any] | None:
             f"Nothing was undone: the latest change is {what}, not yours. To take it back "
             "anyway, add --yes (`cimsig history` shows who made each change)."
         )
-    if not typer.confirm(f"The latest change is {what}. Undo it?"):
+    if not typer.confirm(wrap_for_terminal(f"The latest change is {what}. Undo it?", 2)):
         say("Nothing was undone.")
         raise typer.Exit(0)
     return _uids(group)
@@ -596,7 +597,7 @@ def _agree_to_reopen(ws: Workspace, ids: list[str], yes: bool) -> dict[str, Any]
             f"Nothing was reopened: {what}, not by you. To reopen it anyway, add --yes "
             "(`cimsig history` shows who made each change)."
         )
-    if not typer.confirm(f"{what}. Reopen it?"):
+    if not typer.confirm(wrap_for_terminal(f"{what}. Reopen it?", 2)):
         say("Nothing was reopened.")
         raise typer.Exit(0)
     return {i: ws.state.done.get(i) for i in others}
