@@ -25,8 +25,8 @@ from cimsig.app import (
     user_date,
     whole_number,
     words_after,
-    wrap_for_terminal,
     workspace,
+    wrap_for_terminal,
 )
 from cimsig.errors import EXIT_OVERDUE, StateError, UsageError
 from cimsig.records import Change
