@@ -107,7 +107,7 @@ def count_words(items: Sequence[ActivityStatus]) -> str:
     if any(schedule.is_ongoing(i) for i in items):
         left_out.append("ongoing work")
     if any(i.status == schedule.RECOMMENDED for i in items):
-        left_out.append("work only recommended for your track")
+        left_out.append("work only recommended for your track (until it is done)")
     text = ", ".join(parts)
     if left_out:
         text += f"; {' and '.join(left_out)} not counted"

@@ -352,7 +352,8 @@ def progress_by_step(steps: Sequence[Step], items: Sequence[ActivityStatus]) -> 
 
     Recommended-only activities count only once they are done. Ongoing work (team meetings,
     implementing the plan) never counts: it has no end, so a step could never reach 100%.
-    Optional work (`required_for: optional`) never counts, done or not.
+    Optional work (`required_for: optional`) never counts, done or not. `ongoing` is how much
+    of a step's ongoing work is going on as of the date (begun, not done).
     """
     result = []
     for step in steps:
@@ -364,7 +365,9 @@ def progress_by_step(steps: Sequence[Step], items: Sequence[ActivityStatus]) -> 
             and not is_ongoing(s)
             and s.activity.required_for != OPTIONAL
         ]
-        ongoing = sum(1 for s in items if s.activity.step == step.id and is_ongoing(s))
+        # Beside the count: the work going on now (begun, not done), as the Ongoing line
+        # lists it; work that starts later (implementing the approved plan) is upcoming.
+        ongoing = sum(1 for s in items if s.activity.step == step.id and s.status == ONGOING)
         result.append(
             StepProgress(step, sum(s.status == DONE for s in in_step), len(in_step), ongoing)
         )
