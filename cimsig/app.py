@@ -168,6 +168,9 @@ def usage_error_line(exc: Exception, argv: list[str] | None = None) -> str:
     if not message.endswith((".", "?", "!")):
         message += "."
     if "unexpected extra argument" in message.lower():
+        cut = cut_date_hint(argv or [])
+        if cut is not None:
+            return f"Error: {cut}"
         message += " If these words belong together (a note, a title, a name), put them in quotes."
     return f"Error: {message} (`{path} --help` shows what it takes.)"
 
@@ -223,6 +226,41 @@ def keep_going_after_reader_left() -> None:
         errors=stream.errors,
         line_buffering=True,
     )
+
+
+DATE_OPTIONS = ("--due", "--start", "--on", "--as-of", "--through")
+
+
+def cut_date_hint(argv: list[str]) -> str | None:
+    """A date typed without quotes (`--due June 14, 2024`): the option got only its first word
+    and the rest were extra arguments. What to say (the date in quotes, and as 2024-06-14), or
+    None when no date option was cut so."""
+    import re
+
+    from cimsig.dates import parse_user_date
+    from cimsig.errors import BadDateError
+
+    for index, word in enumerate(argv[:-2]):
+        if word not in DATE_OPTIONS:
+            continue
+        value, rest = argv[index + 1], []
+        for more in argv[index + 2 :]:
+            if not re.fullmatch(r"\d{1,4},?", more.strip()):
+                break
+            rest.append(more)
+        if not rest:
+            continue
+        whole = " ".join([value, *rest])
+        try:
+            iso = f", or as {parse_user_date(whole, dt.date(2024, 1, 1), option=word)}"
+        except BadDateError:
+            iso = ""
+        return (
+            f"{word} got only '{value}': a date with spaces must be in quotes, or the words "
+            f'after the first space ("{" ".join(rest)}") are taken for other words of the '
+            f'command. Type it as {word} "{whole}"{iso}. Nothing was changed.'
+        )
+    return None
 
 
 def silence_stdout() -> None:

@@ -406,7 +406,11 @@ def render_show(
             "Notes",
             "\n".join(
                 f"{day_recorded(n.at, guide.time_zone) or ''}  {escape_markup(n.text)}"
-                for n in details.notes
+                # in date order (a note dated with --as-of may be typed after later ones);
+                # notes of one day as they were typed
+                for n in sorted(
+                    details.notes, key=lambda n: day_recorded(n.at, guide.time_zone) or ""
+                )
             ),
         )
     out.print(grid)

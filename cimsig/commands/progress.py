@@ -285,7 +285,8 @@ def _catch_up_ids(
     if later and include_upcoming:
         say(
             f"Warning: {len(later)} of these have not started by {as_of_words}; they are "
-            "marked done all the same (--include-upcoming).",
+            f"marked done all the same (--include-upcoming): "
+            f"{', '.join(i.activity.id for i in later)}.",
             err=True,
             indent=2,
         )
@@ -294,7 +295,8 @@ def _catch_up_ids(
     for item in items:
         _say_item(item.activity.due, item.activity.id, item.activity.title, err=json_out)
     other = "" if on_given else " Use --on DATE for another date."
-    question = f"Mark these {len(items)} as done on {formatting.fmt_date(day)}?{other}"
+    these = "this one" if len(items) == 1 else f"these {len(items)}"
+    question = f"Mark {these} as done on {formatting.fmt_date(day)}?{other}"
     if not _ask(question, yes=yes, json_out=json_out):
         return []
     return [i.activity.id for i in items]
@@ -309,6 +311,21 @@ def _done_from_sheet(ws: Workspace, path: Path, *, yes: bool, json_out: bool) ->
         first_date=ws.guide.first_date, district=ws.lea,
     )  # fmt: skip
     todo = [r for r in rows if _sheet_change(ws.state.done.get(r.activity_id), r) is not None]
+    ongoing = {i.activity.id for i in ws.statuses if schedule.is_ongoing(i)}
+    endless = [r for r in todo if r.activity_id in ongoing]
+    if endless:
+        # A catch-up leaves ongoing work alone (it has no end); marking it done is a choice
+        # made for it alone.
+        raise UsageError(
+            f"--from: {path} gives a done date for ongoing work, which a catch-up leaves "
+            "alone; nothing was changed. Clear the date in these rows, and mark such work "
+            "done on its own if it has really ended (cimsig done ID --on DATE):",
+            problems=[
+                f"{'row' if path.suffix.lower() in ('.xlsx', '.xlsm') else 'line'} {r.line}: "
+                f"{r.activity_id} ({title_of(ws, r.activity_id)})"
+                for r in endless
+            ],
+        )
     same = len(rows) - len(todo)
     counted = f"{same} already recorded so, {without_date} without a done date"
     if not todo:
@@ -330,7 +347,8 @@ def _done_from_sheet(ws: Workspace, path: Path, *, yes: bool, json_out: bool) ->
             row.done_on, row.activity_id, title_of(ws, row.activity_id) + was,
             *([f"Note: {row.note}"] if row.note else []), err=json_out,
         )  # fmt: skip
-    if not _ask(f"Record these {len(todo)} in one change?", yes=yes, json_out=json_out):
+    these = "this one" if len(todo) == 1 else f"these {len(todo)}"
+    if not _ask(f"Record {these} in one change?", yes=yes, json_out=json_out):
         return
     before = {r.activity_id: ws.state.done.get(r.activity_id) for r in todo}
 
@@ -441,7 +459,11 @@ def check_done_date(ws: Workspace, done_on: dt.date | None) -> None:
     if done_on > ws.as_of:
         raise UsageError(
             f"--on {done_on} is after {ws.as_of}: cimsig records work that is done. "
-            "Use --on with today's date or an earlier one."
+            + (
+                "Use --on with today's date or an earlier one."
+                if ws.as_of == environment.today_in(ws.guide.time_zone)
+                else f"Use --on with the as-of date ({ws.as_of}) or an earlier one."
+            )
         )
     first = ws.guide.first_date
     if first is not None and done_on < first:

@@ -338,3 +338,90 @@ def test_the_counted_line_says_recommended_work_counts_once_done(cli) -> None:
     ok(cli("init", "--lea", "Beta USD", "--track", "continuing", "--as-of", "2024-04-01"))
     shown = " ".join(ok(cli("status", "--as-of", "2024-11-05")).split())
     assert "work only recommended for your track (until it is done) not counted" in shown
+
+
+# -- 11. smaller slips ----------------------------------------------------------------------
+
+
+def test_show_lists_notes_in_date_order(cli) -> None:
+    ok(cli("note", "case-study", "Second, typed first", "--as-of", "2024-06-12"))
+    ok(cli("note", "case-study", "First, typed later", "--as-of", "2024-06-03"))
+    shown = ok(cli("show", "case-study", "--as-of", "2024-06-30"))
+    assert shown.index("First, typed later") < shown.index("Second, typed first")
+
+
+def test_show_with_no_match_lists_candidates_and_a_loose_read_says_which(cli) -> None:
+    none = cli("show", "rep", "--as-of", "2024-06-30")
+    assert none.exit_code == 2, none.output
+    assert "step4-report-2025apr-jun" in none.stderr and "No activity has the id 'rep'" in (
+        none.stderr
+    )
+    loose = cli("show", "case-study", "--as-of", "2024-06-30")
+    assert loose.exit_code == 0 and "Note: showing step1-case-study." in loose.stderr
+    exact = cli("show", "step1-case-study", "--as-of", "2024-06-30")
+    assert "Note:" not in exact.stderr
+
+
+def test_plan_due_with_an_unquoted_date_gets_the_quoting_hint(cli) -> None:
+    result = cli("plan", "case-study", "--due", "June", "14,", "2024", "--as-of", "2024-05-01")
+    assert result.exit_code == 2, result.output
+    said = " ".join(result.stderr.split())
+    assert '--due "June 14, 2024", or as 2024-06-14' in said
+
+
+def test_one_row_and_the_as_of_date_are_said_plainly(cli, tmp_path) -> None:
+    sheet = tmp_path / "one.csv"
+    sheet.write_text("id,done_on\nprep-assurance,2024-04-19\n")
+    one = cli("done", "--from", str(sheet), "--as-of", "2024-09-09", "--yes")
+    assert "Record this one in one change?" not in one.stdout  # (--yes: not asked)
+    asked = cli("done", "--from", str(sheet), "--as-of", "2024-09-09")
+    assert "these 1" not in asked.output
+    late = cli("done", "case-study", "--on", "2024-07-01", "--as-of", "2024-06-01")
+    assert late.exit_code == 2
+    assert "the as-of date (2024-06-01)" in late.stderr and "today's date" not in late.stderr
+
+
+def test_the_question_for_one_row_is_singular(cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr("cimsig.environment.can_ask", lambda: True)
+    sheet = tmp_path / "one.csv"
+    sheet.write_text("id,done_on\nprep-assurance,2024-04-19\n")
+    asked = cli("done", "--from", str(sheet), "--as-of", "2024-09-09", input="n\n")
+    assert "Record this one in one change?" in asked.stdout
+
+
+def test_the_html_report_has_no_control_characters(cli, tmp_path) -> None:
+    ok(cli("init", "--lea", "Esc\x1b[31m USD", "--as-of", "2024-04-01"))
+    ok(cli("note", "case-study", "red \x1b[31mtext\x07", "--as-of", "2024-06-01"))
+    ok(cli("assign", "case-study", "Ana \x1b[1mB", "--as-of", "2024-06-01"))
+    target = tmp_path / "r.html"
+    ok(cli("export", "html", "--as-of", "2024-09-09", "-o", str(target)))
+    page = target.read_text("utf-8")
+    assert "\x1b" not in page and "\x07" not in page
+    assert "red [31mtext" in page and "Ana [1mB" in page  # the words kept
+
+
+def test_a_spreadsheet_row_for_ongoing_work_is_refused_by_line(cli, cli_json, tmp_path) -> None:
+    sheet = tmp_path / "f.csv"
+    sheet.write_text("id,done_on\nprep-assurance,2024-04-19\nstep1-team-meetings,2024-08-01\n")
+    result = cli("done", "--from", str(sheet), "--as-of", "2024-09-09", "--yes")
+    assert result.exit_code == 2, result.output
+    assert "line 3: step1-team-meetings" in result.stderr and "nothing was changed" in (
+        result.stderr
+    )
+    assert done_ids(cli_json, "2024-09-09") == set()
+
+
+def test_the_include_upcoming_warning_names_the_activities(cli) -> None:
+    result = cli("done", "--step", "step3", "--include-upcoming", "--as-of", "2024-10-15", "--yes")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.stderr.split())
+    assert "(--include-upcoming): " in said and "step3-approvals" in said.split("Warning:")[1]
+
+
+def test_doctor_says_nothing_of_a_later_own_date_once_the_work_is_done(cli) -> None:
+    ok(cli("plan", "case-study", "--due", "2024-07-30", "--as-of", "2024-05-01"))
+    before = cli("doctor")
+    assert "your date for step1-case-study" in " ".join(before.output.split())
+    ok(cli("done", "case-study", "--on", "2024-06-20", "--as-of", "2024-06-25"))
+    after = cli("doctor")
+    assert "your date for step1-case-study" not in " ".join(after.output.split())
