@@ -210,8 +210,10 @@ def keep_going_after_reader_left() -> None:
     to it through `_ReaderMayLeave`, with the same encoding."""
     import sys
 
+    if sys.stdout is not sys.__stdout__:
+        return
     stream = sys.stdout
-    if stream is None or stream is not sys.__stdout__:
+    if stream is None:
         return
     try:
         fd = stream.fileno()
