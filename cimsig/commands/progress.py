@@ -440,11 +440,12 @@ def check_note_not_cut(ids: list[str], note: str | None, after_note: list[str] |
         return " ".join(["cimsig", *(shell_quote(w, bare=True) for w in words)])
 
     whole = " ".join([note, *rest])
+    # (each command on a line of its own, so that a window wraps it least)
     readings = [
-        f"a note of several words, in quotes: {command([*before, '--note', whole, *after])}"
+        f"a note of several words, in quotes:\n      {command([*before, '--note', whole, *after])}"
     ]
     all_done = command([*before, *rest, "--note", note, *after])
-    readings.append(f"all {len(ids)} done, with the note '{note}': {all_done}")
+    readings.append(f"all {len(ids)} done, with the note '{note}':\n      {all_done}")
     raise UsageError(
         f"--note got only '{note}': the words after it ({' '.join(rest)}) were taken for "
         "ids of activities to mark done. Nothing was changed. Did you mean:",
