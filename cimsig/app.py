@@ -7,6 +7,7 @@ code.
 """
 
 import datetime as dt
+import errno
 import io
 import os
 from collections.abc import Callable, Sequence
@@ -199,7 +200,10 @@ class _ReaderMayLeave(io.RawIOBase):
             return size
         try:
             return os.write(self._fd, data)
-        except BrokenPipeError:
+        except OSError as exc:
+            # (Windows reports a pipe whose reader left as EINVAL)
+            if not isinstance(exc, BrokenPipeError) and exc.errno != errno.EINVAL:
+                raise
             self.reader_left = True
             silence_stdout()
             return size
@@ -226,7 +230,7 @@ def keep_going_after_reader_left() -> None:
         io.BufferedWriter(_ReaderMayLeave(fd)),
         encoding=stream.encoding,
         errors=stream.errors,
-        line_buffering=True,
+        line_buffering=stream.line_buffering,
     )
 
 

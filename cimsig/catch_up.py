@@ -95,8 +95,6 @@ def _workbook_rows(path: Path) -> list[tuple[int, list[str]]]:
     the first sheet), each with its row number, every cell as text (a date as 2024-04-19).
     cimsig's own "Notes" cell holds the dated notes as well: only its "When done: ..." line is
     the done note, so it is read as a column "note" of that line alone."""
-    import zipfile
-
     try:
         from openpyxl import load_workbook
     except ImportError:  # pragma: no cover - openpyxl is a dependency
@@ -106,7 +104,7 @@ def _workbook_rows(path: Path) -> list[tuple[int, list[str]]]:
         ) from None
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+    except Exception as exc:  # any workbook openpyxl cannot read is said so, not a "bug"
         raise UsageError(
             f"--from: {path} looks like a workbook but cannot be read ({exc}); save it as CSV "
             "(File > Save As > CSV UTF-8) and give that file. Nothing was changed."
