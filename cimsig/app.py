@@ -31,7 +31,8 @@ EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 `status --check` found overdue work; 2 bad command-line input "
     "(unknown or ambiguous id, bad date); 3 a problem with the guide or the progress file; "
     "4 cimsig itself failed (a bug: run again with CIMSIG_DEBUG=1 and report what it prints); "
-    "130 stopped with Ctrl-C. A reader that stops early (`cimsig status | more`) is exit 0."
+    "130 stopped with Ctrl-C. A reader that stops early (`cimsig status | more`) changes "
+    "nothing: the command goes on (a change is saved) and ends as it would have."
 )
 
 

@@ -61,6 +61,12 @@ def test_a_spreadsheet_catch_up_piped_to_head_is_saved(cli, cli_json, tmp_path) 
     }  # fmt: skip
 
 
+def test_a_reader_that_stops_early_leaves_the_exit_code_as_it_would_be(tmp_path) -> None:
+    assert _run_with_reader_gone(["status", "--as-of", "2024-09-09"]).returncode == 0
+    # overdue work is still overdue: --check says so whoever reads the page
+    assert _run_with_reader_gone(["status", "--check", "--as-of", "2024-09-09"]).returncode == 1
+
+
 # -- 2. "one change" only when something changed --------------------------------------------
 
 
