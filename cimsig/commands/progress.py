@@ -291,7 +291,7 @@ def _catch_up_ids(
             indent=2,
         )
     what = "activity" if len(items) == 1 else "activities"
-    say(f"{len(items)} required {what} {scope} not marked done yet:", err=json_out)
+    say(f"{len(items)} required {what} {scope} not marked done yet:", err=json_out, indent=2)
     for item in items:
         _say_item(item.activity.due, item.activity.id, item.activity.title, err=json_out)
     other = "" if on_given else " Use --on DATE for another date."
