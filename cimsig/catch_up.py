@@ -93,8 +93,8 @@ _ZIP_START, _OLD_XLS_START = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 def _workbook_rows(path: Path) -> list[tuple[int, list[str]]]:
     """The rows of a workbook's sheet of activities (cimsig's own export: "Activities"; else
     the first sheet), each with its row number, every cell as text (a date as 2024-04-19).
-    cimsig's own "Notes" cell holds the dated notes as well: only its "When done: ..." line is
-    the done note, so it is read as a column "note" of that line alone."""
+    cimsig's own "Notes" cell holds the dated notes as well: only its "When done: ..." line (or
+    text typed there that is not a dated note) is the done note, read as a column "note"."""
     try:
         from openpyxl import load_workbook
     except ImportError:  # pragma: no cover - openpyxl is a dependency
@@ -139,12 +139,18 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
+# A dated note as `export xlsx` writes it in the Notes cell: "Apr 1, 2024: text".
+_DATED_NOTE = re.compile(r"[A-Z][a-z]{2} \d{1,2}, \d{4}: ")
+
+
 def _done_note_line(text: str) -> str:
-    return next(
-        (line[len("When done:") :].strip() for line in text.splitlines()
-         if line.startswith("When done:")),
-        "",
-    )  # fmt: skip
+    """The done note in a Notes cell of cimsig's workbook: its "When done: ..." line, else
+    what the coordinator typed there (the lines that are not dated notes cimsig wrote)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    marked = [line[len("When done:") :].strip() for line in lines if line.startswith("When done:")]
+    if marked:
+        return marked[0]
+    return " ".join(line for line in lines if not _DATED_NOTE.match(line))
 
 
 def _sheet_rows(path: Path) -> tuple[list[tuple[int, list[str]]], str]:

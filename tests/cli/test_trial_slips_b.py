@@ -182,6 +182,7 @@ def test_done_from_cimsigs_own_workbook(cli, cli_json, tmp_path) -> None:
 
     ok(cli("done", "step1-workshop", "--on", "2024-04-25", "--note", "All came",
            "--as-of", "2024-09-09"))  # fmt: skip
+    ok(cli("note", "prep-mou-meeting", "Asked for the MOU", "--as-of", "2024-04-10"))
     target = tmp_path / "plan.xlsx"
     ok(cli("export", "xlsx", "--as-of", "2024-09-09", "-o", str(target)))
     book = load_workbook(target)
@@ -196,6 +197,9 @@ def test_done_from_cimsigs_own_workbook(cli, cli_json, tmp_path) -> None:
             import datetime as dt
 
             sheet.cell(row, done_col).value = dt.datetime(2024, 4, 18)  # a real date cell
+            notes = sheet.cell(row, notes_col).value
+            assert notes == "Apr 10, 2024: Asked for the MOU"
+            sheet.cell(row, notes_col).value = f"{notes}\nSigned at the meeting"  # typed
     book.save(target)
     result = cli("done", "--from", str(target), "--as-of", "2024-09-09", "--yes")
     assert result.exit_code == 0, result.output
@@ -204,6 +208,7 @@ def test_done_from_cimsigs_own_workbook(cli, cli_json, tmp_path) -> None:
     assert rows["prep-assurance"]["done_on"] == "2024-04-19"
     assert rows["prep-assurance"]["note"] == "Emailed by Ana"
     assert rows["prep-mou-meeting"]["done_on"] == "2024-04-18"
+    assert rows["prep-mou-meeting"]["note"] == "Signed at the meeting"  # not the dated note
     assert rows["step1-workshop"]["note"] == "All came"  # its Notes cell was left alone
 
 
