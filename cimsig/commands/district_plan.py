@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from cimsig import environment, formatting, jsonout
+from cimsig import environment, formatting, jsonout, operations
 from cimsig.app import (
     TRACK_WORDS,
     AsOfOption,
@@ -17,12 +17,13 @@ from cimsig.app import (
     profile_words,
     report,
     say,
+    say_started,
     title_of,
     user_date,
     workspace,
 )
 from cimsig.errors import StateError, UsageError
-from cimsig.records import Change, CustomActivity, Plan, Profile
+from cimsig.records import Change, Plan, Profile
 from cimsig.state import moment_on
 from cimsig.workspace import Workspace
 
@@ -141,21 +142,11 @@ def plan(
             user_date(due, "--due", ws.guide.time_zone, ws.as_of),
             user_date(start, "--start", ws.guide.time_zone, ws.as_of) if start else None,
         )
-        if new_plan.start is not None and new_plan.start > new_plan.due:
-            raise UsageError(f"--start {new_plan.start} is after --due {new_plan.due}.")
-        first = ws.guide.first_date
-        for option, day in (("--due", new_plan.due), ("--start", new_plan.start)):
-            if first is not None and day is not None and day < first:
-                raise UsageError(
-                    f"{option} {day} is before this guide begins ({first}). Is the year a "
-                    "typo? Nothing was changed."
-                )
     original = ws.details(activity.id)
-    ws, changes = edit(
-        ws,
-        lambda w: {
-            activity.id: w.state.set_plan(w.resolve(activity.id).id, new_plan, environment.now())
-        },
+    ws, changes = _done_by(
+        operations.plan(
+            ws, activity.id, new_plan, now=environment.now(), author=environment.user_name()
+        )
     )
     guide_due = original.guide_due
     opens = next((a.start for a in ws.unplanned if a.id == activity.id), None)  # the guide's
@@ -213,12 +204,11 @@ def assign(
         raise UsageError('Give a NAME, or --clear: cimsig assign step1-case-study "Ana Ruiz".')
     ws = workspace(guide, state, as_of, changing=True)
     owner = name.strip() if name is not None else None
-
-    def set_owner(now_ws: Workspace) -> dict[str, Change | None]:
-        target = now_ws.change_target(activity_id).id
-        return {target: now_ws.state.assign(target, owner, environment.now())}
-
-    ws, changes = edit(ws, set_owner)
+    ws, changes = _done_by(
+        operations.assign(
+            ws, activity_id, owner, now=environment.now(), author=environment.user_name()
+        )
+    )
 
     def message(i: str, change: Change | None) -> str:
         if change is None:
@@ -251,15 +241,13 @@ def note_(
     if as_of is not None:
         check_not_after_today(ws.as_of, "--as-of", ws.guide.time_zone)
     activity = ws.change_target(activity_id)
-
-    def add(w: Workspace) -> dict[str, Change | None]:
-        moment = environment.now()
-        dated = moment_on(ws.as_of, moment, ws.guide.time_zone) if as_of is not None else None
-        return {
-            activity.id: w.state.add_note(w.resolve(activity.id).id, text.strip(), moment, dated)
-        }
-
-    ws, changes = edit(ws, add)
+    moment = environment.now()
+    dated = moment_on(ws.as_of, moment, ws.guide.time_zone) if as_of is not None else None
+    ws, changes = _done_by(
+        operations.add_note(
+            ws, activity.id, text, dated=dated, now=moment, author=environment.user_name()
+        )
+    )
     count = len(ws.state.notes.get(activity.id, ()))
     report(ws, changes, json_out, lambda i, c: f"Added a note to {i} ({count} in all).")
 
@@ -340,17 +328,12 @@ def add(
         raise UsageError("The title is empty.")
     due_date = user_date(due, "--due", ws.guide.time_zone, ws.as_of)
     start_date = user_date(start, "--start", ws.guide.time_zone, ws.as_of) if start else None
-    if start_date is not None and start_date > due_date:
-        raise UsageError(f"--start {start_date} is after --due {due_date}.")
-    ws.new_activity_id(title, new_id)  # a bad --id is refused before the file is locked
     clean_title = " ".join(title.split())
-
-    def add_one(now_ws: Workspace) -> dict[str, Change | None]:
-        made_id = now_ws.new_activity_id(title, new_id)
-        custom = CustomActivity(made_id, step, clean_title, due_date, start_date)
-        return {made_id: now_ws.state.add_activity(custom, environment.now())}
-
-    ws, changes = edit(ws, add_one)
+    added = operations.add_activity(
+        ws, title, step, due_date, start=start_date, new_id=new_id,
+        now=environment.now(), author=environment.user_name(),
+    )  # fmt: skip
+    ws, changes = _done_by(added)
     step_name = ws.guide.step(step).name
 
     def message(i: str, change: Change | None) -> str:
@@ -370,15 +353,15 @@ def remove(
     """Remove an activity your district added (the guide's own cannot be removed)."""
     ws = workspace(guide, state, as_of, changing=True)
     activity = ws.change_target(activity_id)
-    if activity.origin != "district":
-        raise UsageError(
-            f"{activity.id} is part of the pacing guide and cannot be removed. You can plan "
-            f"your own date for it (cimsig plan {activity.id} --due DATE) or mark it done."
+    ws, changes = _done_by(
+        operations.remove_activity(
+            ws, activity_id, now=environment.now(), author=environment.user_name()
         )
-    ws, changes = edit(
-        ws,
-        lambda w: {
-            activity.id: w.state.remove_activity(w.resolve(activity.id).id, environment.now())
-        },
     )
     report(ws, changes, json_out, lambda i, c: f"Removed {i} ({activity.title}) from your plan.")
+
+
+def _done_by(result: operations.Result) -> tuple[Workspace, dict[str, Change | None]]:
+    """An operation's result, saying when it started a new progress file."""
+    say_started(result.started_file, result.workspace)
+    return result.workspace, result.changes
