@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
     from cimsig.workspace import Workspace
 
+CHECK_IN_DAYS = 14  # how far ahead the weekly check-in looks, as `cimsig status`
+
 BUG_HELP = (
     "This is a bug in cimsig, not in your files: nothing was half-written. To report it, stop "
     "cimsig serve (Ctrl-C in its window), start it again with CIMSIG_DEBUG=1 set, do the same "
@@ -421,9 +423,16 @@ def _fmt(day: dt.date | None) -> str:
 
 
 def _weekly(ws: Workspace) -> dict[str, Any]:
-    from cimsig import report_html
+    from cimsig import report_html, schedule
 
-    return report_html.report_context(ws, environment.now())
+    context = report_html.report_context(ws, environment.now())
+    # The check-in looks 14 days ahead, as `cimsig status` does (the report may look further).
+    rows = {a["id"]: a for step in context["steps"] for a in step["activities"]}
+    last = ws.as_of + dt.timedelta(days=CHECK_IN_DAYS)
+    soon = schedule.due_between(ws.statuses, ws.as_of, last)
+    context["soon"] = [rows[i.activity.id] for i in soon if i.activity.id in rows]
+    context["soon_days"] = CHECK_IN_DAYS
+    return context
 
 
 def _activity(ws: Workspace, activity_id: str) -> dict[str, Any]:
@@ -462,16 +471,25 @@ def _history(ws: Workspace, me: str) -> dict[str, Any]:
     next_undo = {id(e) for e in preview.group}
     rows = [
         {"seq": e.get("seq"), "when": recorded_at(str(e.get("at", "")), zone),
-         "by": e.get("by") or "", "what": describe(e, seq_of), "next": id(e) in next_undo}
+         "by": e.get("by") or "", "what": _named(e, describe(e, seq_of)),
+         "next": id(e) in next_undo}
         for e in reversed(full)
     ]  # fmt: skip
     return {
         "rows": rows,
-        "undo": [describe(e, seq_of) for e in preview.group],
+        "undo": [_named(e, describe(e, seq_of)) for e in preview.group],
         "undo_uids": preview.uids,
         "undo_others": preview.others,
         "nothing": operations.nothing_to_undo_words(ws) if not preview.group else "",
     }
+
+
+def _named(entry: dict[str, Any], words: str) -> str:
+    """A change in words, with the activity it is about (or the district profile)."""
+    about = entry.get("id")
+    if about and entry.get("action") not in ("merge", "archive"):
+        return f"{about}: {words}"
+    return words
 
 
 def _overview(settings: ServeSettings, names: list[str]) -> list[dict[str, Any]]:
