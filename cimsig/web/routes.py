@@ -164,7 +164,7 @@ def install(app: Flask, settings: ServeSettings) -> None:
 
     def done_message(flash: str) -> Any:
         """After a change: back to the page it came from, with a line saying what happened."""
-        back = request.form.get("back") or link("home")
+        back = request.form.get("back") or _same_page(request.referrer) or link("home")
         if not back.startswith("/") or back.startswith("//"):
             back = link("home")
         session["said"] = flash
@@ -414,6 +414,16 @@ def install(app: Flask, settings: ServeSettings) -> None:
         response = make_response(css)
         response.headers["Content-Type"] = "text/css; charset=utf-8"
         return response
+
+
+def _same_page(referrer: str | None) -> str | None:
+    """The page a form was sent from (its path and query), to go back to after a change."""
+    from urllib.parse import urlsplit
+
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def _fmt(day: dt.date | None) -> str:

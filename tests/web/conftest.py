@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("flask")
 
-from cimsig.web import ServeSettings, create_app  # noqa: E402
+from cimsig.web import ServeSettings, create_app
 
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"

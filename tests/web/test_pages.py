@@ -43,9 +43,7 @@ def test_done_with_a_date_and_note_then_undo(client: Any, state_path: Path) -> N
     history = client.get("/history", base_url=BASE).text
     assert "Undo will take back" in history and target in history
     uids = re.findall(r'name="uid" value="([^"]+)"', history)
-    response = client.post(
-        "/undo", data={"uid": uids, "csrf": csrf_of(history)}, base_url=BASE
-    )
+    response = client.post("/undo", data={"uid": uids, "csrf": csrf_of(history)}, base_url=BASE)
     assert response.status_code == 303
     assert target not in StateFile(state_path).read().done
 
@@ -93,9 +91,7 @@ def test_the_name_field_sets_who_is_recorded(client: Any, state_path: Path) -> N
     assert "Maria Lopez" in client.get("/history", base_url=BASE).text
 
 
-def test_catch_up_shows_the_list_then_marks_it_in_one_change(
-    client: Any, state_path: Path
-) -> None:
+def test_catch_up_shows_the_list_then_marks_it_in_one_change(client: Any, state_path: Path) -> None:
     preview = post(client, "/catch-up", {"through": "2024-09-30", "on": "2024-10-01"}, "/catch-up")
     assert preview.status_code == 200 and "to mark done" in preview.text
     ids = re.findall(r'name="id" value="([^"]+)"', preview.text)
