@@ -51,8 +51,9 @@ def run(
 
         webbrowser.open(settings.url)
     try:
-        server.run()
+        server.run()  # (waitress ends its loop on Ctrl-C and returns)
     except KeyboardInterrupt:
-        say("Stopped serving. Your changes are saved.")
+        pass
     finally:
         server.close()
+    say("Stopped serving. Your changes are saved.")
