@@ -75,8 +75,8 @@ def main() -> None:
             f"{base}/activity/{activity}/assign", data=body,
             headers={"Origin": base},
         )  # fmt: skip
-        figures["post"].append(timed(lambda: opener.open(request).read()))
-        figures["assign"].append(timed(lambda: cli("assign", activity, f"CLI {n}")))
+        figures["post"].append(timed(lambda r=request: opener.open(r).read()))
+        figures["assign"].append(timed(lambda n=n: cli("assign", activity, f"CLI {n}")))
     rss = "?"
     status_file = Path(f"/proc/{server.pid}/status")
     if status_file.exists():
