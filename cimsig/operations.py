@@ -501,6 +501,329 @@ def apply_sheet(ws: Workspace, preview: SheetPreview, *, now: dt.datetime, autho
     return result
 
 
+# -- archive ---------------------------------------------------------------------------------
+
+
+def archive_path(progress: Path, before: dt.date) -> Path:
+    """Where the changes before `before` go: beside the progress file, named after it."""
+    from cimsig.state_format import ARCHIVE_MARK
+
+    return progress.with_name(f"{progress.stem}{ARCHIVE_MARK}{before.isoformat()}.yaml")
+
+
+@dataclass
+class ArchiveResult:
+    """What `archive` did: the entries it `moved` to the side file `target`, how many changes
+    are `left` in the history, and the progress file's `size` afterwards."""
+
+    workspace: Workspace
+    moved: list[dict[str, Any]]
+    target: Path
+    left: int
+    size: int
+    started_file: bool = False
+
+
+def archive(ws: Workspace, before: dt.date, *, now: dt.datetime, author: str) -> ArchiveResult:
+    """Move the changes recorded before `before` (midnight in the guide's time zone) to a side
+    file beside the progress file; what is done and planned stays. The archive is written
+    first, inside the progress file's lock: a change is in both files or one, never neither."""
+    from cimsig import state_format
+    from cimsig.fileio import atomic_write_text
+    from cimsig.state import time_zone
+    from cimsig.store import MAX_ARCHIVING_BYTES
+
+    target = archive_path(ws.state_file.target, before)
+    moved: list[dict[str, Any]] = []
+
+    def move(now_ws: Workspace) -> Changes:
+        st = now_ws.state
+        cutoff = dt.datetime.combine(before, dt.time(0), time_zone(ws.guide.time_zone))
+        taken = st.archive_before(cutoff, now, target.name)
+        if not taken:
+            return {}
+        kept: list[Any] = []
+        if target.exists():  # archived before with the same date: keep both, each change once
+            from cimsig.fileio import decode_text, read_regular_file
+
+            try:
+                text = decode_text(read_regular_file(target, MAX_ARCHIVING_BYTES))
+            except (OSError, UnicodeDecodeError) as exc:
+                why = getattr(exc, "strerror", None) or exc
+                raise StateError(
+                    f"The history archive {target} cannot be read ({why}); cimsig has not "
+                    "changed it or the progress file."
+                ) from None
+            kept = state_format.read_archive(text, target)
+        seen = {_entry_key(e) for e in kept}
+        entries = kept + [e for e in taken if _entry_key(e) not in seen]
+        lea = st.profile.lea if st.profile is not None else None
+        try:
+            atomic_write_text(
+                target,
+                state_format.archive_text(entries, st.guide, lea, ws.state_file.target.name),
+                mode=_mode_of(ws.state_file.target),
+            )
+        except OSError as exc:
+            raise StateError(
+                f"The history archive {target} could not be written ({exc.strerror or exc}); "
+                "cimsig has not changed the progress file."
+            ) from None
+        moved.extend(taken)
+        return {}
+
+    if not ws.state_file.exists():
+        raise UsageError(f"There is no progress file at {ws.state_file.path} to archive from.")
+    if ws.state_file.is_read_only():
+        raise StateError(
+            f"The progress file {ws.state_file.path} is read-only, so nothing was archived."
+        )
+    if target.exists() and not (_mode_of(target) or 0o200) & 0o222:
+        raise StateError(f"The history archive {target} is read-only, so nothing was archived.")
+    result = commit(ws, move, author=author)
+    after = result.workspace
+    # (not counting the entry that records the archiving, when there is one)
+    left = len(after.state.history) - (1 if moved else 0)
+    try:
+        size = after.state_file.target.stat().st_size
+    except OSError:
+        size = 0
+    return ArchiveResult(after, moved, target, left, size, result.started_file)
+
+
+def _entry_key(entry: dict[str, Any]) -> Any:
+    """What makes an entry the same one in two files: its id (its number and time before ids)."""
+    return entry.get("uid") or (entry.get("seq"), entry.get("at"))
+
+
+def _mode_of(path: Path) -> int | None:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        return None
+
+
+# -- merge -----------------------------------------------------------------------------------
+
+
+@dataclass
+class MergeResult:
+    """A merge: its `plan` (what was taken, the conflicts, what an undone merge had taken) and
+    each record's value `before` it."""
+
+    workspace: Workspace
+    plan: Any  # merging.MergePlan
+    before: dict[Any, Any]
+
+
+def merge_copy(
+    ws: Workspace,
+    theirs: Any,
+    other: Path,
+    *,
+    again: bool,
+    unrelated: bool,
+    dry_run: bool,
+    now: dt.datetime,
+    author: str,
+    warn: Callable[[str], None] | None = None,
+) -> MergeResult:
+    """Merge another copy of the progress file (`theirs`, read from `other`) into it, in one
+    change (one undo takes it back); `dry_run` works out the plan and changes nothing (`ws`
+    then holds the file as read). A file that shares no change with ours is merged only with
+    `unrelated`, and `warn` is told so."""
+    from cimsig import merging
+
+    found: dict[str, Any] = {}
+
+    def merge_in(now_ws: Workspace) -> Changes:
+        merging.check_same_plan(now_ws.state, theirs, str(other))
+        check_not_imported_from(now_ws.state, theirs, other)
+        if merging.unrelated(now_ws.state, theirs):
+            check_unrelated(other, ws.state_file.path, unrelated, warn)
+        found["plan"] = plan = merging.plan_merge(now_ws.state, theirs, again=again)
+        found["before"] = {key: now_ws.state.get(*key) for key in plan.values}
+        if not dry_run:
+            merging.apply_merge(now_ws.state, plan, now)
+        return {}
+
+    if dry_run:
+        merge_in(ws)
+        after = ws
+    else:
+        after = commit(ws, merge_in, author=author).workspace
+    return MergeResult(after, found["plan"], found["before"])
+
+
+def check_not_imported_from(ours: Any, theirs: Any, other: Path) -> None:
+    """Refuse to merge a district's plan into another district imported from a copy of it
+    (`district import FILE --name NEW`): the two share their early history, yet are two
+    districts' plans."""
+    from cimsig.formatting import shell_quote
+
+    theirs_lea = theirs.profile.lea if theirs.profile else None
+    ours_lea = ours.profile.lea if ours.profile else None
+    if not theirs_lea or not ours_lea or theirs_lea.casefold() == ours_lea.casefold():
+        return
+
+    def imported_from(state: Any, other_state: Any, name: str) -> bool:
+        """Whether `state` was imported under its own name from a copy of the plan of `name`
+        (an import `other_state` does not share)."""
+        uids = other_state.history_uids()
+        return any(
+            isinstance(e.get(IMPORTED_FROM), str)
+            and e.get("uid") not in uids
+            and str(e[IMPORTED_FROM]).casefold() == name.casefold()
+            for e in state.history
+        )
+
+    if imported_from(ours, theirs, theirs_lea):
+        raise StateError(
+            f"{other} cannot be merged: it is the plan of {theirs_lea}, and this district, "
+            f"{ours_lea}, was imported from a copy of it under its own name. Neither file "
+            "was changed. Merge it into the district it belongs to: "
+            f"cimsig merge {shell_quote(str(other))} --district NAME. (If it really is "
+            f"{ours_lea}'s, name it so first: cimsig init --state {shell_quote(str(other))} "
+            f"--lea {shell_quote(str(ours_lea))}.)"
+        )
+    if imported_from(theirs, ours, ours_lea):
+        raise StateError(
+            f"{other} cannot be merged: it is the plan of {theirs_lea}, a district imported from "
+            f"a copy of this one ({ours_lea}) under its own name. Neither file was changed."
+        )
+
+
+def check_unrelated(
+    other: Path, path: Path, allowed: bool, warn: Callable[[str], None] | None
+) -> None:
+    """A file that shares no change with the progress file is not a copy of it: merged only
+    with `allowed` (--unrelated), and then with a warning."""
+    words = (
+        f"{other} shares no change with your progress file {path}: it is not a copy of it but "
+        "a plan started on its own"
+    )
+    if not allowed:
+        raise StateError(
+            f"{words}. Nothing was changed. If its records belong in yours all the same, merge "
+            "it with --unrelated (where both set the same thing, one of them is kept and listed)."
+        )
+    if warn is not None:
+        warn(f"Warning: {words}; merging it as you asked (--unrelated).")
+
+
+# -- districts: import, rename ---------------------------------------------------------------
+
+IMPORTED_FROM = "imported_from"  # in the history entry of `district import --name`
+
+
+def set_district_name(
+    path: Path, name: str, *, now: dt.datetime, author: str, imported_from: str | None = None
+) -> Change | None:
+    """Set the district's name in one of its progress files: one change in its history,
+    through the store's lock and atomic write."""
+    from cimsig import environment
+    from cimsig.records import Profile
+    from cimsig.store import StateFile
+
+    with StateFile(path, environment.lock_timeout()).edit() as st:
+        st.author = author
+        current = st.profile or Profile()
+        renamed = Profile(lea=name, track=current.track, short=current.short)
+        change = st.set_profile(renamed, now)
+        if change is not None and imported_from:
+            st.history[-1][IMPORTED_FROM] = imported_from
+    return change
+
+
+@dataclass
+class ImportResult:
+    """A district imported: its name (`lea`), its progress file (`target`), and the name it
+    had in the copy when `--name` gave it another (`renamed_from`)."""
+
+    lea: str
+    target: Path
+    renamed_from: str | None
+
+
+def import_district(
+    file: Path,
+    root: Path,
+    *,
+    name: str | None,
+    check_guide: Callable[[str], None],
+    now: dt.datetime,
+    author: str,
+) -> ImportResult:
+    """Follow a district from a progress file it sent: copied into its folder under `root`
+    (the file itself is not changed); `name` replaces the name in the copy, as one change.
+    `check_guide(guide_id)` refuses a guide cimsig cannot use."""
+    from cimsig import districts
+    from cimsig.fileio import atomic_write_bytes
+    from cimsig.store import StateFile
+
+    source = StateFile(file)
+    if not source.exists():
+        raise StateError(f"There is no file {file} to import.")
+    state = source.read()  # refused (exit 3) when it is not a cimsig progress file
+    if state.guide is None:
+        raise StateError(f"{file} does not say which guide it follows; it cannot be imported.")
+    lea = name or (state.profile.lea if state.profile else None)
+    if not lea:
+        raise UsageError(f"{file} has no district name: add --name NAME.")
+    if not districts.folder_name(lea):
+        raise UsageError(f"'{lea}' has no letters or digits to name a folder after: use --name.")
+    check_guide(state.guide)
+    folder = districts.folder_name(lea)
+    target = root / folder / f"{districts.safe_id(state.guide)}.yaml"
+    if target.exists():
+        raise StateError(
+            f"The name {folder} is taken: that district already has progress on "
+            f"'{state.guide}' ({target}). Give this one another name with --name, or merge."
+        )
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    atomic_write_bytes(target, file.read_bytes(), mode=0o600)
+    was = state.profile.lea if state.profile else None
+    renamed_from = None
+    if name is not None and name.strip() != (was or ""):
+        # The name goes into the file, as one change: its header, overview row and calendar
+        # ids are this district's, and a copy of the district it came from is not merged in.
+        set_district_name(target, name.strip(), imported_from=was, now=now, author=author)
+        renamed_from = was or None
+    return ImportResult(lea, target, renamed_from)
+
+
+@dataclass
+class RenameResult:
+    folder: str
+    name: str
+    new_folder: str
+
+
+def rename_district(
+    root: Path, old: str, new: str, *, now: dt.datetime, author: str
+) -> RenameResult:
+    """Rename a district: its name in each of its progress files (one change each), then its
+    folder."""
+    from cimsig import districts
+
+    folder = districts.find(root, old)
+    new_name = new.strip()
+    new_folder = districts.folder_name(new_name)
+    if not new_folder:
+        raise UsageError("A district needs a name with letters or digits, such as 'Alpha USD'.")
+    if new_folder != folder and (root / new_folder).exists():
+        raise UsageError(
+            f"There is already a district folder {new_folder} ({root / new_folder}): choose "
+            "another name, or remove that district first."
+        )
+    for cohort in districts.cohorts(root):
+        if cohort.district == folder:
+            set_district_name(cohort.path, new_name, now=now, author=author)
+    if new_folder != folder:
+        (root / folder).rename(root / new_folder)
+    return RenameResult(folder, new_name, new_folder)
+
+
 # -- exports ----------------------------------------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cimsig import environment, views
+from cimsig import environment, operations, views
 from cimsig.app import (
     AsOfOption,
     CimsigGroup,
@@ -253,10 +253,9 @@ def export_csv(
     state: StateOption = None,
 ) -> None:
     """A spreadsheet (CSV, opens in Excel): one row per activity with its status."""
-    from cimsig import export
 
     def build(ws: Workspace) -> bytes:
-        return export.build_csv(_csv_rows(ws), ws.guide.time_zone)
+        return operations.export_bytes(ws, "csv", now=environment.now())
 
     _export("csv", build, all_districts, folder, output, as_of, guide, state)
 
@@ -280,7 +279,7 @@ def export_xlsx(
     from cimsig import spreadsheet
 
     def build(ws: Workspace) -> bytes:
-        return spreadsheet.build_xlsx(ws.guide, ws.statuses, _csv_rows(ws), ws.as_of, ws.lea)
+        return operations.export_bytes(ws, "xlsx", now=environment.now())
 
     _export("xlsx", build, all_districts, folder, output, as_of, guide, state)
     if all_districts:
@@ -314,13 +313,9 @@ def export_md(
     state: StateOption = None,
 ) -> None:
     """A printable checklist (Markdown) for a team meeting or a board report."""
-    from cimsig import export
 
     def build(ws: Workspace) -> bytes:
-        text = export.build_markdown(
-            ws.guide, ws.statuses, ws.as_of, ws.lea, ws.state.owners, ws.state.notes
-        )
-        return text.encode("utf-8")
+        return operations.export_bytes(ws, "md", now=environment.now())
 
     _export("md", build, all_districts, folder, output, as_of, guide, state, text=True)
 
@@ -360,7 +355,7 @@ def export_html(
     made_at = environment.now()
 
     def build(ws: Workspace) -> bytes:
-        return report_html.build_report(ws, made_at).encode("utf-8")
+        return operations.export_bytes(ws, "html", now=made_at)
 
     written = _export("html", build, all_districts, folder, output, as_of, guide, state)
     if all_districts:

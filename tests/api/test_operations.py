@@ -148,3 +148,72 @@ def test_a_named_file_that_does_not_exist_is_not_created(ws: Workspace) -> None:
     with pytest.raises(UsageError, match="no progress file"):
         operations.assign(ws, first_id(ws), "Ana", now=NOW, author="a")
     assert not ws.state_file.exists()
+
+
+def test_archive_moves_old_changes_to_a_side_file_and_keeps_what_is_done(
+    ws: Workspace,
+) -> None:
+    target = first_id(ws)
+    operations.mark_done(ws, [target], now=NOW, author="a")
+    later = NOW + dt.timedelta(days=3)
+    result = operations.archive(reread(ws), D(2024, 9, 12), now=later, author="a")
+    assert len(result.moved) == 1 and result.target.exists()
+    assert result.target.name.startswith("state") and result.left == 0
+    again = reread(ws)
+    assert target in again.state.done
+    assert [e.get("action") for e in again.state.history] == ["archive"]
+
+
+def test_merge_takes_the_other_copys_records_in_one_change(ws: Workspace, tmp_path: Path) -> None:
+    import shutil
+
+    target = first_id(ws)
+    operations.assign(ws, target, "Ana", now=NOW, author="a")
+    copy = tmp_path / "copy.yaml"
+    shutil.copy(ws.state_file.path, copy)
+    other = Workspace(ws.guide, StateFile(copy), StateFile(copy).read(), AS_OF)
+    operations.add_note(other, target, "from the copy", now=NOW, author="b")
+    theirs = StateFile(copy).read()
+    dry = operations.merge_copy(
+        reread(ws), theirs, copy, again=False, unrelated=False, dry_run=True, now=NOW,
+        author="a",
+    )  # fmt: skip
+    assert dry.plan.values and not reread(ws).state.notes
+    operations.merge_copy(
+        reread(ws), theirs, copy, again=False, unrelated=False, dry_run=False, now=NOW,
+        author="a",
+    )  # fmt: skip
+    assert [n.text for n in reread(ws).state.notes[target]] == ["from the copy"]
+
+
+def test_import_and_rename_a_district(ws: Workspace, tmp_path: Path) -> None:
+    from cimsig.records import Profile
+
+    with ws.state_file.edit() as st:
+        st.guide = ws.guide.id
+        st.set_profile(Profile(lea="Alpha USD"), NOW)
+    root = tmp_path / "districts"
+    seen: list[str] = []
+    done = operations.import_district(
+        ws.state_file.path, root, name="Beta USD", check_guide=seen.append, now=NOW, author="z"
+    )
+    assert seen == [ws.guide.id] and done.renamed_from == "Alpha USD" and done.target.exists()
+    copied = StateFile(done.target).read()
+    assert copied.profile is not None and copied.profile.lea == "Beta USD"
+    assert copied.history[-1]["by"] == "z"
+    with pytest.raises(StateError, match="is taken"):
+        operations.import_district(
+            ws.state_file.path, root, name="Beta USD", check_guide=seen.append, now=NOW,
+            author="z",
+        )  # fmt: skip
+    renamed = operations.rename_district(root, "Beta USD", "Gamma USD", now=NOW, author="z")
+    assert (root / renamed.new_folder).is_dir() and not (root / renamed.folder).exists()
+
+
+def test_export_bytes_makes_every_export(ws: Workspace) -> None:
+    starts = {"ics": b"BEGIN:VCALENDAR", "xlsx": b"PK", "html": b"<!DOCTYPE html>"}
+    for kind in operations.EXPORT_KINDS:
+        data = operations.export_bytes(ws, kind, now=NOW)
+        assert data.startswith(starts.get(kind, b"")) and len(data) > 100, kind
+    with pytest.raises(UsageError, match="no export"):
+        operations.export_bytes(ws, "pdf", now=NOW)
