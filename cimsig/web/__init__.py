@@ -150,6 +150,10 @@ def form_date(text: str | None, label: str, *, required: bool = True) -> dt.date
             raise FormError(f"{label}: enter a date.")
         return None
     try:
+        return dt.date.fromisoformat(text)  # what a date field sends
+    except ValueError:
+        pass
+    try:
         return parse_user_date(text, dt.date.today(), option=label)
     except BadDateError:
         raise FormError(

@@ -31,6 +31,13 @@ if TYPE_CHECKING:
 
 CHECK_IN_DAYS = 14  # how far ahead the weekly check-in looks, as `cimsig status`
 
+REQUIRED_WORDS = {  # (as `cimsig show` says it)
+    "all": "all LEAs identified as significantly disproportionate in this cohort",
+    "new": "newly identified LEAs (highly recommended for continuing LEAs)",
+    "continuing": "LEAs with continuing significant disproportionality",
+    "optional": "no one: optional (never overdue, not counted in the progress)",
+}
+
 BUG_HELP = (
     "This is a bug in cimsig, not in your files: nothing was half-written. To report it, stop "
     "cimsig serve (Ctrl-C in its window), start it again with CIMSIG_DEBUG=1 set, do the same "
@@ -215,9 +222,7 @@ def install(app: Flask, settings: ServeSettings) -> None:
     @app.post("/activity/<activity_id>/done")
     def mark_done(activity_id: str) -> Any:
         def do(ws: Workspace) -> str:
-            on = form_date(request.form.get("on"), "Done on")
-            assert on is not None
-            operations.check_done_date(ws, on, today=today(ws))
+            on = checked_done_day(ws, request.form.get("on"), today(ws))
             note = form_text(request.form.get("note"), "Note", required=False) or None
             result = operations.mark_done(
                 ws, [activity_id], on=on, note=note, now=environment.now(), author=author()
@@ -264,6 +269,7 @@ def install(app: Flask, settings: ServeSettings) -> None:
                 due = form_date(request.form.get("due"), "Your due date")
                 start = form_date(request.form.get("start"), "Start", required=False)
                 assert due is not None
+                checked_dates(ws, due, start, "Your due date")
                 new_plan = Plan(due, start)
             result = operations.plan(ws, activity_id, new_plan, now=environment.now(),
                                      author=author())  # fmt: skip
@@ -302,8 +308,7 @@ def install(app: Flask, settings: ServeSettings) -> None:
         try:
             through = form_date(request.form.get("through"), "Due on or before", required=False)
             step = request.form.get("step") or None
-            on = form_date(request.form.get("on"), "Done on") or ws.as_of
-            operations.check_done_date(ws, on, today=today(ws))
+            on = checked_done_day(ws, request.form.get("on"), today(ws))
             if through is None and step is None:
                 raise FormError("Choose a date, a step, or both.")
             preview = operations.catch_up_preview(ws, through=through, step=step, day=on)
@@ -315,8 +320,7 @@ def install(app: Flask, settings: ServeSettings) -> None:
     def catch_up_confirm() -> Any:
         def do(ws: Workspace) -> str:
             ids = request.form.getlist("id")
-            on = form_date(request.form.get("on"), "Done on")
-            operations.check_done_date(ws, on, today=today(ws))
+            on = checked_done_day(ws, request.form.get("on"), today(ws))
             if not ids:
                 raise FormError("Nothing to mark.")
             result = operations.mark_done(ws, ids, on=on, now=environment.now(), author=author())
@@ -344,6 +348,7 @@ def install(app: Flask, settings: ServeSettings) -> None:
             due = form_date(request.form.get("due"), "Due")
             start = form_date(request.form.get("start"), "Start", required=False)
             assert due is not None
+            checked_dates(ws, due, start, "Due")
             result = operations.add_activity(ws, title, step, due, start=start,
                                              now=environment.now(), author=author())  # fmt: skip
             return f"Added {result.changed[0]}: {' '.join(title.split())}, due {_fmt(due)}."
@@ -416,6 +421,37 @@ def install(app: Flask, settings: ServeSettings) -> None:
         return response
 
 
+def checked_done_day(ws: Workspace, text: str | None, today: dt.date) -> dt.date:
+    """The day work was done, from a form: a date, not after today, not before the guide."""
+    day = form_date(text, "Done on")
+    assert day is not None
+    if day > today:
+        raise FormError(
+            f"Done on: {_fmt(day)} is after today ({_fmt(today)}). cimsig records work that is "
+            "done; choose today or an earlier day."
+        )
+    first = ws.guide.first_date
+    if first is not None and day < first:
+        raise FormError(
+            f"Done on: {_fmt(day)} is before this guide begins ({_fmt(first)}). Is the year right?"
+        )
+    return day
+
+
+def checked_dates(ws: Workspace, due: dt.date, start: dt.date | None, due_label: str) -> None:
+    """A due date and a start from a form: the start not after the due date, neither before
+    the guide begins."""
+    if start is not None and start > due:
+        raise FormError(f"Start: {_fmt(start)} is after the {due_label.lower()}, {_fmt(due)}.")
+    first = ws.guide.first_date
+    for label, day in ((due_label, due), ("Start", start)):
+        if first is not None and day is not None and day < first:
+            raise FormError(
+                f"{label}: {_fmt(day)} is before this guide begins ({_fmt(first)}). Is the "
+                "year right?"
+            )
+
+
 def _same_page(referrer: str | None) -> str | None:
     """The page a form was sent from (its path and query), to go back to after a change."""
     from urllib.parse import urlsplit
@@ -460,13 +496,18 @@ def _activity(ws: Workspace, activity_id: str) -> dict[str, Any]:
          "what": describe(e)}
         for e in reversed(ws.state.history) if e.get("id") == activity.id
     ]  # fmt: skip
+    step = next((s for s in ws.guide.steps if s.id == activity.step), None)
     return {
         **row,
         "done": item.status == schedule.DONE or activity.id in ws.state.done,
         "record": ws.state.done.get(activity.id),
         "own": activity.origin == "district",
         "history": entries,
-        "details": activity.details if hasattr(activity, "details") else "",
+        "details": activity.details or "",
+        "target": activity.target,
+        "step_words": f"{step.name}: {step.summary}" if step and step.summary else row["step_name"],
+        "required_for": REQUIRED_WORDS.get(activity.required_for or ""),
+        "measured": item.measured_against,
     }
 
 

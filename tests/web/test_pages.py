@@ -142,3 +142,33 @@ def test_a_change_from_the_terminal_shows_on_the_next_page_load(client: Any, cli
     target = first_activity(client)
     assert cli("assign", target, "Terminal Person").exit_code == 0
     assert "Terminal Person" in client.get(f"/activity/{target}", base_url=BASE).text
+
+
+def test_impossible_dates_come_back_in_plain_words(client: Any, state_path: Path) -> None:
+    target = first_activity(client)
+    page = f"/activity/{target}"
+    later = post(client, f"/activity/{target}/done", {"on": "2999-01-01"}, page)
+    assert later.status_code == 400 and "is after today" in later.text
+    early = post(client, f"/activity/{target}/done", {"on": "2001-01-01"}, page)
+    assert early.status_code == 400 and "before this guide begins" in early.text
+    backwards = post(client, f"/activity/{target}/plan",
+                     {"due": "2025-01-15", "start": "2025-02-01"}, page)  # fmt: skip
+    assert backwards.status_code == 400 and "Start:" in backwards.text
+    assert "--" not in re.sub(r"<[^>]+>", "", backwards.text.split('role="alert">')[1][:200])
+    assert not state_path.exists()
+
+
+def test_a_change_in_a_districts_page_lands_in_that_districts_file(client: Any, cli: Any) -> None:
+    for name in ("North Unified", "South Valley"):
+        assert cli("district", "add", name).exit_code == 0
+    home = client.get("/?district=north-unified", base_url=BASE).text
+    found = re.search(r'href="(/activity/[^"?]+)\?district=north-unified"', home)
+    assert found, home
+    target = found.group(1).rsplit("/", 1)[1]
+    response = post(client, f"/activity/{target}/assign?district=north-unified",
+                    {"owner": "Nora", "district": "north-unified"},
+                    f"/activity/{target}?district=north-unified")  # fmt: skip
+    assert response.status_code == 303
+    north = cli("show", target, "--district", "north-unified")
+    south = cli("show", target, "--district", "south-valley")
+    assert "Nora" in north.stdout and "Nora" not in south.stdout

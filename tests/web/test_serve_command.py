@@ -62,3 +62,15 @@ def test_other_commands_do_not_import_flask_or_waitress(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", "import json\n" + code], env=env,
                             capture_output=True, text=True, check=False, timeout=60)  # fmt: skip
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [], result.stderr
+
+
+def test_a_port_in_use_is_a_plain_error(cli: object) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = cli("serve", "--port", str(port), "--no-browser")  # type: ignore[operator]
+    assert result.exit_code == 2, result.output
+    assert f"Port {port} cannot be used" in result.stderr and "Traceback" not in result.stderr
