@@ -638,8 +638,9 @@ def workspace(
 
     A progress file named with --state or CIMSIG_STATE that does not exist is a typo until
     `cimsig init` starts it: reading says so (and shows the guide); a command `changing` it
-    refuses (`edit`), or `init` starts it, so neither prints the note. `archiving` reads a
-    progress file past the size limit (`cimsig history --archive`, which brings it back under).
+    refuses (`operations.commit`), or `init` starts it, so neither prints the note.
+    `archiving` reads a progress file past the size limit (`cimsig history --archive`, which
+    brings it back under).
     """
     from cimsig import loading
 
@@ -672,23 +673,6 @@ def _no_file(path: Path) -> str:
 
 def activity_rows(ws: Workspace, items: list[ActivityStatus]) -> list[dict[str, Any]]:
     return [jsonout.activity_json(ws.guide, i, ws.details(i.activity.id)) for i in items]
-
-
-def edit(
-    ws: Workspace,
-    change: Callable[[Workspace], dict[str, Change | None]],
-    *,
-    start_named_file: bool = False,
-) -> tuple[Workspace, dict[str, Change | None]]:
-    """Apply a change to the progress file under its lock (`operations.commit`, the one writer),
-    recorded as made by this computer's user; the workspace as it is afterwards."""
-    from cimsig import operations
-
-    result = operations.commit(
-        ws, change, author=environment.user_name(), start_named_file=start_named_file
-    )
-    say_started(result.started_file, ws)
-    return result.workspace, result.changes
 
 
 def say_started(started: bool, ws: Workspace) -> None:

@@ -711,9 +711,54 @@ def check_unrelated(
         warn(f"Warning: {words}; merging it as you asked (--unrelated).")
 
 
-# -- districts: import, rename ---------------------------------------------------------------
+# -- districts: profile, add, import, rename -------------------------------------------------------
 
 IMPORTED_FROM = "imported_from"  # in the history entry of `district import --name`
+
+
+def set_profile(
+    ws: Workspace,
+    *,
+    lea: str | None,
+    track: str | None,
+    short: str | None,
+    now: dt.datetime,
+    author: str,
+) -> Result:
+    """Set the district profile (`init`): its name, track and short name; None keeps what is
+    there, a short name of "" removes it. Starts a progress file named with --state."""
+    from cimsig.records import Profile
+
+    def set_it(now_ws: Workspace) -> Changes:
+        current = now_ws.state.profile or Profile()
+        profile = Profile(
+            lea=lea.strip() if lea is not None else current.lea,
+            track=track if track is not None else current.track,
+            short=(short.strip() or None) if short is not None else current.short,
+        )
+        return {"": now_ws.state.set_profile(profile, now)}
+
+    return commit(ws, set_it, author=author, start_named_file=True)
+
+
+def add_district(
+    path: Path, guide_id: str, folder: str, name: str, *, track: str | None, short: str | None,
+    now: dt.datetime,
+) -> None:  # fmt: skip
+    """Start a district's progress file at `path` with its profile, under the store's lock;
+    refused when another cimsig added it a moment before."""
+    from cimsig import environment
+    from cimsig.records import Profile
+    from cimsig.store import StateFile
+
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with StateFile(path, environment.lock_timeout()).edit() as st:
+        if st.profile is not None or st.revision or st.history_uids():
+            # added by another cimsig at the same moment, between the check and the lock
+            raise UsageError(f"District {folder} already follows the guide '{guide_id}' ({path}).")
+        st.guide = guide_id
+        short_name = short.strip() if short and short.strip() else None
+        st.set_profile(Profile(lea=name.strip(), track=track, short=short_name), now)
 
 
 def set_district_name(

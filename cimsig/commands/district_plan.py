@@ -12,7 +12,6 @@ from cimsig.app import (
     JsonOption,
     StateOption,
     check_not_after_today,
-    edit,
     profile_json,
     profile_words,
     report,
@@ -76,17 +75,11 @@ def init(
         keep_guide(guide)
     ws = workspace(guide, state, as_of, changing=True)
     existed = ws.state_file.exists()
-
-    def set_profile(now_ws: Workspace) -> dict[str, Change | None]:
-        current = now_ws.state.profile or Profile()
-        profile = Profile(
-            lea=lea.strip() if lea is not None else current.lea,
-            track=track if track is not None else current.track,
-            short=(short.strip() or None) if short is not None else current.short,
-        )
-        return {"": now_ws.state.set_profile(profile, environment.now())}
-
-    ws, changes = edit(ws, set_profile, start_named_file=True)
+    saved = operations.set_profile(
+        ws, lea=lea, track=track, short=short, now=environment.now(),
+        author=environment.user_name(),
+    )  # fmt: skip
+    ws, changes = _done_by(saved)
     profile = ws.state.profile or Profile()
     if json_out:
         jsonout.print_json({**(profile_json(ws) or {}), "changed": changes[""] is not None})

@@ -65,9 +65,6 @@ def add(
     yes: YesOption = False,
 ) -> None:  # fmt: skip
     """Start following a district: its own progress file, with its name and track."""
-    from cimsig.records import Profile
-    from cimsig.store import StateFile
-
     folder = districts.folder_name(name)
     if not folder or not name.strip():
         raise UsageError("A district needs a name with letters or digits, such as 'Alpha USD'.")
@@ -85,14 +82,11 @@ def add(
     if own is not None and districts.folder_name(own[1]) == folder:
         _take_over(own[0], path, own[1], folder, yes=yes)
         return
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with StateFile(path, environment.lock_timeout()).edit() as st:
-        if st.profile is not None or st.revision or st.history_uids():
-            # added by another cimsig at the same moment, between the check and the lock
-            raise UsageError(f"District {folder} already follows the guide '{loaded.id}' ({path}).")
-        st.guide = loaded.id
-        short_name = short.strip() if short and short.strip() else None
-        st.set_profile(Profile(lea=name.strip(), track=chosen, short=short_name), environment.now())
+    from cimsig import operations
+
+    operations.add_district(
+        path, loaded.id, folder, name, track=chosen, short=short, now=environment.now()
+    )
     say(f"Added {name.strip()} ({_track_words(chosen)}) on {loaded.title}.")
     say(f"Its progress file: {path}")
     example = f"cimsig status --district {shell_quote(folder, bare=True)}"
