@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cimsig import app, codec, environment, formatting, jsonout, loading, merging, operations
+from cimsig import app, codec, environment, formatting, jsonout, loading, merging
 from cimsig.app import GuideOption, JsonOption, StateOption, locate, say
 from cimsig.errors import StateError, UsageError
 from cimsig.formatting import shell_quote
@@ -51,6 +51,8 @@ def merge(
     One `cimsig undo` takes the merge back.
     The other copy is never changed (--remove deletes it after).
     """
+    from cimsig import operations
+
     if dry_run and remove:
         raise UsageError("--dry-run changes nothing, so it cannot --remove the other copy.")
     if git:

@@ -1,10 +1,10 @@
 """The district's own plan: init, plan, assign, note, add, remove."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cimsig import environment, formatting, jsonout, operations
+from cimsig import environment, formatting, jsonout
 from cimsig.app import (
     TRACK_WORDS,
     AsOfOption,
@@ -25,6 +25,9 @@ from cimsig.errors import StateError, UsageError
 from cimsig.records import Change, Plan, Profile
 from cimsig.state import moment_on
 from cimsig.workspace import Workspace
+
+if TYPE_CHECKING:
+    from cimsig import operations
 
 commands = typer.Typer()
 
@@ -57,6 +60,8 @@ def init(
     state: StateOption = None,
 ) -> None:  # fmt: skip
     """Set up the district profile: its name (shown in every header and export) and its track."""
+    from cimsig import operations
+
     if me is not None:
         _save_me(me)
         if lea is None and track is None and short is None:
@@ -125,6 +130,8 @@ def plan(
     state: StateOption = None,
 ) -> None:
     """Set your district's own target date for an activity (the guide's date stays on record)."""
+    from cimsig import operations
+
     ws = workspace(guide, state, as_of, changing=True)
     activity = ws.change_target(activity_id)
     if clear == (due is not None) or (clear and start is not None):
@@ -193,6 +200,8 @@ def assign(
     state: StateOption = None,
 ) -> None:
     """Name the person who owns an activity (`--clear` to remove)."""
+    from cimsig import operations
+
     if clear == (name is not None) or (name is not None and not name.strip()):
         raise UsageError('Give a NAME, or --clear: cimsig assign step1-case-study "Ana Ruiz".')
     ws = workspace(guide, state, as_of, changing=True)
@@ -225,6 +234,8 @@ def note_(
     state: StateOption = None,
 ) -> None:  # fmt: skip
     """Add a dated note to an activity (`cimsig show ID` lists them)."""
+    from cimsig import operations
+
     if len(words) > 1:
         _refuse_loose_note(activity_id, words)
     text = words[0]
@@ -313,6 +324,8 @@ def add(
     state: StateOption = None,
 ) -> None:
     """Add an activity of your district's own (a board meeting, a SELPA review ...)."""
+    from cimsig import operations
+
     ws = workspace(guide, state, as_of, changing=True)
     step_ids = [s.id for s in ws.guide.steps]
     if step not in step_ids:
@@ -344,6 +357,8 @@ def remove(
     state: StateOption = None,
 ) -> None:
     """Remove an activity your district added (the guide's own cannot be removed)."""
+    from cimsig import operations
+
     ws = workspace(guide, state, as_of, changing=True)
     activity = ws.change_target(activity_id)
     ws, changes = _done_by(
@@ -354,7 +369,7 @@ def remove(
     report(ws, changes, json_out, lambda i, c: f"Removed {i} ({activity.title}) from your plan.")
 
 
-def _done_by(result: operations.Result) -> tuple[Workspace, dict[str, Change | None]]:
+def _done_by(result: "operations.Result") -> tuple[Workspace, dict[str, Change | None]]:
     """An operation's result, saying when it started a new progress file."""
     say_started(result.started_file, result.workspace)
     return result.workspace, result.changes

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cimsig import environment, formatting, jsonout, operations, schedule, views
+from cimsig import environment, formatting, jsonout, schedule, views
 from cimsig.app import (
     AsOfOption,
     GuideOption,
@@ -33,6 +33,7 @@ from cimsig.records import Change
 from cimsig.workspace import Workspace
 
 if TYPE_CHECKING:
+    from cimsig import operations
     from cimsig.records import DoneRecord
 
 commands = typer.Typer()
@@ -90,6 +91,8 @@ def done(
     """Mark activities as done; on a done activity, --on or --note corrects its record.
     --through DATE or --step STEP catch up on many at once, --from FILE from a spreadsheet (one
     change: one undo)."""
+    from cimsig import operations
+
     for option, value in (("--on", on), ("--as-of", as_of)):
         check_date_not_cut(option, value, activity_ids or [])
     ws = workspace(guide, state, as_of, changing=True)
@@ -134,7 +137,7 @@ def done(
     _report_done(result, json_out)
 
 
-def _report_done(result: operations.Result, json_out: bool) -> None:
+def _report_done(result: "operations.Result", json_out: bool) -> None:
     """What `done` says: each activity marked, corrected or already done; early dates."""
     ws, changes = result.workspace, result.changes
     say_started(result.started_file, ws)
@@ -243,6 +246,8 @@ def _catch_up_ids(
     """The ids `done --through` / `--step` marks, after showing them and asking (unless --yes).
     Only activities started by the as-of date, unless `include_upcoming`: a catch-up records
     work that has happened."""
+    from cimsig import operations
+
     through_date = (
         user_date(through, "--through", ws.guide.time_zone, ws.as_of) if through else None
     )
@@ -292,6 +297,8 @@ def _catch_up_ids(
 
 def _done_from_sheet(ws: Workspace, path: Path, *, yes: bool, json_out: bool) -> None:
     """`done --from FILE.csv`: every row with a done date, shown, asked, recorded in one change."""
+    from cimsig import operations
+
     preview = operations.sheet_preview(ws, path)
     todo = preview.todo
     counted = f"{preview.same} already recorded so, {preview.without_date} without a done date"
@@ -391,6 +398,8 @@ def check_note_not_cut(ids: list[str], note: str | None, after_note: list[str] |
 
 def check_done_date(ws: Workspace, done_on: dt.date | None) -> None:
     """A day work was done: not after the as-of date, not before the guide begins."""
+    from cimsig import operations
+
     operations.check_done_date(ws, done_on, today=environment.today_in(ws.guide.time_zone))
 
 
@@ -410,6 +419,8 @@ def undo(
     state: StateOption = None,
 ) -> None:  # fmt: skip
     """Reopen activities, or (with no id) undo the most recent change of any kind."""
+    from cimsig import operations
+
     ws = workspace(guide, state, as_of, changing=True)
     if activity_ids:
         ids = activity_ids
@@ -457,6 +468,8 @@ def _agree_to_undo(ws: Workspace, yes: bool) -> list[Any] | None:
     """When the change undo would take back was made by someone else (on a shared file), say
     who, and ask first; with no terminal to ask at, --yes is needed. The change agreed to (its
     entries' ids), or None when it is this person's own or --yes was given."""
+    from cimsig import operations
+
     preview = operations.undo_preview(ws, environment.user_name())
     group, others = preview.group, preview.others
     if not others or yes:
@@ -484,6 +497,8 @@ def _agree_to_reopen(ws: Workspace, ids: list[str], yes: bool) -> dict[str, Any]
     """Reopening an activity someone else marked done (on a shared file) names them and asks
     first, as a bare undo does; with no terminal to ask at, --yes is needed. The done records
     agreed to be reopened (empty when all are this person's own or --yes was given)."""
+    from cimsig import operations
+
     if yes:
         return {}
     others = operations.others_done(ws, ids, environment.user_name())

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cimsig import environment, operations, views
+from cimsig import environment, views
 from cimsig.app import (
     AsOfOption,
     CimsigGroup,
@@ -253,6 +253,7 @@ def export_csv(
     state: StateOption = None,
 ) -> None:
     """A spreadsheet (CSV, opens in Excel): one row per activity with its status."""
+    from cimsig import operations
 
     def build(ws: Workspace) -> bytes:
         return operations.export_bytes(ws, "csv", now=environment.now())
@@ -271,6 +272,8 @@ def export_xlsx(
 ) -> None:
     """An Excel workbook: every activity with its owner, notes and status, and a summary."""
     import sys
+
+    from cimsig import operations
 
     if output is None and not all_districts and sys.stdout.isatty():
         raise UsageError("An Excel workbook cannot be shown on the screen: add -o FILE, like "
@@ -313,6 +316,7 @@ def export_md(
     state: StateOption = None,
 ) -> None:
     """A printable checklist (Markdown) for a team meeting or a board report."""
+    from cimsig import operations
 
     def build(ws: Workspace) -> bytes:
         return operations.export_bytes(ws, "md", now=environment.now())
@@ -350,7 +354,7 @@ def export_html(
     state: StateOption = None,
 ) -> None:
     """A report to open in a web browser, e-mail or print: progress, what is due, the checklist."""
-    from cimsig import report_html
+    from cimsig import operations, report_html
 
     made_at = environment.now()
 
