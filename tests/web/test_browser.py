@@ -127,6 +127,11 @@ def test_axe_finds_nothing_on_any_page_at_three_widths(page: Any, server: Any, c
     pages = [f"{base}/?district=north-unified", activity + "?district=north-unified",
              f"{base}/catch-up", f"{base}/own", f"{base}/history", f"{base}/downloads",
              f"{base}/districts", f"{base}/activity/no-such-thing"]  # fmt: skip
+    page.goto(f"{base}/")
+    page.get_by_role("link", name="North Unified").click()
+    assert page.get_by_role("heading", name="Weekly check-in: North Unified").is_visible()
+    page.get_by_role("link", name="All districts").click()
+    assert page.get_by_role("link", name="South Valley").is_visible()
     axe = Axe()
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})

@@ -126,3 +126,10 @@ def test_an_unexpected_error_is_a_bug_page_without_a_traceback(
     assert response.status_code == 500
     assert "This is a bug in cimsig" in response.text
     assert "secret internals" not in response.text and "Traceback" not in response.text
+
+
+def test_a_district_name_with_markup_is_shown_as_text(client: Any, cli: Any) -> None:
+    for name in ("<b>Alpha</b> USD", "Beta <script>x()</script>"):
+        assert cli("district", "add", name).exit_code == 0
+    page = client.get("/", base_url=BASE).text
+    assert "&lt;b&gt;Alpha&lt;/b&gt; USD" in page and "<script>" not in page
