@@ -179,7 +179,9 @@ def spreadsheet_safe(text: str) -> str:
     like a formula, so `=HYPERLINK(...)` in a note stays words (as OWASP recommends; the
     apostrophe is what a person types in Excel to say "this is text")."""
     text = export_safe(text)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    # Text that begins with apostrophes before a formula's first character gets one more, so
+    # that taking the guard off again (`done --from`) gives back the text as it was.
+    return f"'{text}" if text.lstrip("'").startswith(_FORMULA_START) else text
 
 
 # What a time zone of the guide is called in a sentence ("10:00 a.m. Pacific time").
