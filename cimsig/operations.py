@@ -445,6 +445,21 @@ def sheet_change(current: DoneRecord | None, row: "SheetRow") -> str | None:
     return "correct"
 
 
+def recorded_note_kept(current: DoneRecord | None, row: "SheetRow") -> "SheetRow":
+    """The row, with the recorded note in place of its note cell when the cell holds that note
+    as cimsig's own export wrote it (without control characters and outer spaces): a round
+    trip through the spreadsheet changes nothing."""
+    import dataclasses
+
+    from cimsig import catch_up
+
+    if current is None or not current.note or row.note is None:
+        return row
+    if row.note == catch_up.as_read_back(current.note):
+        return dataclasses.replace(row, note=current.note)
+    return row
+
+
 def sheet_preview(ws: Workspace, path: Path) -> SheetPreview:
     """Read a filled-in spreadsheet (CSV or cimsig's .xlsx): the rows that would change the
     record. Ongoing work with a done date is refused (a catch-up leaves it alone)."""
@@ -454,6 +469,7 @@ def sheet_preview(ws: Workspace, path: Path) -> SheetPreview:
         path, [a.id for a in ws.activities], as_of=ws.as_of,
         first_date=ws.guide.first_date, district=ws.lea,
     )  # fmt: skip
+    rows = [recorded_note_kept(ws.state.done.get(r.activity_id), r) for r in rows]
     todo = [r for r in rows if sheet_change(ws.state.done.get(r.activity_id), r) is not None]
     ongoing = {i.activity.id for i in ws.statuses if schedule.is_ongoing(i)}
     endless = [r for r in todo if r.activity_id in ongoing]
