@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from cimsig import environment, jsonout
 from cimsig.errors import EXIT_BUG, CimsigError, StateError, UsageError
@@ -351,6 +351,17 @@ StateOption = Annotated[
         help="Progress file to use (or set CIMSIG_STATE). Default: see `cimsig where`.",
     ),
 ]
+DistrictOption = Annotated[
+    str | None,
+    typer.Option(
+        "--district",
+        envvar="CIMSIG_DISTRICT",
+        show_envvar=False,
+        show_default=False,
+        metavar="NAME",
+        help="The district to work on (see `cimsig district list`; or set CIMSIG_DISTRICT).",
+    ),
+]
 AsOfOption = Annotated[
     str | None,
     typer.Option(
@@ -400,25 +411,11 @@ def check_not_after_today(day: "dt.date", option: str, zone: str) -> None:
 
 # -- which district, which guide, which progress file ------------------------------------------
 
-DISTRICT_META = "cimsig.district"  # where the --district option leaves its value (ctx.meta)
-
-
-def selected_district() -> str | None:
-    """The district named with --district or CIMSIG_DISTRICT, if any."""
-    from typer._click.globals import get_current_context
-
-    ctx = get_current_context(silent=True)
-    value = ctx.meta.get(DISTRICT_META) if ctx is not None else None
-    return value or None
-
 
 def _district_source() -> str:
-    """How the district was named: `--district` or `CIMSIG_DISTRICT`."""
-    from typer._click.globals import get_current_context
-
-    ctx = get_current_context(silent=True)
-    found = ctx.meta.get(DISTRICT_META + ".source") if ctx is not None else None
-    return str(found or "--district")
+    """How the district was named: `--district` on the command line, or `CIMSIG_DISTRICT`."""
+    typed = any(word == "--district" or word.startswith("--district=") for word in ARGV)
+    return "--district" if typed or not os.environ.get("CIMSIG_DISTRICT") else "CIMSIG_DISTRICT"
 
 
 class Location:
@@ -458,7 +455,7 @@ def locate(
 
     cache = environment.cache_dir()
     root = environment.districts_dir()
-    typed = district or selected_district()
+    typed = district
     if typed:
         from cimsig import districts
 
@@ -874,65 +871,62 @@ def profile_json(ws: Workspace) -> dict[str, Any] | None:
 # -- help in plain words ---------------------------------------------------------------------
 
 
-def whole_number(option: str, unit: str, example: int, low: int, high: int) -> Any:
-    """A click type for a whole number that says what is wrong in words ("--days needs a whole
-    number of days, such as 14"), not "'two' is not a valid integer range"."""
-    from typer._click.types import ParamType
+def whole_number(
+    option: str, unit: str, example: int, low: int, high: int
+) -> "Callable[[Any], int]":
+    """A parser (Typer's `parser=`) for a whole number that says what is wrong in words
+    ("--days needs a whole number of days, such as 14"), not "'two' is not a valid integer
+    range". Its name is the unit: the help shows it as the option's value (`--days DAYS`)."""
 
-    class WholeNumber(ParamType):
-        name = unit
+    def parse(value: Any) -> int:
+        import re
 
-        def get_metavar(self, param: Any, ctx: Any = None) -> str | None:
-            return None
+        if isinstance(value, int):
+            number = value
+        else:
+            text = str(value).strip()
+            if not re.fullmatch(r"[-+]?\d+", text):
+                raise typer.BadParameter(
+                    f"{option} needs a whole number of {unit}, such as {example} (not '{text}')."
+                )
+            number = int(text)
+        if not low <= number <= high:
+            raise typer.BadParameter(f"{option} must be from {low} to {high} {unit}, not {number}.")
+        return number
 
-        def convert(self, value: Any, param: Any, ctx: Any) -> int:
-            import re
-
-            if isinstance(value, int):
-                number = value
-            else:
-                text = str(value).strip()
-                if not re.fullmatch(r"[-+]?\d+", text):
-                    self.fail(
-                        f"{option} needs a whole number of {unit}, such as {example} "
-                        f"(not '{text}')."
-                    )
-                number = int(text)
-            if not low <= number <= high:
-                self.fail(f"{option} must be from {low} to {high} {unit}, not {number}.")
-            return number
-
-    return WholeNumber()
+    parse.__name__ = unit
+    return parse
 
 
-def plain_help() -> None:
-    """Help screens in plain words: `ID` where Typer writes `{ID}` and `ID  <str>`.
+class PlainCommand(TyperCommand):
+    """A command whose help is in plain words: `ID` where Typer writes `{ID}` in the usage
+    line, and no `<str>` or `<path>` beside an argument (its name, like ID, already says what
+    to type). Neither means anything to the people cimsig is for. The lazy group gives every
+    command this class (click's documented `cls`), so no class of Typer's is changed."""
 
-    Typer marks a required argument with braces in the usage line and shows each argument's
-    type; neither means anything to the people cimsig is for. Applied once, by cimsig.cli.
-    """
-    from typer.core import TyperArgument
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        plain_arguments(self.params)
 
-    if getattr(TyperArgument, "_cimsig_plain", False):
-        return
-    make_metavar = TyperArgument.make_metavar
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        return [
+            piece[1:-1] if piece.startswith("{") and piece.endswith("}") else piece
+            for piece in super().collect_usage_pieces(ctx)
+        ]
 
-    def plain_metavar(self: Any, ctx: Any, *, usage: bool = False) -> str:
-        text: str = make_metavar(self, ctx, usage=usage)
-        return text[1:-1] if text.startswith("{") and text.endswith("}") else text
 
-    TyperArgument.make_metavar = plain_metavar  # type: ignore[method-assign]
+def plain_arguments(params: "list[Any]") -> None:
+    """Arguments without a type beside them in the help: each gets its own copy of its type
+    that shows no name (the types themselves are shared by every command, so they stay as
+    they are)."""
+    import copy
 
-    # An argument's type (`<str>`, `<file>`) is shown when its type has no metavar of its own:
-    # give arguments an empty one (their name, like ID, already says what to type).
-    from typer._click.types import ParamType
-
-    type_metavar = ParamType.get_metavar
-
-    def no_type_for_arguments(self: Any, param: Any, ctx: Any = None) -> str | None:
+    for param in params:
         if isinstance(param, TyperArgument):
-            return ""
-        return type_metavar(self, param, ctx)
+            untyped = copy.copy(param.type)
+            untyped.get_metavar = _no_metavar  # type: ignore[method-assign]  # this copy only
+            param.type = untyped
 
-    ParamType.get_metavar = no_type_for_arguments  # type: ignore[method-assign]
-    TyperArgument._cimsig_plain = True  # type: ignore[attr-defined]
+
+def _no_metavar(param: Any = None, ctx: Any = None) -> str:
+    return ""

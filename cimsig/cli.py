@@ -8,18 +8,16 @@ screen lists every command and so loads them all.
 import contextlib
 import importlib
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 import typer.main
 
 if TYPE_CHECKING:
-    from typer import _click as click  # Typer's own copy of click (see pyproject.toml)
+    from typer.core import TyperCommand as Command  # the commands' class (a click command)
 
 from cimsig import __version__
-from cimsig.app import EXIT_CODES_HELP, CimsigGroup, plain_help, silence_stdout
-
-plain_help()
+from cimsig.app import EXIT_CODES_HELP, CimsigGroup, silence_stdout
 
 # Where each command is defined, in the order of the help screen.
 COMMAND_MODULES = {
@@ -54,10 +52,10 @@ COMMAND_MODULES = {
 class LazyGroup(CimsigGroup):
     """The root group: knows its commands by name, imports a command's module when asked."""
 
-    def list_commands(self, ctx: "click.Context") -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMAND_MODULES)
 
-    def get_command(self, ctx: "click.Context", cmd_name: str) -> "click.Command | None":
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in COMMAND_MODULES:
             cmd_name = cmd_name.lower()  # `cimsig Status` is `cimsig status`
         module_name = COMMAND_MODULES.get(cmd_name)
@@ -66,13 +64,9 @@ class LazyGroup(CimsigGroup):
         commands = importlib.import_module(f"cimsig.commands.{module_name}").commands
         command = build_command(commands, cmd_name)
         _one_paragraph_lines(command)
-        if cmd_name not in WITHOUT_DISTRICT:
-            _add_district_option(command)
         return command
 
-    def resolve_command(
-        self, ctx: "click.Context", args: list[str]
-    ) -> "tuple[str | None, click.Command | None, list[str]]":
+    def resolve_command(self, ctx: Any, args: list[str]) -> "tuple[str | None, Any, list[str]]":
         typed = args[0] if args else ""
         if typed and not typed.startswith("-") and typed.lower() not in COMMAND_MODULES:
             import difflib
@@ -87,7 +81,7 @@ class LazyGroup(CimsigGroup):
         return super().resolve_command(ctx, args)
 
 
-def _one_paragraph_lines(command: "click.Command") -> None:
+def _one_paragraph_lines(command: "Command") -> None:
     """A docstring's line breaks are not the help's: a paragraph is one line that the help
     screen wraps to the window ("what is overdue, and / what falls due" was two)."""
     import re
@@ -97,66 +91,15 @@ def _one_paragraph_lines(command: "click.Command") -> None:
             cmd.help = re.sub(r"(?<!\n)[ \t]*\n[ \t]*(?!\n)", " ", cmd.help.strip())
 
 
-def _add_district_option(command: "click.Command") -> None:
-    """--district on a command, or on every command of a group (`export ics` ...)."""
-    subcommands = getattr(command, "commands", None)
-    if subcommands is None:
-        command.params.append(district_option())
-        return
-    for sub in subcommands.values():
-        _add_district_option(sub)
-
-
-# Commands about districts as a whole: every other command takes --district.
-WITHOUT_DISTRICT = ("district", "overview", "merge-driver", "help", "guide")
-
-
-def district_option() -> "click.Parameter":
-    """`--district NAME` (or CIMSIG_DISTRICT), which every command takes: it picks the district
-    whose progress file the command uses. Its value is left in the context for `app.locate`,
-    so the commands' own signatures stay as they are."""
-    from typer import _click as click
-    from typer.core import TyperOption
-
-    from cimsig.app import DISTRICT_META
-
-    def remember(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
-        ctx.meta[DISTRICT_META] = value
-        source = ctx.get_parameter_source("district")
-        ctx.meta[DISTRICT_META + ".source"] = (
-            "CIMSIG_DISTRICT"
-            if source is not None and source.name == "ENVIRONMENT"
-            else "--district"
-        )
-
-    return TyperOption(
-        param_decls=["--district"],
-        type=str,
-        envvar="CIMSIG_DISTRICT",
-        metavar="NAME",
-        expose_value=False,
-        callback=remember,
-        help="The district to work on (see `cimsig district list`; or set CIMSIG_DISTRICT).",
-    )
-
-
-def build_command(commands: typer.Typer, name: str) -> "click.Command":
-    """The click command `name` of a module's Typer app, without building its neighbours."""
-    short, markup = commands.pretty_exceptions_short, commands.rich_markup_mode
-    for info in commands.registered_commands:
-        if info.name == name:
-            return typer.main.get_command_from_info(
-                info, pretty_exceptions_short=short, rich_markup_mode=markup
-            )
-    for group in commands.registered_groups:
-        if group.name == name:
-            return typer.main.get_group_from_info(
-                group,
-                pretty_exceptions_short=short,
-                suggest_commands=commands.suggest_commands,
-                rich_markup_mode=markup,
-            )
-    raise LookupError(f"cimsig.commands has no command '{name}'")
+def build_command(commands: typer.Typer, name: str) -> "Command":
+    """The click command `name` of a module's Typer app, built with Typer's documented
+    `typer.main.get_command` (which builds the module's other commands too: a module holds a
+    few related commands, and building one costs well under a millisecond)."""
+    built: Any = typer.main.get_command(commands)
+    found = built.commands.get(name) if hasattr(built, "commands") else built
+    if found is None or found.name != name:
+        raise LookupError(f"cimsig.commands has no command '{name}'")
+    return cast("Command", found)
 
 
 app = typer.Typer(

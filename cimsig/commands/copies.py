@@ -6,7 +6,15 @@ from typing import Annotated, Any
 import typer
 
 from cimsig import app, codec, environment, formatting, jsonout, loading, merging
-from cimsig.app import GuideOption, JsonOption, StateOption, locate, say
+from cimsig.app import (
+    DistrictOption,
+    GuideOption,
+    JsonOption,
+    PlainCommand,
+    StateOption,
+    locate,
+    say,
+)
 from cimsig.errors import StateError, UsageError
 from cimsig.formatting import shell_quote
 from cimsig.state import State
@@ -16,7 +24,7 @@ from cimsig.workspace import Workspace, check_belongs
 commands = typer.Typer()
 
 
-@commands.command("merge", rich_help_panel="Sharing")
+@commands.command("merge", cls=PlainCommand, rich_help_panel="Sharing")
 def merge(
     other: Annotated[
         Path,
@@ -43,6 +51,7 @@ def merge(
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:  # fmt: skip
     """Merge another copy of your progress file into it: nothing either copy recorded is lost.
 
@@ -63,7 +72,7 @@ def merge(
                              "--json and --state.")  # fmt: skip
         _say_git_merge(merge_git_sides(other))
         return
-    ws = _workspace(guide, state)
+    ws = _workspace(guide, state, district)
     if not ws.state_file.exists():
         raise UsageError(_no_target(ws, other))
     other_file = StateFile(other)
@@ -108,7 +117,7 @@ def merge(
             err=True)  # fmt: skip
 
 
-@commands.command("merge-driver", rich_help_panel="Sharing")
+@commands.command("merge-driver", cls=PlainCommand, rich_help_panel="Sharing")
 def merge_driver(
     base: Annotated[Path, typer.Argument(metavar="BASE", help="The common version (git's %O).")],
     ours: Annotated[Path, typer.Argument(metavar="OURS", help="This branch's version (%A).")],
@@ -233,10 +242,10 @@ def _read_copy(
     return state
 
 
-def _workspace(guide: Path | None, state: Path | None) -> Workspace:
+def _workspace(guide: Path | None, state: Path | None, district: str | None) -> Workspace:
     """The guide and the progress file, not read yet: a merge reads it once, under the lock
     (a long history takes a while to read)."""
-    where = locate(guide, state, changing=True)
+    where = locate(guide, state, changing=True, district=district)
     state_file = StateFile(where.state, environment.lock_timeout())
     ws = Workspace(where.guide, state_file, State(), environment.today_in(where.guide.time_zone))
     ws.named_file, ws.district = where.named, where.district

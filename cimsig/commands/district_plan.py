@@ -8,8 +8,10 @@ from cimsig import environment, formatting, jsonout
 from cimsig.app import (
     TRACK_WORDS,
     AsOfOption,
+    DistrictOption,
     GuideOption,
     JsonOption,
+    PlainCommand,
     StateOption,
     check_not_after_today,
     profile_json,
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
 commands = typer.Typer()
 
 
-@commands.command("init", rich_help_panel="Your district's plan")
+@commands.command("init", cls=PlainCommand, rich_help_panel="Your district's plan")
 def init(
     lea: Annotated[
         str | None, typer.Option("--lea", metavar="NAME", help="Your district's name.")
@@ -58,6 +60,7 @@ def init(
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:  # fmt: skip
     """Set up the district profile: its name (shown in every header and export) and its track."""
     from cimsig import operations
@@ -78,7 +81,7 @@ def init(
         # A copy in the guides folder, as for a district's guide: later commands on this
         # progress file, and --guide ID, find the guide without the original file.
         keep_guide(guide)
-    ws = workspace(guide, state, as_of, changing=True)
+    ws = workspace(guide, state, as_of, changing=True, district=district)
     existed = ws.state_file.exists()
     saved = operations.set_profile(
         ws, lea=lea, track=track, short=short, now=environment.now(),
@@ -114,7 +117,7 @@ def _save_me(name: str) -> None:
     say(f"Changes you make on this computer are recorded as made by {name}.", err=True)
 
 
-@commands.command("plan", rich_help_panel="Your district's plan")
+@commands.command("plan", cls=PlainCommand, rich_help_panel="Your district's plan")
 def plan(
     activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or whole words of one.")],
     due: Annotated[
@@ -128,11 +131,12 @@ def plan(
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:
     """Set your district's own target date for an activity (the guide's date stays on record)."""
     from cimsig import operations
 
-    ws = workspace(guide, state, as_of, changing=True)
+    ws = workspace(guide, state, as_of, changing=True, district=district)
     activity = ws.change_target(activity_id)
     if clear == (due is not None) or (clear and start is not None):
         raise UsageError("Give either --due DATE (and perhaps --start DATE), or --clear.")
@@ -189,7 +193,7 @@ def plan(
     report(ws, changes, json_out, message)
 
 
-@commands.command("assign", rich_help_panel="Your district's plan")
+@commands.command("assign", cls=PlainCommand, rich_help_panel="Your district's plan")
 def assign(
     activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or whole words of one.")],
     name: Annotated[str | None, typer.Argument(metavar="[NAME]", help="Who owns it.")] = None,
@@ -198,13 +202,14 @@ def assign(
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:
     """Name the person who owns an activity (`--clear` to remove)."""
     from cimsig import operations
 
     if clear == (name is not None) or (name is not None and not name.strip()):
         raise UsageError('Give a NAME, or --clear: cimsig assign step1-case-study "Ana Ruiz".')
-    ws = workspace(guide, state, as_of, changing=True)
+    ws = workspace(guide, state, as_of, changing=True, district=district)
     owner = name.strip() if name is not None else None
     ws, changes = _done_by(
         operations.assign(
@@ -220,7 +225,7 @@ def assign(
     report(ws, changes, json_out, message)
 
 
-@commands.command("note", rich_help_panel="Your district's plan")
+@commands.command("note", cls=PlainCommand, rich_help_panel="Your district's plan")
 def note_(
     activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or whole words of one.")],
     words: Annotated[list[str], typer.Argument(metavar="TEXT", help="The note (in quotes).")],
@@ -232,6 +237,7 @@ def note_(
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:  # fmt: skip
     """Add a dated note to an activity (`cimsig show ID` lists them)."""
     from cimsig import operations
@@ -241,7 +247,7 @@ def note_(
     text = words[0]
     if not text.strip():
         raise UsageError("The note is empty.")
-    ws = workspace(guide, state, as_of, changing=True)
+    ws = workspace(guide, state, as_of, changing=True, district=district)
     if as_of is not None:
         check_not_after_today(ws.as_of, "--as-of", ws.guide.time_zone)
     activity = ws.change_target(activity_id)
@@ -300,7 +306,7 @@ def _refuse_loose_note(activity_id: str, words: list[str]) -> None:
     )
 
 
-@commands.command("add", rich_help_panel="Your district's plan")
+@commands.command("add", cls=PlainCommand, rich_help_panel="Your district's plan")
 def add(
     title: Annotated[str, typer.Argument(metavar="TITLE", help="What is to be done (in quotes).")],
     step: Annotated[
@@ -322,11 +328,12 @@ def add(
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:
     """Add an activity of your district's own (a board meeting, a SELPA review ...)."""
     from cimsig import operations
 
-    ws = workspace(guide, state, as_of, changing=True)
+    ws = workspace(guide, state, as_of, changing=True, district=district)
     step_ids = [s.id for s in ws.guide.steps]
     if step not in step_ids:
         raise UsageError(f"There is no step '{step}'. Steps: {', '.join(step_ids)}.")
@@ -348,18 +355,19 @@ def add(
     report(ws, changes, json_out, message)
 
 
-@commands.command("remove", rich_help_panel="Your district's plan")
+@commands.command("remove", cls=PlainCommand, rich_help_panel="Your district's plan")
 def remove(
     activity_id: Annotated[str, typer.Argument(metavar="ID", help="The id of an added activity.")],
     as_of: AsOfOption = None,
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:
     """Remove an activity your district added (the guide's own cannot be removed)."""
     from cimsig import operations
 
-    ws = workspace(guide, state, as_of, changing=True)
+    ws = workspace(guide, state, as_of, changing=True, district=district)
     activity = ws.change_target(activity_id)
     ws, changes = _done_by(
         operations.remove_activity(

@@ -12,6 +12,7 @@ from cimsig.app import (
     AsOfOption,
     GuideOption,
     JsonOption,
+    PlainCommand,
     cohort_guide_path,
     default_file_district,
     say,
@@ -52,7 +53,7 @@ def _kept_guide(guide: Path | None) -> Any:
     return keep_guide(guide)
 
 
-@district.command("add")
+@district.command("add", cls=PlainCommand)
 def add(
     name: Annotated[str, typer.Argument(metavar="NAME", help="The district's name.")],
     track: TrackOption = None,
@@ -152,7 +153,7 @@ def _track_words(track: str | None) -> str:
     return {"new": "newly identified", "continuing": "continuing"}.get(track or "", "track not set")
 
 
-@district.command("list")
+@district.command("list", cls=PlainCommand)
 def list_(json_out: JsonOption = False) -> None:
     """The districts you follow: name, track, guide and progress file."""
     from cimsig.app import say_not_plain_cohorts
@@ -193,7 +194,7 @@ def _row(cohort: districts.Cohort) -> dict[str, Any] | None:
     }
 
 
-@district.command("import")
+@district.command("import", cls=PlainCommand)
 def import_(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A progress file a district sent.")],
     name: Annotated[
@@ -230,7 +231,7 @@ def import_(
     say(f"Its progress file: {done.target}")
 
 
-@district.command("rename")
+@district.command("rename", cls=PlainCommand)
 def rename(
     old: Annotated[str, typer.Argument(metavar="OLD", help="The district's name now.")],
     new: Annotated[str, typer.Argument(metavar="NEW", help="Its new name.")],
@@ -249,7 +250,7 @@ def rename(
         "program delete the events of the old file before importing the new one.")  # fmt: skip
 
 
-@district.command("remove")
+@district.command("remove", cls=PlainCommand)
 def remove(
     name: Annotated[str, typer.Argument(metavar="NAME", help="The district to stop following.")],
     yes: YesOption = False,
@@ -282,7 +283,7 @@ def remove(
 # -- overview ----------------------------------------------------------------------------------
 
 
-@commands.command("overview", rich_help_panel="Several districts")
+@commands.command("overview", cls=PlainCommand, rich_help_panel="Several districts")
 def overview(
     check: Annotated[
         bool, typer.Option("--check", help="Exit with code 1 when any district has overdue work.")

@@ -8,9 +8,11 @@ import typer
 from cimsig import jsonout, views
 from cimsig.app import (
     AsOfOption,
+    DistrictOption,
     GuideOption,
     JsonOption,
     OwnerOption,
+    PlainCommand,
     StateOption,
     activity_rows,
     cohort_guide_path,
@@ -31,7 +33,7 @@ from cimsig.store import StateFile
 commands = typer.Typer()
 
 
-@commands.command("list", rich_help_panel="The guide")
+@commands.command("list", cls=PlainCommand, rich_help_panel="The guide")
 def list_(
     step: Annotated[
         str | None,
@@ -47,9 +49,10 @@ def list_(
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:
     """The whole checklist, grouped by step, with each activity's status."""
-    ws = workspace(guide, state, as_of)
+    ws = workspace(guide, state, as_of, district=district)
     items = ws.for_owner(ws.statuses, owner)
     if step is not None:
         step_ids = [s.id for s in ws.guide.steps]
@@ -62,18 +65,19 @@ def list_(
         views.render_list(ws.guide, items, ws.as_of, ws.state.owners, ws.lea)
 
 
-@commands.command("show", rich_help_panel="The guide")
+@commands.command("show", cls=PlainCommand, rich_help_panel="The guide")
 def show(
     activity_id: Annotated[str, typer.Argument(metavar="ID", help="An id, or part of one.")],
     as_of: AsOfOption = None,
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:
     """Everything about one activity: dates, details, resources, where to submit, status."""
     from cimsig.errors import AmbiguousIdError, UnknownIdError
 
-    ws = workspace(guide, state, as_of)
+    ws = workspace(guide, state, as_of, district=district)
     try:
         found = ws.resolve(activity_id)
     except UnknownIdError as unknown:
@@ -109,7 +113,7 @@ def show(
         views.render_show(ws.guide, item, ws.as_of, ws.details(item.activity.id))
 
 
-@commands.command("validate", rich_help_panel="The guide")
+@commands.command("validate", cls=PlainCommand, rich_help_panel="The guide")
 def validate(
     path: Annotated[
         Path | None,
@@ -120,6 +124,7 @@ def validate(
         ),
     ] = None,
     guide: GuideOption = None,
+    district: DistrictOption = None,
 ) -> None:
     """Check a guide file: every problem in line order (exit 3), or OK (exit 0).
 
@@ -163,12 +168,15 @@ def _every_occurrence(loaded: Any) -> list[Any]:
     return expand(loaded.activities, max(days, default=dt.date.min))
 
 
-@commands.command("where", rich_help_panel="The guide")
+@commands.command("where", cls=PlainCommand, rich_help_panel="The guide")
 def where(
-    json_out: JsonOption = False, guide: GuideOption = None, state: StateOption = None
+    json_out: JsonOption = False,
+    guide: GuideOption = None,
+    state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:
     """Which guide file and which progress file are in use (full paths)."""
-    found = locate(guide, state, ask=False)
+    found = locate(guide, state, ask=False, district=district)
     guide_path = (guide or bundled_guide_path()).absolute()
     if guide is None:  # a district's guide, or the guide a progress file names: a kept copy
         guide_path = cohort_guide_path(found.guide.id) or bundled_guide_path()
@@ -237,12 +245,13 @@ def _sync_copies(state_file: StateFile) -> Any:
         return sync_copies.Scan([], 0, exc.message)
 
 
-@commands.command("doctor", rich_help_panel="The guide")
+@commands.command("doctor", cls=PlainCommand, rich_help_panel="The guide")
 def doctor(
     as_of: AsOfOption = None,
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:
     """Check the guide and your progress file together, and say what needs attention.
 
@@ -250,7 +259,7 @@ def doctor(
     """
     from cimsig import doctor as checks
 
-    found = locate(guide, state)
+    found = locate(guide, state, district=district)
     loaded = found.guide
     state_file = StateFile(found.state)
     day = user_date(as_of, "--as-of", loaded.time_zone)

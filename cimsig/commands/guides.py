@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from cimsig import jsonout
-from cimsig.app import JsonOption, say, whole_number
+from cimsig.app import JsonOption, PlainCommand, say, whole_number
 from cimsig.errors import UsageError
 from cimsig.formatting import shell_quote
 
@@ -20,7 +20,7 @@ guide_group = typer.Typer(
 commands.add_typer(guide_group, name="guide", rich_help_panel="The guide")
 
 
-@guide_group.command("list")
+@guide_group.command("list", cls=PlainCommand)
 def list_guides(json_out: JsonOption = False) -> None:
     """The guides cimsig knows: id, title, cohort, file, and the districts on each.
 
@@ -63,7 +63,7 @@ def list_guides(json_out: JsonOption = False) -> None:
 YearsType = whole_number("--years", "years", 1, 1, 50)
 
 
-@guide_group.command("new")
+@guide_group.command("new", cls=PlainCommand)
 def new_guide(
     file: Annotated[
         Path,
@@ -80,7 +80,7 @@ def new_guide(
     years: Annotated[
         int,
         typer.Option(
-            "--years", metavar="N", click_type=YearsType, help="Move every date N years later."
+            "--years", metavar="N", parser=YearsType, help="Move every date N years later."
         ),
     ] = 1,
 ) -> None:

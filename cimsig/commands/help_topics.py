@@ -4,12 +4,13 @@ from typing import Annotated, Any
 
 import typer
 
+from cimsig.app import PlainCommand
 from cimsig.errors import UsageError
 
 commands = typer.Typer()
 
 
-@commands.command("help", rich_help_panel="The guide")
+@commands.command("help", cls=PlainCommand, rich_help_panel="The guide")
 def help_(
     ctx: typer.Context,
     names: Annotated[

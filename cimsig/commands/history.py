@@ -7,7 +7,16 @@ from typing import Annotated, Any
 import typer
 
 from cimsig import environment, jsonout, views
-from cimsig.app import GuideOption, JsonOption, StateOption, say, user_date, workspace
+from cimsig.app import (
+    DistrictOption,
+    GuideOption,
+    JsonOption,
+    PlainCommand,
+    StateOption,
+    say,
+    user_date,
+    workspace,
+)
 from cimsig.errors import UsageError
 from cimsig.formatting import fmt_date
 
@@ -16,7 +25,7 @@ commands = typer.Typer()
 SHOWN = 20
 
 
-@commands.command("history", rich_help_panel="Every week")
+@commands.command("history", cls=PlainCommand, rich_help_panel="Every week")
 def history(
     limit: Annotated[
         int,
@@ -39,12 +48,13 @@ def history(
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:  # fmt: skip
     """Every change to the progress file, newest first, marking what `undo` takes back next."""
     if archive is not None:
-        _archive(archive, json_out, guide, state)
+        _archive(archive, json_out, guide, state, district)
         return
-    ws = workspace(guide, state, None)
+    ws = workspace(guide, state, None, district=district)
     full = ws.state  # a look-back keeps the whole history: it is a record of changes
     entries = list(reversed(full.history))
     if by is not None:
@@ -190,12 +200,14 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | None) -> None:
+def _archive(
+    day_text: str, json_out: bool, guide: Path | None, state: Path | None, district: str | None
+) -> None:
     from cimsig import operations
     from cimsig.app import say_started
     from cimsig.store import MAX_STATE_BYTES
 
-    ws = workspace(guide, state, None, changing=True, archiving=True)
+    ws = workspace(guide, state, None, changing=True, archiving=True, district=district)
     before = user_date(day_text, "--archive", ws.guide.time_zone, ws.as_of)
     tomorrow = ws.as_of + dt.timedelta(days=1)
     if before > tomorrow:

@@ -9,9 +9,11 @@ import typer
 from cimsig import environment, formatting, jsonout, schedule, views
 from cimsig.app import (
     AsOfOption,
+    DistrictOption,
     GuideOption,
     JsonOption,
     OwnerOption,
+    PlainCommand,
     StateOption,
     activity_rows,
     check_not_after_today,
@@ -41,7 +43,7 @@ commands = typer.Typer()
 STATUS_DAYS = 14  # how far ahead `status` looks
 
 
-@commands.command("done", rich_help_panel="Every week")
+@commands.command("done", cls=PlainCommand, rich_help_panel="Every week")
 def done(
     activity_ids: Annotated[
         list[str] | None,
@@ -87,6 +89,7 @@ def done(
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:  # fmt: skip
     """Mark activities as done; on a done activity, --on or --note corrects its record.
     --through DATE or --step STEP catch up on many at once, --from FILE from a spreadsheet (one
@@ -95,7 +98,7 @@ def done(
 
     for option, value in (("--on", on), ("--as-of", as_of)):
         check_date_not_cut(option, value, activity_ids or [])
-    ws = workspace(guide, state, as_of, changing=True)
+    ws = workspace(guide, state, as_of, changing=True, district=district)
     if as_of is not None:
         check_not_after_today(ws.as_of, "--as-of", ws.guide.time_zone)
     if from_file is not None:
@@ -403,7 +406,7 @@ def check_done_date(ws: Workspace, done_on: dt.date | None) -> None:
     operations.check_done_date(ws, done_on, today=environment.today_in(ws.guide.time_zone))
 
 
-@commands.command("undo", rich_help_panel="Every week")
+@commands.command("undo", cls=PlainCommand, rich_help_panel="Every week")
 def undo(
     activity_ids: Annotated[
         list[str] | None,
@@ -417,11 +420,12 @@ def undo(
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:  # fmt: skip
     """Reopen activities, or (with no id) undo the most recent change of any kind."""
     from cimsig import operations
 
-    ws = workspace(guide, state, as_of, changing=True)
+    ws = workspace(guide, state, as_of, changing=True, district=district)
     if activity_ids:
         ids = activity_ids
         asked = _agree_to_reopen(ws, ws.resolve_all(ids), yes)
@@ -537,7 +541,7 @@ def _now_state(ws: Workspace, activity_id: str) -> str:
     return ", ".join(words) + "."
 
 
-@commands.command("status", rich_help_panel="Every week")
+@commands.command("status", cls=PlainCommand, rich_help_panel="Every week")
 def status(
     check: Annotated[
         bool, typer.Option("--check", help="Exit with code 1 when anything is overdue.")
@@ -547,10 +551,11 @@ def status(
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:
     """The weekly check-in: progress per step, the work in progress now, what is overdue, and
     what falls due in the next 14 days."""
-    ws = workspace(guide, state, as_of)
+    ws = workspace(guide, state, as_of, district=district)
     items = ws.for_owner(ws.statuses, owner)
     if json_out:
         jsonout.print_json(activity_rows(ws, items))
@@ -565,13 +570,13 @@ def status(
         raise typer.Exit(EXIT_OVERDUE)
 
 
-@commands.command("next", rich_help_panel="Every week")
+@commands.command("next", cls=PlainCommand, rich_help_panel="Every week")
 def next_(
     days: Annotated[
         int,
         typer.Option(
             "--days",
-            click_type=whole_number("--days", "days", 14, 0, 3660),
+            parser=whole_number("--days", "days", 14, 0, 3660),
             metavar="DAYS",
             help="How many days ahead to look (at most 3660).",
         ),
@@ -584,9 +589,10 @@ def next_(
     json_out: JsonOption = False,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:
     """What falls due next: not-done activities due in the coming days, soonest first."""
-    ws = workspace(guide, state, as_of)
+    ws = workspace(guide, state, as_of, district=district)
     items = ws.for_owner(ws.statuses, owner)
     last = ws.as_of + dt.timedelta(days=days)
     hits = schedule.due_between(items, ws.as_of, last)

@@ -10,7 +10,9 @@ from cimsig import environment, views
 from cimsig.app import (
     AsOfOption,
     CimsigGroup,
+    DistrictOption,
     GuideOption,
+    PlainCommand,
     StateOption,
     activity_rows,
     profile_json,
@@ -74,6 +76,7 @@ def _each_district(
     folder: Path | None,
     output: Path | None,
     as_of: str | None,
+    district: str | None,
 ) -> "list[tuple[Workspace, str]]":
     """Write one export per district and cohort into the folder; each district's file name."""
     from cimsig import export
@@ -81,9 +84,7 @@ def _each_district(
     from cimsig.environment import safe_file_name
 
     where = _districts_folder(folder, output)
-    from cimsig.app import selected_district
-
-    if selected_district() is not None:
+    if district:
         raise UsageError("--all-districts is every district: leave out --district.")
     spaces = district_workspaces(as_of)
     if not spaces:
@@ -146,6 +147,7 @@ def _export(
     guide: Path | None,
     state: Path | None,
     *,
+    district: str | None,
     text: bool = False,
 ) -> "list[tuple[Workspace, str]]":
     """One export of the district in use, or (--all-districts) one for every district: then
@@ -153,9 +155,9 @@ def _export(
     if folder is not None and not all_districts:
         raise UsageError("--folder goes with --all-districts; for one file, use -o FILE.")
     if all_districts:
-        return _each_district(extension, build, folder, output, as_of)
+        return _each_district(extension, build, folder, output, as_of, district)
     check_file_kind(output, extension)
-    _write(build(workspace(guide, state, as_of)), output, text=text)
+    _write(build(workspace(guide, state, as_of, district=district)), output, text=text)
     return []
 
 
@@ -172,7 +174,7 @@ def _write(data: bytes, output: Path | None, *, text: bool = False) -> None:
         say(f"Wrote {output}.", err=True)
 
 
-@export_app.command("ics")
+@export_app.command("ics", cls=PlainCommand)
 def export_ics(
     output: OutputOption = None,
     without_done: Annotated[
@@ -212,6 +214,7 @@ def export_ics(
     as_of: AsOfOption = None,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:  # fmt: skip
     """A calendar file for Outlook, Google Calendar or Apple Calendar: one event per deadline."""
     from cimsig import export
@@ -239,12 +242,12 @@ def export_ics(
         left_out.append(without_date)
         return data
 
-    _export("ics", calendar, all_districts, folder, output, as_of, guide, state)
+    _export("ics", calendar, all_districts, folder, output, as_of, guide, state, district=district)
     if not all_districts and left_out[0]:
         say(f"{left_out[0]} ongoing activities have no date and are not in the calendar.", err=True)
 
 
-@export_app.command("csv")
+@export_app.command("csv", cls=PlainCommand)
 def export_csv(
     output: OutputOption = None,
     all_districts: AllDistrictsOption = False,
@@ -252,6 +255,7 @@ def export_csv(
     as_of: AsOfOption = None,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:
     """A spreadsheet (CSV, opens in Excel): one row per activity with its status."""
     from cimsig import operations
@@ -259,10 +263,10 @@ def export_csv(
     def build(ws: Workspace) -> bytes:
         return operations.export_bytes(ws, "csv", now=environment.now())
 
-    _export("csv", build, all_districts, folder, output, as_of, guide, state)
+    _export("csv", build, all_districts, folder, output, as_of, guide, state, district=district)
 
 
-@export_app.command("xlsx")
+@export_app.command("xlsx", cls=PlainCommand)
 def export_xlsx(
     output: OutputOption = None,
     all_districts: AllDistrictsOption = False,
@@ -270,6 +274,7 @@ def export_xlsx(
     as_of: AsOfOption = None,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:
     """An Excel workbook: every activity with its owner, notes and status, and a summary."""
     import sys
@@ -285,7 +290,7 @@ def export_xlsx(
     def build(ws: Workspace) -> bytes:
         return operations.export_bytes(ws, "xlsx", now=environment.now())
 
-    _export("xlsx", build, all_districts, folder, output, as_of, guide, state)
+    _export("xlsx", build, all_districts, folder, output, as_of, guide, state, district=district)
     if all_districts:
         from cimsig.commands.districts import overview_rows
 
@@ -307,7 +312,7 @@ def _need_openpyxl() -> None:
         ) from None
 
 
-@export_app.command("md")
+@export_app.command("md", cls=PlainCommand)
 def export_md(
     output: OutputOption = None,
     all_districts: AllDistrictsOption = False,
@@ -315,6 +320,7 @@ def export_md(
     as_of: AsOfOption = None,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:
     """A printable checklist (Markdown) for a team meeting or a board report."""
     from cimsig import operations
@@ -322,10 +328,21 @@ def export_md(
     def build(ws: Workspace) -> bytes:
         return operations.export_bytes(ws, "md", now=environment.now())
 
-    _export("md", build, all_districts, folder, output, as_of, guide, state, text=True)
+    _export(
+        "md",
+        build,
+        all_districts,
+        folder,
+        output,
+        as_of,
+        guide,
+        state,
+        text=True,
+        district=district,
+    )
 
 
-@export_app.command("json")
+@export_app.command("json", cls=PlainCommand)
 def export_json(
     output: OutputOption = None,
     all_districts: AllDistrictsOption = False,
@@ -333,6 +350,7 @@ def export_json(
     as_of: AsOfOption = None,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:
     """One JSON document: the guide, progress per step, and every activity with its status."""
     from cimsig import export
@@ -342,10 +360,10 @@ def export_json(
         text = export.build_json(ws.guide, ws.statuses, ws.as_of, rows, profile_json(ws))
         return text.encode("utf-8")
 
-    _export("json", build, all_districts, folder, output, as_of, guide, state)
+    _export("json", build, all_districts, folder, output, as_of, guide, state, district=district)
 
 
-@export_app.command("html")
+@export_app.command("html", cls=PlainCommand)
 def export_html(
     output: OutputOption = None,
     all_districts: AllDistrictsOption = False,
@@ -353,6 +371,7 @@ def export_html(
     as_of: AsOfOption = None,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:
     """A report to open in a web browser, e-mail or print: progress, what is due, the checklist."""
     from cimsig import operations, report_html
@@ -362,7 +381,9 @@ def export_html(
     def build(ws: Workspace) -> bytes:
         return operations.export_bytes(ws, "html", now=made_at)
 
-    written = _export("html", build, all_districts, folder, output, as_of, guide, state)
+    written = _export(
+        "html", build, all_districts, folder, output, as_of, guide, state, district=district
+    )
     if all_districts:
         from cimsig.commands.districts import overview_rows
 
@@ -375,7 +396,7 @@ def export_html(
         _write(index.encode("utf-8"), _districts_folder(folder, output) / "index.html")
 
 
-@commands.command("timeline", rich_help_panel="Sharing")
+@commands.command("timeline", cls=PlainCommand, rich_help_panel="Sharing")
 def timeline_(
     by_step: Annotated[bool, typer.Option("--by-step", help="One row per step.")] = False,
     from_: Annotated[
@@ -392,7 +413,7 @@ def timeline_(
         int | None,
         typer.Option(
             "--width",
-            click_type=whole_number("--width", "characters", 100, 40, 10000),
+            parser=whole_number("--width", "characters", 100, 40, 10000),
             metavar="COLUMNS",
             help="Width in characters, at least 40 (default: the terminal's).",
         ),
@@ -400,11 +421,12 @@ def timeline_(
     as_of: AsOfOption = None,
     guide: GuideOption = None,
     state: StateOption = None,
+    district: DistrictOption = None,
 ) -> None:
     """A Gantt chart of the plan: a bar per window, a diamond per deadline, a line at today."""
     from cimsig import timeline
 
-    ws = workspace(guide, state, as_of)
+    ws = workspace(guide, state, as_of, district=district)
     first, last = timeline.date_range(ws.statuses, ws.as_of)
     first = user_date(from_, "--from", ws.guide.time_zone, ws.as_of) if from_ else first
     last = user_date(to, "--to", ws.guide.time_zone, ws.as_of) if to else last
