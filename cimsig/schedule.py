@@ -412,6 +412,61 @@ def first_due_after(items: Iterable[ActivityStatus], day: dt.date) -> ActivitySt
     return min(later, key=lambda s: s.activity.due or dt.date.max, default=None)
 
 
+SOON_DAYS = 14  # how far ahead the weekly check-in looks (`status`, the web page's home)
+
+
+class Weekly:
+    """What the weekly check-in shows as of a day, selected once for the status table,
+    `status --json` and the web page's home:
+
+    - `in_progress`: not done, window started, due date not passed (soonest due first);
+    - `overdue`: past their due date, not done (the longest overdue first);
+    - `due_in_window`: not done and due from `as_of` through `last` (both inclusive);
+    - `due_soon`: those of `due_in_window` not already in progress;
+    - `ongoing`: work with no end (not counted in the progress);
+    - `next_deadline`: the first not-done activity due after `last` (None when nothing is),
+      so a quiet week still names what comes next.
+
+    (A plain class: `status` and `next` make one per run, not worth a dataclass's start-up.)
+    """
+
+    __slots__ = (
+        "as_of", "due_in_window", "due_soon", "in_progress", "last", "next_deadline", "ongoing",
+        "overdue",
+    )  # fmt: skip
+
+    def __init__(self, items: Sequence[ActivityStatus], as_of: dt.date, days: int) -> None:
+        self.as_of = as_of
+        self.last = as_of + dt.timedelta(days=days)
+        self.in_progress = in_progress(items)
+        self.overdue = overdue(items)
+        self.due_in_window = due_between(items, as_of, self.last)
+        listed = {i.activity.id for i in self.in_progress}
+        self.due_soon = [i for i in self.due_in_window if i.activity.id not in listed]
+        self.ongoing = [i for i in items if i.status == ONGOING]
+        self.next_deadline = first_due_after(items, self.last)
+
+
+def weekly(items: Sequence[ActivityStatus], as_of: dt.date, days: int = SOON_DAYS) -> Weekly:
+    """The weekly check-in's selection (see Weekly); `as_of` is the day it is made for."""
+    return Weekly(items, as_of, days)
+
+
+def coming_up(
+    items: Sequence[ActivityStatus], as_of: dt.date, days: int, *, everything: bool = False
+) -> tuple[list[ActivityStatus], list[ActivityStatus]]:
+    """What `next` lists: the not-done activities due in the coming `days` (soonest first),
+    and with `everything` also the overdue, open and ongoing work not among them."""
+    hits = due_between(items, as_of, as_of + dt.timedelta(days=days))
+    if not everything:
+        return hits, []
+    shown = {i.activity.id for i in hits}
+    extra = [
+        i for i in items if i.activity.id not in shown and i.status in (OVERDUE, OPEN, ONGOING)
+    ]
+    return hits, extra
+
+
 def to_catch_up(
     items: Iterable[ActivityStatus], *, through: dt.date | None = None, step: str | None = None
 ) -> list[ActivityStatus]:

@@ -473,7 +473,7 @@ NO_PROFILE_HINT = (
 
 def render_status(
     guide: Guide,
-    as_of: dt.date,
+    week: schedule.Weekly,
     items: Sequence[ActivityStatus],
     soon_days: int,
     unknown: Sequence[str],
@@ -488,7 +488,7 @@ def render_status(
     """The Monday check-in: progress per step, then the work open now, what is overdue, what
     falls due soon (not already listed), and the ongoing work in one line."""
     out = console()
-    last = as_of + dt.timedelta(days=soon_days)
+    as_of, last = week.as_of, week.last
     _header(out, guide, lea)
     out.print(
         f"As of {fmt_date(as_of)}, looking {soon_days} days ahead (through {fmt_date(last)})",
@@ -506,11 +506,7 @@ def render_status(
     out.print(escape_markup(f"Counted: {count_words(items)}."), style="dim")
     out.print()
 
-    open_now = schedule.in_progress(items)
-    late = schedule.overdue(items)
-    listed = {i.activity.id for i in open_now}
-    soon = [i for i in schedule.due_between(items, as_of, last) if i.activity.id not in listed]
-    ongoing = [i for i in items if i.status == schedule.ONGOING]
+    open_now, late, soon, ongoing = week.in_progress, week.overdue, week.due_soon, week.ongoing
     if open_now:
         _status_table(out, f"In progress ({len(open_now)})", "Due", open_now, owners)
     if late:
@@ -525,7 +521,7 @@ def render_status(
         )
     if not (open_now or late or soon):
         out.print(f"Nothing is in progress or due in the next {soon_days} days.")
-        _print_next_deadline(out, schedule.first_due_after(items, last), "")
+        _print_next_deadline(out, week.next_deadline, "")
         out.print()
     if ongoing:
         ids = ", ".join(i.activity.id for i in ongoing)

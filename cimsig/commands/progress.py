@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 commands = typer.Typer()
 
-STATUS_DAYS = 14  # how far ahead `status` looks
+STATUS_DAYS = schedule.SOON_DAYS  # how far ahead `status` looks
 
 
 @commands.command("done", cls=PlainCommand, rich_help_panel="Every week")
@@ -560,8 +560,9 @@ def status(
     if json_out:
         jsonout.print_json(activity_rows(ws, items))
     else:
+        week = schedule.weekly(items, ws.as_of, STATUS_DAYS)
         views.render_status(
-            ws.guide, ws.as_of, items, STATUS_DAYS, ws.unknown_ids(), owner,
+            ws.guide, week, items, STATUS_DAYS, ws.unknown_ids(), owner,
             lea=ws.lea, track=ws.track, progress_file=str(ws.state_file.path),
             owners=ws.state.owners, has_profile=ws.state.profile is not None,
         )  # fmt: skip
@@ -595,15 +596,7 @@ def next_(
     ws = workspace(guide, state, as_of, district=district)
     items = ws.for_owner(ws.statuses, owner)
     last = ws.as_of + dt.timedelta(days=days)
-    hits = schedule.due_between(items, ws.as_of, last)
-    extra = []
-    if all_:
-        shown = {i.activity.id for i in hits}
-        extra = [
-            i for i in items
-            if i.activity.id not in shown
-            and i.status in (schedule.OVERDUE, schedule.OPEN, schedule.ONGOING)
-        ]  # fmt: skip
+    hits, extra = schedule.coming_up(items, ws.as_of, days, everything=all_)
     if json_out:
         jsonout.print_json(activity_rows(ws, [*hits, *extra]))
     else:

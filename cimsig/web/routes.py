@@ -474,8 +474,7 @@ def _weekly(ws: Workspace) -> dict[str, Any]:
     context = report_html.report_context(ws, environment.now())
     # The check-in looks 14 days ahead, as `cimsig status` does (the report may look further).
     rows = {a["id"]: a for step in context["steps"] for a in step["activities"]}
-    last = ws.as_of + dt.timedelta(days=CHECK_IN_DAYS)
-    soon = schedule.due_between(ws.statuses, ws.as_of, last)
+    soon = schedule.weekly(ws.statuses, ws.as_of, CHECK_IN_DAYS).due_in_window
     context["soon"] = [rows[i.activity.id] for i in soon if i.activity.id in rows]
     context["soon_days"] = CHECK_IN_DAYS
     return context
@@ -558,6 +557,6 @@ def _overview(settings: ServeSettings, names: list[str]) -> list[dict[str, Any]]
         done, total = sum(p.done for p in progress), sum(p.total for p in progress)
         rows.append(
             {"name": name, "lea": ws.lea or name, "done": done, "total": total,
-             "overdue": len(schedule.overdue(items)), "problem": None}
+             "overdue": len(schedule.weekly(items, ws.as_of).overdue), "problem": None}
         )  # fmt: skip
     return rows
