@@ -92,14 +92,20 @@ def _one_paragraph_lines(command: "Command") -> None:
 
 
 def build_command(commands: typer.Typer, name: str) -> "Command":
-    """The click command `name` of a module's Typer app, built with Typer's documented
-    `typer.main.get_command` (which builds the module's other commands too: a module holds a
-    few related commands, and building one costs well under a millisecond)."""
-    built: Any = typer.main.get_command(commands)
-    found = built.commands.get(name) if hasattr(built, "commands") else built
-    if found is None or found.name != name:
+    """The click command `name` of a module's Typer app, without building its neighbours: the
+    command (or group) alone goes into an app of its own, which Typer's documented
+    `typer.main.get_command` turns into click's command (a start-up saving: `next` would
+    otherwise also build `status`, `done` and `undo`)."""
+    one = typer.Typer(
+        rich_markup_mode=commands.rich_markup_mode,
+        pretty_exceptions_short=commands.pretty_exceptions_short,
+    )
+    one.registered_commands = [c for c in commands.registered_commands if c.name == name]
+    one.registered_groups = [g for g in commands.registered_groups if g.name == name]
+    if not (one.registered_commands or one.registered_groups):
         raise LookupError(f"cimsig.commands has no command '{name}'")
-    return cast("Command", found)
+    built: Any = typer.main.get_command(one)
+    return cast("Command", built.commands[name] if one.registered_groups else built)
 
 
 app = typer.Typer(
