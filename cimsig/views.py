@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from cimsig import timeline
+    from cimsig.history_entry import HistoryEntry
     from cimsig.workspace import PlanDetails
 
 SOON_DAYS = 7  # due within this many days: shown in yellow
@@ -810,8 +811,8 @@ def render_findings(findings: Sequence[Any]) -> None:
 
 
 def render_history(
-    rows: Sequence[tuple[dict[str, Any], bool, Any]],
-    describe: Callable[[dict[str, Any]], str],
+    rows: Sequence[tuple[HistoryEntry, bool, Any]],
+    describe: Callable[[HistoryEntry], str],
     zone: str,
 ) -> None:
     """Changes, newest first: number, when (in `zone`, the guide's time zone, whatever clock
@@ -832,16 +833,16 @@ def render_history(
     table.expand = True
     for entry, undo_next, undone_by in rows:
         cell = escape_markup(describe(entry))
-        who = str(entry.get("by") or "")
+        who = str(entry.by or "")
         if who and not who_column:
             cell += f"\n[dim]by {escape_markup(who)}[/]"
         if undone_by is not None:
             cell += f"\n[dim]undone by change {escape_markup(str(undone_by))}[/]"
         if undo_next:
             cell += "\n[dim]`cimsig undo` takes this back next[/]"
-        when = escape_markup(_recorded(str(entry.get("at", "")), zone))
-        shown: Any = IdFirst(terminal_safe(str(entry["id"])), cell) if entry.get("id") else cell
-        cells = [str(entry.get("seq", "?")), when, escape_markup(who), shown]
+        when = escape_markup(_recorded("" if entry.at is None else str(entry.at), zone))
+        shown: Any = IdFirst(terminal_safe(str(entry.id)), cell) if entry.id else cell
+        cells = ["?" if entry.seq is None else str(entry.seq), when, escape_markup(who), shown]
         table.add_row(*(cells if who_column else cells[:2] + cells[3:]),
                       style="bold" if undo_next else "")  # fmt: skip
     out.print(table)

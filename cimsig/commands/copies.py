@@ -366,12 +366,13 @@ def _words(section: str, value: Any) -> str:
     return str(value)
 
 
-def _when(entry: dict[str, Any], zone: str) -> str:
+def _when(record: dict[str, Any], zone: str) -> str:
+    from cimsig.history_entry import HistoryEntry
     from cimsig.views import recorded_at
 
-    at = recorded_at(str(entry.get("at", "?")), zone)
-    by = entry.get("by")
-    return f"{at} by {by}" if by else at
+    entry = HistoryEntry.read(record)
+    at = recorded_at("?" if entry.at is None else str(entry.at), zone)
+    return f"{at} by {entry.by}" if entry.by else at
 
 
 def _as_json(
@@ -411,7 +412,10 @@ def _as_json(
     }
 
 
-def _entry_json(entry: dict[str, Any] | None) -> dict[str, Any] | None:
-    if entry is None:
+def _entry_json(record: dict[str, Any] | None) -> dict[str, Any] | None:
+    from cimsig.history_entry import HistoryEntry
+
+    if record is None:
         return None
-    return {"at": entry.get("at"), "by": entry.get("by"), "uid": entry.get("uid")}
+    entry = HistoryEntry.read(record)
+    return {"at": entry.at, "by": entry.by, "uid": entry.uid}

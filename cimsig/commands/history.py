@@ -19,6 +19,7 @@ from cimsig.app import (
 )
 from cimsig.errors import UsageError
 from cimsig.formatting import fmt_date
+from cimsig.history_entry import HistoryEntry
 
 commands = typer.Typer()
 
@@ -56,35 +57,35 @@ def history(
         return
     ws = workspace(guide, state, None, district=district)
     full = ws.state  # a look-back keeps the whole history: it is a record of changes
-    entries = list(reversed(full.history))
+    entries = [HistoryEntry.read(e) for e in reversed(full.history)]
     if by is not None:
         entries = _by(entries, by)
     shown = entries if all_ else entries[:limit]
     next_undo = {id(e) for e in full.undo_group()}
     # (a revert names the change it undid by its id; people read numbers)
-    seq_of = {e.get("uid"): e.get("seq") for e in entries if e.get("uid")}
-    undone_by = {e.get("reverts"): e.get("seq") for e in entries if e.get("action") == "revert"}
+    seq_of = {e.uid: e.seq for e in entries if e.uid}
+    undone_by = {e.reverts: e.seq for e in entries if e.action == "revert"}
 
-    def describe_here(entry: dict[str, Any]) -> str:
+    def describe_here(entry: HistoryEntry) -> str:
         return describe(entry, seq_of)
 
     if json_out:
         jsonout.print_json(
             [
-                _entry_json(e, id(e) in next_undo, undone_by.get(e.get("uid")), describe_here(e))
+                _entry_json(e, id(e.record) in next_undo, undone_by.get(e.uid), describe_here(e))
                 for e in shown
             ]
         )
         return
     if not entries and by is not None:
-        names = sorted({str(e.get("by")) for e in full.history if e.get("by")})
+        names = sorted({str(e.by) for e in map(HistoryEntry.read, full.history) if e.by})
         say(f"No change was recorded by '{by}'. Changes were recorded by: "
             f"{', '.join(names) or 'nobody named'}.")  # fmt: skip
         return
     if not entries:
         say("No change has been recorded yet.")
         return
-    rows = [(e, id(e) in next_undo, undone_by.get(e.get("uid"))) for e in shown]
+    rows = [(e, id(e.record) in next_undo, undone_by.get(e.uid)) for e in shown]
     views.render_history(rows, describe_here, ws.guide.time_zone)
     hidden = len(entries) - len(shown)
     if hidden:
@@ -94,7 +95,7 @@ def history(
         )
 
 
-def _by(entries: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+def _by(entries: list[HistoryEntry], name: str) -> list[HistoryEntry]:
     """The changes a person made: their name as recorded, in any case and spacing, or a unique
     part of it in whole words ("Ana" for Ana Ruiz, as --district takes a part of a name). A
     part that several people's names hold is a UsageError naming them."""
@@ -104,7 +105,7 @@ def _by(entries: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
         return " ".join(text.split()).casefold()
 
     wanted = plain(name)
-    people = {plain(str(e.get("by"))): str(e.get("by")) for e in entries if e.get("by")}
+    people = {plain(str(e.by)): str(e.by) for e in entries if e.by}
     if wanted not in people and wanted:
         word = re.compile(rf"(?<!\w){re.escape(wanted)}(?!\w)")
         holding = sorted(key for key in people if word.search(key))
@@ -115,23 +116,23 @@ def _by(entries: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
             )
         if holding:
             wanted = holding[0]
-    return [e for e in entries if plain(str(e.get("by") or "")) == wanted]
+    return [e for e in entries if plain(str(e.by or "")) == wanted]
 
 
 def _entry_json(
-    entry: dict[str, Any], undo_next: bool, undone_by: Any, summary: str
+    entry: HistoryEntry, undo_next: bool, undone_by: Any, summary: str
 ) -> dict[str, Any]:
     return {
-        "seq": entry.get("seq"),
-        "uid": entry.get("uid"),
-        "by": entry.get("by"),
-        "at": entry.get("at"),
-        "action": entry.get("action"),
-        "id": entry.get("id") or None,
+        "seq": entry.seq,
+        "uid": entry.uid,
+        "by": entry.by,
+        "at": entry.at,
+        "action": entry.action,
+        "id": entry.id or None,
         "summary": summary,
-        "changes": entry.get("changes", []),
-        "batch": entry.get("batch"),
-        "reverts": entry.get("reverts"),
+        "changes": entry.record.get("changes", []),
+        "batch": entry.batch,
+        "reverts": entry.reverts,
         "undo_next": undo_next,
         "undone_by": undone_by,
     }
@@ -153,13 +154,13 @@ ACTION_WORDS = {
 }
 
 
-def describe(entry: dict[str, Any], seq_of: dict[Any, Any] | None = None) -> str:
+def describe(entry: HistoryEntry, seq_of: dict[Any, Any] | None = None) -> str:
     """A change in plain words, for a person reading the history (`seq_of`: the number of each
     entry id, to name the change a revert undid)."""
-    action = str(entry.get("action", "?"))
+    action = "?" if entry.action is None else str(entry.action)
     words = ACTION_WORDS.get(action, action)
-    changes = entry.get("changes") or []
-    first = changes[0] if changes and isinstance(changes[0], dict) else {}
+    changes = entry.changes or []
+    first = entry.first_change
     after = first.get("after")
     if action == "done" and isinstance(after, dict) and after.get("date"):
         return f"{words} (done on {_day(after['date'])})"
@@ -173,13 +174,13 @@ def describe(entry: dict[str, Any], seq_of: dict[Any, Any] | None = None) -> str
     if action == "add" and isinstance(after, dict):
         return f"{words}: {_short(str(after.get('title', '')))}"
     if action == "revert":
-        reverts = entry.get("reverts")
+        reverts = entry.reverts
         number = (seq_of or {}).get(reverts)
         return f"{words} {number}" if number is not None else "undid a change now archived"
     if action == "merge":
         return "took records from another copy (merge)" if changes else "merged another copy"
-    if action == "archive" and isinstance(entry.get("archived"), dict):
-        moved = entry["archived"]
+    if action == "archive" and isinstance(entry.archived, dict):
+        moved = entry.archived
         count = moved.get("count")
         return (
             f"moved {count} {'change' if count == 1 else 'changes'} recorded before "

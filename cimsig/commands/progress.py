@@ -478,14 +478,13 @@ def _agree_to_undo(ws: Workspace, yes: bool) -> list[Any] | None:
     group, others = preview.group, preview.others
     if not others or yes:
         return None
-    last = group[-1]
     from cimsig.commands.history import describe
+    from cimsig.history_entry import HistoryEntry
     from cimsig.views import recorded_at
 
-    what = (
-        f"change {last.get('seq')} ({describe(last)}), made by {' and '.join(others)} "
-        f"on {recorded_at(str(last.get('at', '')), ws.guide.time_zone)}"
-    )
+    last = HistoryEntry.read(group[-1])
+    when = recorded_at("" if last.at is None else str(last.at), ws.guide.time_zone)
+    what = f"change {last.seq} ({describe(last)}), made by {' and '.join(others)} on {when}"
     if not environment.can_ask():
         raise UsageError(
             f"Nothing was undone: the latest change is {what}, not yours. To take it back "

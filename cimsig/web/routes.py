@@ -27,6 +27,7 @@ from cimsig.web import (
 if TYPE_CHECKING:
     from flask import Flask, Response
 
+    from cimsig.history_entry import HistoryEntry
     from cimsig.workspace import Workspace
 
 CHECK_IN_DAYS = 14  # how far ahead the weekly check-in looks, as `cimsig status`
@@ -483,6 +484,7 @@ def _weekly(ws: Workspace) -> dict[str, Any]:
 def _activity(ws: Workspace, activity_id: str) -> dict[str, Any]:
     from cimsig import report_html, schedule
     from cimsig.commands.history import describe
+    from cimsig.history_entry import HistoryEntry
     from cimsig.views import recorded_at
 
     activity = ws.resolve(activity_id)
@@ -491,9 +493,9 @@ def _activity(ws: Workspace, activity_id: str) -> dict[str, Any]:
     row = report_html.activity_row(ws, item, original)
     zone = ws.guide.time_zone
     entries = [
-        {"when": recorded_at(str(e.get("at", "")), zone), "by": e.get("by") or "",
+        {"when": recorded_at("" if e.at is None else str(e.at), zone), "by": e.by or "",
          "what": describe(e)}
-        for e in reversed(ws.state.history) if e.get("id") == activity.id
+        for e in map(HistoryEntry.read, reversed(ws.state.history)) if e.id == activity.id
     ]  # fmt: skip
     step = next((s for s in ws.guide.steps if s.id == activity.step), None)
     return {
@@ -512,32 +514,34 @@ def _activity(ws: Workspace, activity_id: str) -> dict[str, Any]:
 
 def _history(ws: Workspace, me: str) -> dict[str, Any]:
     from cimsig.commands.history import describe
+    from cimsig.history_entry import HistoryEntry
     from cimsig.views import recorded_at
 
     zone = ws.guide.time_zone
-    full = ws.state.history
-    seq_of = {e.get("uid"): e.get("seq") for e in full if e.get("uid")}
+    full = [HistoryEntry.read(e) for e in ws.state.history]
+    seq_of = {e.uid: e.seq for e in full if e.uid}
     preview = operations.undo_preview(ws, me)
     next_undo = {id(e) for e in preview.group}
+    group = [HistoryEntry.read(e) for e in preview.group]
     rows = [
-        {"seq": e.get("seq"), "when": recorded_at(str(e.get("at", "")), zone),
-         "by": e.get("by") or "", "what": _named(e, describe(e, seq_of)),
-         "next": id(e) in next_undo}
+        {"seq": e.seq, "when": recorded_at("" if e.at is None else str(e.at), zone),
+         "by": e.by or "", "what": _named(e, describe(e, seq_of)),
+         "next": id(e.record) in next_undo}
         for e in reversed(full)
     ]  # fmt: skip
     return {
         "rows": rows,
-        "undo": [_named(e, describe(e, seq_of)) for e in preview.group],
+        "undo": [_named(e, describe(e, seq_of)) for e in group],
         "undo_uids": preview.uids,
         "undo_others": preview.others,
         "nothing": operations.nothing_to_undo_words(ws) if not preview.group else "",
     }
 
 
-def _named(entry: dict[str, Any], words: str) -> str:
+def _named(entry: HistoryEntry, words: str) -> str:
     """A change in words, with the activity it is about (or the district profile)."""
-    about = entry.get("id")
-    if about and entry.get("action") not in ("merge", "archive"):
+    about = entry.id
+    if about and entry.action not in ("merge", "archive"):
         return f"{about}: {words}"
     return words
 

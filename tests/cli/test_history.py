@@ -272,6 +272,7 @@ def test_archive_refuses_a_read_only_side_file(cli, at, state_path: Path) -> Non
 
 def test_an_undo_stays_with_the_change_it_undid_when_archiving(cli, at, state_path: Path) -> None:
     from cimsig.commands.history import describe
+    from cimsig.history_entry import HistoryEntry
 
     _a_year_of_work(cli, at)
     at("2025-02-11")
@@ -280,4 +281,5 @@ def test_an_undo_stays_with_the_change_it_undid_when_archiving(cli, at, state_pa
     assert cli("history", "--archive", "2025-02-11").exit_code == 0
     kept = [e["seq"] for e in yaml.safe_load(state_path.read_text())["history"]]
     assert 6 in kept and 7 in kept  # the done (Feb 10) stayed with its undo (Feb 11)
-    assert describe({"action": "revert", "reverts": "gone"}, {}) == "undid a change now archived"
+    archived = HistoryEntry.read({"action": "revert", "reverts": "gone"})
+    assert describe(archived, {}) == "undid a change now archived"
