@@ -181,13 +181,13 @@ def load_state(path: Path, text: str, cache_dir: Path) -> State:
     if same:  # data that JSON would change (a hand-written numeric key, say) is not kept
         history = None
         if unread is not None:
-            lines = unread[0]
-            assert isinstance(lines, state_format.HistoryLines)
-            lines.problem()  # a history of a usual size is checked whole, once per version
+            read_lines = unread[0]
+            assert isinstance(read_lines, state_format.HistoryLines)
+            read_lines.problem()  # a history of a usual size is checked whole, once per version
             history = {
-                "at": lines.start,
-                "highest": lines.highest_seq(),
-                "problem": lines.problem_as_found(),
+                "at": read_lines.start,
+                "highest": read_lines.highest_seq(),
+                "problem": read_lines.problem_as_found(),
             }
         _write(cache_dir, "state", key_path, text, {"document": document, "history": history})
     return state

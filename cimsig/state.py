@@ -14,11 +14,6 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from cimsig import codec
-
-if TYPE_CHECKING:
-    # What a history not read yet is: `state_format.HistoryLines` (read, newest_first,
-    # highest_seq, uids); named here for the type checker only, as state does not read files.
-    from cimsig.state_format import HistoryLines as UnreadHistory
 from cimsig.errors import StateError
 from cimsig.records import (
     Change,
@@ -30,6 +25,25 @@ from cimsig.records import (
     Profile,
     Section,
 )
+
+if TYPE_CHECKING:
+    from typing import Literal, Protocol
+
+    class UnreadHistory(Protocol):
+        """What a history not read yet offers (the storage's lazy reader,
+        `state_format.HistoryLines`, is one): described here, so that state, which reads no
+        file, does not import the storage that imports it."""
+
+        first_line: int  # the file's line number of the first entry
+
+        def read(self) -> list[dict[str, Any]]: ...
+        def problem(self) -> str | None: ...
+        def problem_as_found(self) -> str | Literal[False] | None: ...
+        def newest_first(self, *, past_damage: bool = False) -> Iterator[dict[str, Any]]: ...
+        def uids(self) -> set[str]: ...
+        def highest_clock(self) -> int: ...
+        def archive_entries(self) -> list[dict[str, Any]]: ...
+        def highest_seq(self) -> int: ...
 
 
 def new_uid() -> str:
