@@ -24,10 +24,11 @@ from pathlib import Path
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cimsig import merging, state_format  # noqa: E402
+from cimsig import merging  # noqa: E402
 from cimsig.guide import load_guide  # noqa: E402
 from cimsig.records import Plan, Profile  # noqa: E402
 from cimsig.state import State  # noqa: E402
+from cimsig.storage import state_format  # noqa: E402
 
 MOMENT = dt.datetime(2024, 1, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=-8)))
 

@@ -24,10 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cimsig import state_format  # noqa: E402
 from cimsig.guide import load_guide  # noqa: E402
 from cimsig.records import Plan, Profile  # noqa: E402
 from cimsig.state import State  # noqa: E402
+from cimsig.storage import state_format  # noqa: E402
 
 
 def a_year_of_work(name: str, ids: list[str], guide_id: str, seed: int) -> str:

@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
-from cimsig import environment, jsonout
+from cimsig import environment
 from cimsig.errors import EXIT_BUG, CimsigError, StateError, UsageError
 from cimsig.records import Change
+from cimsig.render import jsonout
 from cimsig.schedule import ActivityStatus
-from cimsig.store import StateFile
+from cimsig.storage.store import StateFile
 from cimsig.workspace import Workspace, check_belongs
 
 if TYPE_CHECKING:
@@ -187,7 +188,7 @@ def _dash_text_hint(option: str, argv: list[str]) -> str | None:
     is read as words. None for what looks like a mistyped option (`--ownr`)."""
     import re
 
-    from cimsig.formatting import shell_quote
+    from cimsig.render.formatting import shell_quote
 
     short = not option.startswith("--")
     at = next(
@@ -399,7 +400,7 @@ def user_date(
 def check_not_after_today(day: "dt.date", option: str, zone: str) -> None:
     """A day a change is dated (a done date, a note's date) cannot be later than today: cimsig
     records what has happened. Only the command line reads the clock (exit 2 otherwise)."""
-    from cimsig.formatting import fmt_date
+    from cimsig.render.formatting import fmt_date
 
     today = environment.today_in(zone)
     if day > today:
@@ -451,13 +452,13 @@ def locate(
     (--state), or the default file for the guide. With districts added and none chosen, a
     change must say which district; a look may use the default file when there is one (`ask`
     False: never ask, for `where`)."""
-    from cimsig import loading
+    from cimsig.storage import loading
 
     cache = environment.cache_dir()
     root = environment.districts_dir()
     typed = district
     if typed:
-        from cimsig import districts
+        from cimsig.storage import districts
 
         if state is not None:
             raise UsageError(
@@ -485,7 +486,7 @@ def locate(
         path = _only_kept_guides_progress(path)
     loaded = _guide_of(path, guide, loaded)
     if ask and (changing or not path.exists()) and root.is_dir():
-        from cimsig import districts
+        from cimsig.storage import districts
 
         known = districts.names(root)
         if known:
@@ -506,7 +507,7 @@ def locate(
 def default_file_district(guide: Path | None) -> tuple[Path, str] | None:
     """The default progress file for the guide, and the district named in its profile, when
     it has one (None when there is no such file, or it names no district, or cannot be read)."""
-    from cimsig import loading
+    from cimsig.storage import loading
 
     cache = environment.cache_dir()
     try:
@@ -524,7 +525,7 @@ def default_file_district(guide: Path | None) -> tuple[Path, str] | None:
 def shared_plan_warning(guide: Path | None = None) -> str | None:
     """When the default progress file holds the plan of a district that also has a folder of
     its own: two plans of one district, which drift apart. What to say, or None."""
-    from cimsig import districts
+    from cimsig.storage import districts
 
     own = default_file_district(guide)
     if own is None:
@@ -548,7 +549,7 @@ def _guide_of(state: Path, guide: Path | None, loaded: "Guide") -> "Guide":
     kept = cohort_guide_path(named) if named and named != loaded.id else None
     if kept is None:
         return loaded
-    from cimsig import loading
+    from cimsig.storage import loading
 
     return loading.load_guide(kept, environment.cache_dir())
 
@@ -598,7 +599,7 @@ def cohort_guide_path(guide_id: str) -> Path | None:
 def say_not_plain_cohorts() -> None:
     """A word about each district left out because its progress file is no plain file (a FIFO
     would hang a read, so it is never opened), as about one that cannot be read."""
-    from cimsig import districts, loading
+    from cimsig.storage import districts, loading
 
     root = environment.districts_dir()
     if not root.is_dir():
@@ -619,7 +620,7 @@ def say_not_plain_cohorts() -> None:
 def district_workspaces(as_of: str | None) -> "list[Workspace]":
     """A workspace for every district's every cohort, as of a date (each in its guide's time
     zone), for the views of all districts at once."""
-    from cimsig import districts, loading
+    from cimsig.storage import districts, loading
 
     cache = environment.cache_dir()
     guides: dict[str, Guide] = {}
@@ -675,7 +676,7 @@ def workspace(
     `archiving` reads a progress file past the size limit (`cimsig history --archive`, which
     brings it back under).
     """
-    from cimsig import loading
+    from cimsig.storage import loading
 
     where = locate(guide, state, changing=changing, district=district)
     loaded = where.guide
@@ -746,7 +747,7 @@ def say(text: str, *, err: bool = False, indent: int | None = None) -> None:
     With `indent`, a message to a terminal is wrapped at spaces to the window, its continuation
     lines indented by that much (the terminal would cut words in the middle: "Pre-Wo / rk");
     to a file or a pipe it stays on one line, for scripts."""
-    from cimsig.formatting import terminal_safe
+    from cimsig.render.formatting import terminal_safe
 
     text = terminal_safe(text)
     if indent is not None:
@@ -784,8 +785,8 @@ def reach(where: "Location | Workspace") -> str:
     shows: `--district NAME` (with `--guide` when it follows several guides), else
     `--state "PATH"` (with `--guide` for a guide not bundled). A hint without them would act on
     whatever file a bare command finds: another one, or a new one in the settings folder."""
-    from cimsig.formatting import shell_quote
     from cimsig.guide import bundled_guide_path
+    from cimsig.render.formatting import shell_quote
 
     if isinstance(where, Location):
         district, path, guide = where.district, where.state, where.guide
@@ -794,7 +795,7 @@ def reach(where: "Location | Workspace") -> str:
     guide_path = guide.path
     bundled = guide_path is None or _same_file(guide_path, bundled_guide_path())
     if district is not None:
-        from cimsig import districts
+        from cimsig.storage import districts
 
         root = environment.districts_dir()
         if sum(c.district == district for c in districts.cohorts(root)) > 1:
@@ -817,7 +818,7 @@ def _same_file(one: Path, other: Path) -> bool:
 def say_unfinished_git_merge(path: Path, *, err: bool = False) -> None:
     """A word when git stopped merging the progress file (its index keeps both sides): the
     file then holds this side's version only, and nothing else would say so."""
-    from cimsig import git_merge
+    from cimsig.storage import git_merge
 
     if git_merge.unfinished(path):
         say(f"Note: {git_merge.describe_unfinished(path.absolute())}", err=err)
@@ -826,7 +827,7 @@ def say_unfinished_git_merge(path: Path, *, err: bool = False) -> None:
 def say_file_notes(ws: Workspace) -> None:
     """A word on stderr about each copy a sync service left beside the progress file, and
     about a damaged line in its history (which only the commands that read all of it refuse)."""
-    from cimsig import sync_copies
+    from cimsig.storage import sync_copies
 
     found = sync_copies.scan(ws.state_file, ws.state, environment.cache_dir())
     for copy in found.copies:

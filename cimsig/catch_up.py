@@ -58,7 +58,7 @@ def as_read_back(text: str) -> str:
     """`text` as `done --from` reads it back from the cell cimsig's own export wrote for it
     (control characters and spaces at either end are not in the cell). A cell that reads so
     holds the recorded text, unchanged: the recorded text is kept as it is."""
-    from cimsig.formatting import spreadsheet_safe
+    from cimsig.render.formatting import spreadsheet_safe
 
     return _cell(spreadsheet_safe(text))
 

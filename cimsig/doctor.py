@@ -17,7 +17,7 @@ from cimsig import environment, schedule
 from cimsig.errors import StateError
 from cimsig.guide import Guide
 from cimsig.state import State
-from cimsig.store import MAX_STATE_BYTES, StateFile
+from cimsig.storage.store import MAX_STATE_BYTES, StateFile
 from cimsig.workspace import Workspace
 
 OK, NOTE, WARNING, PROBLEM = "ok", "note", "warning", "problem"
@@ -84,7 +84,7 @@ def examine(
 def _sync_copy_checks(
     state_file: StateFile, state: State, cache_dir: Path | None, reach: str
 ) -> list[Finding]:
-    from cimsig import sync_copies
+    from cimsig.storage import sync_copies
 
     copies = sync_copies.find(state_file, state, cache_dir, limit=None)  # every file there
     return [Finding(WARNING, "sync copy", sync_copies.describe(c, reach)) for c in copies]
@@ -92,7 +92,7 @@ def _sync_copy_checks(
 
 def _git_checks(path: Path) -> list[Finding]:
     """A merge git has not finished on the progress file (the file holds one side only)."""
-    from cimsig import git_merge
+    from cimsig.storage import git_merge
 
     if not git_merge.unfinished(path):
         return []
@@ -101,7 +101,7 @@ def _git_checks(path: Path) -> list[Finding]:
 
 def _kept_guide_copies() -> list[Finding]:
     """A sync service's conflict copy of a guide file cimsig keeps for the districts."""
-    from cimsig import districts
+    from cimsig.storage import districts
 
     return [
         Finding(
@@ -244,7 +244,7 @@ def _group(path: Path) -> str:
 
 
 def _cache_checks(cache_dir: Path) -> list[Finding]:
-    from cimsig import cache
+    from cimsig.storage import cache
 
     found = []
     if not cache.is_trusted(cache_dir):

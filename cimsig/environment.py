@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from cimsig.errors import UsageError
-from cimsig.store import LOCK_TIMEOUT_SECONDS, STATE_FILE_NAME
+from cimsig.storage.store import LOCK_TIMEOUT_SECONDS, STATE_FILE_NAME
 
 
 def today_in(zone: str, now: dt.datetime | None = None) -> dt.date:
@@ -55,7 +55,7 @@ def user_name() -> str:
 
 def save_user_name(name: str) -> Path:
     """Keep `name` as this computer's name for the history; the file it is kept in."""
-    from cimsig.fileio import atomic_write_text
+    from cimsig.storage.fileio import atomic_write_text
 
     path = app_dir() / ME_FILE_NAME
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -99,7 +99,7 @@ def progress_guide_id(path: Path) -> str | None:
 def _guide_line(path: Path) -> str | None:
     """The guide id a progress file names in its first lines ("" when none); None when there is
     no readable file."""
-    from cimsig.fileio import read_head
+    from cimsig.storage.fileio import read_head
 
     try:
         raw = read_head(path, 4096)  # never blocks on a FIFO

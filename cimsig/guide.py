@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cimsig.errors import AmbiguousIdError, GuideError, UnknownIdError
-from cimsig.yamlio import Mapping, YamlProblem, load_yaml, parse_iso_date
+from cimsig.storage.yamlio import Mapping, YamlProblem, load_yaml, parse_iso_date
 
 GUIDE_FORMAT = 1
 # A real guide is a few dozen kilobytes; refusing anything far larger keeps a wrong file (a video,
@@ -273,7 +273,7 @@ def _guide_data(text: str, path: Path) -> Any:
 
 def read_guide_text(path: Path) -> str:
     """The text of a guide file: a regular file of at most MAX_GUIDE_BYTES, in UTF-8."""
-    from cimsig.fileio import FileTooLarge, NotARegularFile, decode_text, read_regular_file
+    from cimsig.storage.fileio import FileTooLarge, NotARegularFile, decode_text, read_regular_file
 
     try:
         raw = read_regular_file(path, MAX_GUIDE_BYTES)

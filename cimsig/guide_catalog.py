@@ -35,7 +35,7 @@ class KnownGuide:
 def known_guides() -> list[KnownGuide]:
     """The bundled guide first, then every kept guide by id, each with the districts that
     follow it."""
-    from cimsig import districts, loading
+    from cimsig.storage import districts, loading
 
     cache = environment.cache_dir()
     following: dict[str, list[str]] = {}
@@ -92,9 +92,9 @@ def keep_guide(guide: Path | None) -> "Guide":
     """The guide a district or a progress file follows: the bundled one, or the file given,
     of which a copy is kept in the guides folder so that `--district`, `--guide ID` and a
     progress file naming the guide find it again by its id (the original file may move)."""
-    from cimsig import loading
-    from cimsig.fileio import atomic_write_text
     from cimsig.guide import read_guide_text
+    from cimsig.storage import loading
+    from cimsig.storage.fileio import atomic_write_text
 
     cache = environment.cache_dir()
     loaded = loading.load_guide(guide, cache)

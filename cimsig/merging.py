@@ -39,10 +39,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from cimsig import codec
 from cimsig.errors import StateError
 from cimsig.records import Change, Note, Section
 from cimsig.state import OrderKey, State, change_keys, clocks, entry_clock, order_key
+from cimsig.storage import codec
 
 Key = tuple[Section, str]  # a record: its section and its activity id ("" for the profile)
 # The sections merged record by record; notes are merged note by note.

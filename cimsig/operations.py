@@ -44,7 +44,7 @@ class Result:
 
 
 def no_file_words(path: Path) -> str:
-    from cimsig.formatting import shell_quote
+    from cimsig.render.formatting import shell_quote
 
     return (
         f"there is no progress file at {path}. Check the name; to start a new one there, run "
@@ -403,7 +403,7 @@ def catch_up_preview(
 ) -> CatchUpPreview:
     """The required activities due on or before `through` and/or in `step`, not done yet and
     started by `day` (the day they would be recorded done), unless `include_upcoming`."""
-    from cimsig.formatting import fmt_date
+    from cimsig.render.formatting import fmt_date
 
     step_ids = [s.id for s in ws.guide.steps]
     if step is not None and step not in step_ids:
@@ -522,7 +522,7 @@ def apply_sheet(ws: Workspace, preview: SheetPreview, *, now: dt.datetime, autho
 
 def archive_path(progress: Path, before: dt.date) -> Path:
     """Where the changes before `before` go: beside the progress file, named after it."""
-    from cimsig.state_format import ARCHIVE_MARK
+    from cimsig.storage.state_format import ARCHIVE_MARK
 
     return progress.with_name(f"{progress.stem}{ARCHIVE_MARK}{before.isoformat()}.yaml")
 
@@ -544,10 +544,10 @@ def archive(ws: Workspace, before: dt.date, *, now: dt.datetime, author: str) ->
     """Move the changes recorded before `before` (midnight in the guide's time zone) to a side
     file beside the progress file; what is done and planned stays. The archive is written
     first, inside the progress file's lock: a change is in both files or one, never neither."""
-    from cimsig import state_format
-    from cimsig.fileio import atomic_write_text
     from cimsig.state import time_zone
-    from cimsig.store import MAX_ARCHIVING_BYTES
+    from cimsig.storage import state_format
+    from cimsig.storage.fileio import atomic_write_text
+    from cimsig.storage.store import MAX_ARCHIVING_BYTES
 
     target = archive_path(ws.state_file.target, before)
     moved: list[dict[str, Any]] = []
@@ -560,7 +560,7 @@ def archive(ws: Workspace, before: dt.date, *, now: dt.datetime, author: str) ->
             return {}
         kept: list[Any] = []
         if target.exists():  # archived before with the same date: keep both, each change once
-            from cimsig.fileio import decode_text, read_regular_file
+            from cimsig.storage.fileio import decode_text, read_regular_file
 
             try:
                 text = decode_text(read_regular_file(target, MAX_ARCHIVING_BYTES))
@@ -675,7 +675,7 @@ def check_not_imported_from(ours: Any, theirs: Any, other: Path) -> None:
     """Refuse to merge a district's plan into another district imported from a copy of it
     (`district import FILE --name NEW`): the two share their early history, yet are two
     districts' plans."""
-    from cimsig.formatting import shell_quote
+    from cimsig.render.formatting import shell_quote
 
     theirs_lea = theirs.profile.lea if theirs.profile else None
     ours_lea = ours.profile.lea if ours.profile else None
@@ -765,7 +765,7 @@ def add_district(
     refused when another cimsig added it a moment before."""
     from cimsig import environment
     from cimsig.records import Profile
-    from cimsig.store import StateFile
+    from cimsig.storage.store import StateFile
 
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     with StateFile(path, environment.lock_timeout()).edit() as st:
@@ -784,7 +784,7 @@ def set_district_name(
     through the store's lock and atomic write."""
     from cimsig import environment
     from cimsig.records import Profile
-    from cimsig.store import StateFile
+    from cimsig.storage.store import StateFile
 
     with StateFile(path, environment.lock_timeout()).edit() as st:
         st.author = author
@@ -818,9 +818,9 @@ def import_district(
     """Follow a district from a progress file it sent: copied into its folder under `root`
     (the file itself is not changed); `name` replaces the name in the copy, as one change.
     `check_guide(guide_id)` refuses a guide cimsig cannot use."""
-    from cimsig import districts
-    from cimsig.fileio import atomic_write_bytes
-    from cimsig.store import StateFile
+    from cimsig.storage import districts
+    from cimsig.storage.fileio import atomic_write_bytes
+    from cimsig.storage.store import StateFile
 
     source = StateFile(file)
     if not source.exists():
@@ -865,7 +865,7 @@ def rename_district(
 ) -> RenameResult:
     """Rename a district: its name in each of its progress files (one change each), then its
     folder."""
-    from cimsig import districts
+    from cimsig.storage import districts
 
     folder = districts.find(root, old)
     new_name = new.strip()
@@ -894,7 +894,7 @@ EXPORT_KINDS = ("ics", "csv", "xlsx", "md", "html")
 def export_bytes(ws: Workspace, kind: str, *, now: dt.datetime) -> bytes:
     """One export of the plan as it stands (calendar, spreadsheet, workbook, checklist, report),
     with the command line's default options, as the bytes of the file."""
-    from cimsig import export, jsonout
+    from cimsig.render import export, jsonout
 
     rows = [
         {**jsonout.activity_json(ws.guide, i, ws.details(i.activity.id)), "district": ws.lea}
@@ -903,7 +903,7 @@ def export_bytes(ws: Workspace, kind: str, *, now: dt.datetime) -> bytes:
     if kind == "csv":
         return export.build_csv(rows, ws.guide.time_zone)
     if kind == "xlsx":
-        from cimsig import spreadsheet
+        from cimsig.render import spreadsheet
 
         return spreadsheet.build_xlsx(ws.guide, ws.statuses, rows, ws.as_of, ws.lea)
     if kind == "md":
@@ -912,7 +912,7 @@ def export_bytes(ws: Workspace, kind: str, *, now: dt.datetime) -> bytes:
         )
         return text.encode("utf-8")
     if kind == "html":
-        from cimsig import report_html
+        from cimsig.render import report_html
 
         return report_html.build_report(ws, now).encode("utf-8")
     if kind == "ics":

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from cimsig import codec
 from cimsig.errors import StateError
 from cimsig.records import (
     Change,
@@ -25,6 +24,7 @@ from cimsig.records import (
     Profile,
     Section,
 )
+from cimsig.storage import codec
 
 if TYPE_CHECKING:
     from typing import Literal, Protocol

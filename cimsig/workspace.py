@@ -18,7 +18,7 @@ from cimsig.guide import ID_PATTERN, Activity, Guide, resolve_id
 from cimsig.records import CustomActivity, Note
 from cimsig.schedule import ActivityStatus
 from cimsig.state import State
-from cimsig.store import StateFile
+from cimsig.storage.store import StateFile
 
 # The longest id cimsig makes from a title (the guide's own ids are up to 29 characters).
 MAX_MADE_ID = 30

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cimsig import app, codec, environment, formatting, jsonout, loading, merging
+from cimsig import app, environment, merging
 from cimsig.app import (
     DistrictOption,
     GuideOption,
@@ -16,9 +16,11 @@ from cimsig.app import (
     say,
 )
 from cimsig.errors import StateError, UsageError
-from cimsig.formatting import shell_quote
+from cimsig.render import formatting, jsonout
+from cimsig.render.formatting import shell_quote
 from cimsig.state import State
-from cimsig.store import StateFile
+from cimsig.storage import codec, loading
+from cimsig.storage.store import StateFile
 from cimsig.workspace import Workspace, check_belongs
 
 commands = typer.Typer()
@@ -65,7 +67,7 @@ def merge(
     if dry_run and remove:
         raise UsageError("--dry-run changes nothing, so it cannot --remove the other copy.")
     if git:
-        from cimsig.git_merge import merge_git_sides
+        from cimsig.storage.git_merge import merge_git_sides
 
         if remove or state is not None or dry_run or json_out:
             raise UsageError("--git merges the file named itself: leave out --remove, --dry-run, "
@@ -144,14 +146,14 @@ def merge_driver(
             "of the same progress file but a plan started on its own. Neither file was changed; "
             "git leaves the conflict to you."
         )
-    from cimsig.git_merge import zone_of
+    from cimsig.storage.git_merge import zone_of
 
     # BASE is not needed: every change in either version is an entry with an id of its own.
     result, plan, _ = merging.merged(mine, other, environment.now(), environment.user_name())
     if plan.changes_anything:
-        from cimsig.fileio import atomic_write_bytes
-        from cimsig.state_format import to_text
-        from cimsig.store import MAX_STATE_BYTES
+        from cimsig.storage.fileio import atomic_write_bytes
+        from cimsig.storage.state_format import to_text
+        from cimsig.storage.store import MAX_STATE_BYTES
 
         data = to_text(result).encode("utf-8")
         if len(data) > MAX_STATE_BYTES:  # as `merge` refuses: every command would refuse it
@@ -176,7 +178,7 @@ def merge_driver(
 def _no_target(ws: Workspace, other: Path) -> str:
     """Why a merge into a file that does not exist is refused, with the command that is right:
     a merge never starts a new progress file (the copy's work would land in a private file)."""
-    from cimsig import districts, sync_copies
+    from cimsig.storage import districts, sync_copies
 
     message = f"Nothing was merged: there is no progress file at {ws.state_file.path}."
     original = sync_copies.original_of(other.absolute())
@@ -203,7 +205,7 @@ def _read_copy(
     """A copy of the progress file, for reading only (its copy in the cache will do), its
     history read and checked. `other`: the copy merged in, named so in what is wrong with it."""
     from cimsig.errors import FileProblem
-    from cimsig.store import MAX_STATE_BYTES
+    from cimsig.storage.store import MAX_STATE_BYTES
 
     path = state_file.path
     if not state_file.exists():
@@ -368,7 +370,7 @@ def _words(section: str, value: Any) -> str:
 
 def _when(record: dict[str, Any], zone: str) -> str:
     from cimsig.history_entry import HistoryEntry
-    from cimsig.views import recorded_at
+    from cimsig.render.views import recorded_at
 
     entry = HistoryEntry.read(record)
     at = recorded_at("?" if entry.at is None else str(entry.at), zone)

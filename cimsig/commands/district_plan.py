@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from cimsig import environment, formatting, jsonout
+from cimsig import environment
 from cimsig.app import (
     TRACK_WORDS,
     AsOfOption,
@@ -25,6 +25,7 @@ from cimsig.app import (
 )
 from cimsig.errors import StateError, UsageError
 from cimsig.records import Change, Plan, Profile
+from cimsig.render import formatting, jsonout
 from cimsig.state import moment_on
 from cimsig.workspace import Workspace
 
@@ -271,7 +272,7 @@ _NOTE_FLAGS = ("--json",)
 def _refuse_loose_note(activity_id: str, words: list[str]) -> None:
     """A note typed as several words: say how to type it as one, with any options typed after
     `--` (which make them words of the note) moved before it."""
-    from cimsig.formatting import shell_quote
+    from cimsig.render.formatting import shell_quote
 
     text: list[str] = []
     options: list[str] = []

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cimsig import districts, environment, jsonout, schedule, views
+from cimsig import environment, schedule
 from cimsig.app import (
     AsOfOption,
     GuideOption,
@@ -19,7 +19,9 @@ from cimsig.app import (
     shared_plan_warning,
 )
 from cimsig.errors import EXIT_OVERDUE, StateError, UsageError
-from cimsig.formatting import shell_quote
+from cimsig.render import jsonout, views
+from cimsig.render.formatting import shell_quote
+from cimsig.storage import districts
 
 commands = typer.Typer()
 district = typer.Typer(
@@ -97,9 +99,9 @@ def add(
 def _check_own_folder(name: str, folder: str) -> None:
     """A name whose folder is another district's (the names differ in case, accents or
     punctuation only) is refused: two districts never share a folder."""
-    from cimsig import loading
     from cimsig.errors import CimsigError
-    from cimsig.store import StateFile
+    from cimsig.storage import loading
+    from cimsig.storage.store import StateFile
 
     root = environment.districts_dir()
     for cohort in districts.cohorts(root):
@@ -124,7 +126,7 @@ def _take_over(default: Path, path: Path, lea: str, folder: str, *, yes: bool) -
     file to be the district's (nothing lost), rather than start a second, empty plan."""
     import os
 
-    from cimsig.store import StateFile
+    from cimsig.storage.store import StateFile
 
     question = (
         f"Your default progress file ({default}) already holds {lea}'s plan. Move it to be "
@@ -170,9 +172,9 @@ def list_(json_out: JsonOption = False) -> None:
 
 
 def _row(cohort: districts.Cohort) -> dict[str, Any] | None:
-    from cimsig import loading
     from cimsig.errors import CimsigError
-    from cimsig.store import StateFile
+    from cimsig.storage import loading
+    from cimsig.storage.store import StateFile
 
     try:
         state = loading.load_state(StateFile(cohort.path), environment.cache_dir())
@@ -205,7 +207,8 @@ def import_(
     guide: GuideOption = None,
 ) -> None:  # fmt: skip
     """Follow a district from a progress file it sent (copied; the file itself is not changed)."""
-    from cimsig import loading, operations
+    from cimsig import operations
+    from cimsig.storage import loading
 
     def check_guide(guide_id: str) -> None:
         bundled = loading.load_guide(None, environment.cache_dir())
@@ -311,7 +314,7 @@ def _say_copies() -> None:
     """A word on stderr about each sync service's conflict copy in a district's folder (and in
     the kept guides' folder), with the command that merges it into that district's file."""
     from cimsig.guide import bundled_guide_path
-    from cimsig.sync_copies import describe_district_copy
+    from cimsig.storage.sync_copies import describe_district_copy
 
     root = environment.districts_dir()
     counts: dict[str, int] = {}

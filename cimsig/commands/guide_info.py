@@ -5,7 +5,6 @@ from typing import Annotated, Any
 
 import typer
 
-from cimsig import jsonout, views
 from cimsig.app import (
     AsOfOption,
     DistrictOption,
@@ -26,9 +25,10 @@ from cimsig.app import (
 )
 from cimsig.environment import cache_dir, districts_dir
 from cimsig.errors import UsageError
-from cimsig.formatting import shell_quote
 from cimsig.guide import bundled_guide_path
-from cimsig.store import StateFile
+from cimsig.render import jsonout, views
+from cimsig.render.formatting import shell_quote
+from cimsig.storage.store import StateFile
 
 commands = typer.Typer()
 
@@ -222,7 +222,7 @@ def where(
         f"Cache:     {info['cache']} (copies of the guide and of your progress; safe to delete)",
         indent=11,
     )
-    from cimsig import sync_copies
+    from cimsig.storage import sync_copies
 
     for copy in copies.copies:
         say(f"Note: {sync_copies.describe(copy, reach(found))}")
@@ -236,8 +236,8 @@ def where(
 def _sync_copies(state_file: StateFile) -> Any:
     """The sync services' conflict copies beside the progress file (none when it is unreadable:
     `problem` then says why, as every command does)."""
-    from cimsig import sync_copies
     from cimsig.errors import CimsigError
+    from cimsig.storage import sync_copies
 
     try:
         return sync_copies.scan(state_file, state_file.read(), cache_dir())

@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from cimsig import jsonout
 from cimsig.app import JsonOption, PlainCommand, say, whole_number
 from cimsig.errors import UsageError
-from cimsig.formatting import shell_quote
+from cimsig.render import jsonout
+from cimsig.render.formatting import shell_quote
 
 commands = typer.Typer()
 guide_group = typer.Typer(
@@ -92,10 +92,10 @@ def new_guide(
 
     `cimsig validate FILE` lists the marks still there.
     """
-    from cimsig.fileio import atomic_write_text
     from cimsig.guide import load_guide, read_guide_text
     from cimsig.guide_catalog import guide_file
     from cimsig.guide_draft import draft_guide
+    from cimsig.storage.fileio import atomic_write_text
 
     if file.exists() or file.is_symlink():
         raise UsageError(f"{file} already exists; give the new guide a file name of its own.")

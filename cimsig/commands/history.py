@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cimsig import environment, jsonout, views
+from cimsig import environment
 from cimsig.app import (
     DistrictOption,
     GuideOption,
@@ -18,8 +18,9 @@ from cimsig.app import (
     workspace,
 )
 from cimsig.errors import UsageError
-from cimsig.formatting import fmt_date
 from cimsig.history_entry import HistoryEntry
+from cimsig.render import jsonout, views
+from cimsig.render.formatting import fmt_date
 
 commands = typer.Typer()
 
@@ -206,7 +207,7 @@ def _archive(
 ) -> None:
     from cimsig import operations
     from cimsig.app import say_started
-    from cimsig.store import MAX_STATE_BYTES
+    from cimsig.storage.store import MAX_STATE_BYTES
 
     ws = workspace(guide, state, None, changing=True, archiving=True, district=district)
     before = user_date(day_text, "--archive", ws.guide.time_zone, ws.as_of)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cimsig import environment, formatting, jsonout, schedule, views
+from cimsig import environment, schedule
 from cimsig.app import (
     AsOfOption,
     DistrictOption,
@@ -32,6 +32,7 @@ from cimsig.app import (
 )
 from cimsig.errors import EXIT_OVERDUE, UsageError
 from cimsig.records import Change
+from cimsig.render import formatting, jsonout, views
 from cimsig.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -370,7 +371,7 @@ def check_note_not_cut(ids: list[str], note: str | None, after_note: list[str] |
     quotes with spaces is plainly whole, and the ids after it are ids; so are ids all typed
     after the note (`done --note Sent a b`)."""
     from cimsig.app import ARGV
-    from cimsig.formatting import shell_quote
+    from cimsig.render.formatting import shell_quote
 
     if note is None or len(ids) < 2 or not after_note or len(after_note) < 2:
         return
@@ -480,7 +481,7 @@ def _agree_to_undo(ws: Workspace, yes: bool) -> list[Any] | None:
         return None
     from cimsig.commands.history import describe
     from cimsig.history_entry import HistoryEntry
-    from cimsig.views import recorded_at
+    from cimsig.render.views import recorded_at
 
     last = HistoryEntry.read(group[-1])
     when = recorded_at("" if last.at is None else str(last.at), ws.guide.time_zone)
@@ -507,7 +508,7 @@ def _agree_to_reopen(ws: Workspace, ids: list[str], yes: bool) -> dict[str, Any]
     others = operations.others_done(ws, ids, environment.user_name())
     if not others:
         return {}
-    from cimsig.views import recorded_at
+    from cimsig.render.views import recorded_at
 
     what = "; ".join(
         f"{i} was marked done by {e['by']} on "

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cimsig import environment, views
+from cimsig import environment
 from cimsig.app import (
     AsOfOption,
     CimsigGroup,
@@ -22,6 +22,7 @@ from cimsig.app import (
     workspace,
 )
 from cimsig.errors import UsageError
+from cimsig.render import views
 from cimsig.workspace import Workspace
 
 commands = typer.Typer()
@@ -79,9 +80,9 @@ def _each_district(
     district: str | None,
 ) -> "list[tuple[Workspace, str]]":
     """Write one export per district and cohort into the folder; each district's file name."""
-    from cimsig import export
     from cimsig.app import district_workspaces
     from cimsig.environment import safe_file_name
+    from cimsig.render import export
 
     where = _districts_folder(folder, output)
     if district:
@@ -167,7 +168,7 @@ def _csv_rows(ws: "Workspace") -> list[dict[str, Any]]:
 
 def _write(data: bytes, output: Path | None, *, text: bool = False) -> None:
     """An export to the screen, or to a file in one step (and a word on stderr that it did)."""
-    from cimsig import export
+    from cimsig.render import export
 
     export.write_output(data, output, text=text)
     if output is not None:
@@ -217,7 +218,7 @@ def export_ics(
     district: DistrictOption = None,
 ) -> None:  # fmt: skip
     """A calendar file for Outlook, Google Calendar or Apple Calendar: one event per deadline."""
-    from cimsig import export
+    from cimsig.render import export
 
     remind_days = export.parse_remind(remind) if remind is not None else None
     if owner is not None and all_districts:
@@ -285,7 +286,7 @@ def export_xlsx(
         raise UsageError("An Excel workbook cannot be shown on the screen: add -o FILE, like "
                          "-o plan.xlsx.")  # fmt: skip
     _need_openpyxl()
-    from cimsig import spreadsheet
+    from cimsig.render import spreadsheet
 
     def build(ws: Workspace) -> bytes:
         return operations.export_bytes(ws, "xlsx", now=environment.now())
@@ -353,7 +354,7 @@ def export_json(
     district: DistrictOption = None,
 ) -> None:
     """One JSON document: the guide, progress per step, and every activity with its status."""
-    from cimsig import export
+    from cimsig.render import export
 
     def build(ws: Workspace) -> bytes:
         rows = _csv_rows(ws)
@@ -374,7 +375,8 @@ def export_html(
     district: DistrictOption = None,
 ) -> None:
     """A report to open in a web browser, e-mail or print: progress, what is due, the checklist."""
-    from cimsig import operations, report_html
+    from cimsig import operations
+    from cimsig.render import report_html
 
     made_at = environment.now()
 
@@ -424,7 +426,7 @@ def timeline_(
     district: DistrictOption = None,
 ) -> None:
     """A Gantt chart of the plan: a bar per window, a diamond per deadline, a line at today."""
-    from cimsig import timeline
+    from cimsig.render import timeline
 
     ws = workspace(guide, state, as_of, district=district)
     first, last = timeline.date_range(ws.statuses, ws.as_of)
@@ -440,7 +442,7 @@ def timeline_(
     if svg is not None:
         # The picture the HTML report embeds, from the same template: light, labelled with
         # titles under their steps, with a title and a description, and nothing fetched.
-        from cimsig import report_html
+        from cimsig.render import report_html
 
         picture = report_html.timeline_svg(ws, first=first, last=last, by_step=by_step)
         _write(picture.encode("utf-8"), svg)

@@ -113,7 +113,7 @@ def _shown_safely(value: Any) -> Any:
     """Every value a page shows without control characters (the HTML report's rule)."""
     from markupsafe import Markup
 
-    from cimsig.formatting import export_safe
+    from cimsig.render.formatting import export_safe
 
     if isinstance(value, str) and not isinstance(value, Markup):
         return export_safe(value)
@@ -133,7 +133,7 @@ def open_workspace(settings: ServeSettings, district: str | None) -> Workspace:
 
 
 def several_districts() -> list[str]:
-    from cimsig import districts
+    from cimsig.storage import districts
 
     root = environment.districts_dir()
     return districts.names(root) if root.is_dir() else []

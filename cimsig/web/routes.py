@@ -413,7 +413,7 @@ def install(app: Flask, settings: ServeSettings) -> None:
 
     @app.get("/style.css")
     def style() -> Any:
-        from cimsig import report_html
+        from cimsig.render import report_html
 
         context = report_html.style_context()
         css = render_template("report.css.j2", **context) + render_template("web/web.css.j2")
@@ -464,13 +464,14 @@ def _same_page(referrer: str | None) -> str | None:
 
 
 def _fmt(day: dt.date | None) -> str:
-    from cimsig.formatting import fmt_date
+    from cimsig.render.formatting import fmt_date
 
     return fmt_date(day)
 
 
 def _weekly(ws: Workspace) -> dict[str, Any]:
-    from cimsig import report_html, schedule
+    from cimsig import schedule
+    from cimsig.render import report_html
 
     context = report_html.report_context(ws, environment.now())
     # The check-in looks 14 days ahead, as `cimsig status` does (the report may look further).
@@ -482,10 +483,11 @@ def _weekly(ws: Workspace) -> dict[str, Any]:
 
 
 def _activity(ws: Workspace, activity_id: str) -> dict[str, Any]:
-    from cimsig import report_html, schedule
+    from cimsig import schedule
     from cimsig.commands.history import describe
     from cimsig.history_entry import HistoryEntry
-    from cimsig.views import recorded_at
+    from cimsig.render import report_html
+    from cimsig.render.views import recorded_at
 
     activity = ws.resolve(activity_id)
     item = ws.status(activity.id)
@@ -515,7 +517,7 @@ def _activity(ws: Workspace, activity_id: str) -> dict[str, Any]:
 def _history(ws: Workspace, me: str) -> dict[str, Any]:
     from cimsig.commands.history import describe
     from cimsig.history_entry import HistoryEntry
-    from cimsig.views import recorded_at
+    from cimsig.render.views import recorded_at
 
     zone = ws.guide.time_zone
     full = [HistoryEntry.read(e) for e in ws.state.history]

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from cimsig.errors import AmbiguousIdError, GuideError, UnknownIdError
 from cimsig.guide import MAX_GUIDE_BYTES, bundled_guide_path, load_guide, resolve_id
-from cimsig.loading import load_guide as cached_guide
+from cimsig.storage.loading import load_guide as cached_guide
 from tests.conftest import SEED
 
 D = dt.date

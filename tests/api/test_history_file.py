@@ -15,10 +15,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cimsig import state_format
 from cimsig.errors import StateError
 from cimsig.records import Plan
 from cimsig.state import State
+from cimsig.storage import state_format
 
 NOW = dt.datetime(2024, 3, 1, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=-8)))
 PATH = Path("progress.yaml")

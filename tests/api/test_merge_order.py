@@ -22,10 +22,11 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from cimsig import merging, state_format
+from cimsig import merging
 from cimsig.errors import StateError
 from cimsig.records import Plan, Profile
 from cimsig.state import State
+from cimsig.storage import state_format
 
 T0 = dt.datetime(2024, 9, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=-7)))
 IDS = ["prep-assurance", "ir-1", "ir-2"]

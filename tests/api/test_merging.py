@@ -10,9 +10,10 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cimsig import merging, state_format
+from cimsig import merging
 from cimsig.records import Plan, Profile
 from cimsig.state import State
+from cimsig.storage import state_format
 
 T0 = dt.datetime(2024, 9, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=-7)))
 IDS = ["prep-assurance", "ir-1", "ir-2", "rca-1"]

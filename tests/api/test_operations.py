@@ -12,7 +12,7 @@ from cimsig import operations
 from cimsig.errors import StateError, UsageError
 from cimsig.guide import load_guide
 from cimsig.records import Plan
-from cimsig.store import StateFile
+from cimsig.storage.store import StateFile
 from cimsig.workspace import Workspace
 
 NOW = dt.datetime(2024, 9, 9, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=-7)))

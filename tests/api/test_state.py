@@ -12,8 +12,8 @@ import pytest
 
 from cimsig.errors import StateError
 from cimsig.state import State, day_recorded, end_of_day, recorded_before
-from cimsig.state_format import parse_state
-from cimsig.store import StateFile
+from cimsig.storage.state_format import parse_state
+from cimsig.storage.store import StateFile
 
 NOW = dt.datetime(2024, 4, 20, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=-7)))
 D = dt.date
@@ -163,7 +163,7 @@ def test_parse_state_accepts_a_hand_written_file() -> None:
 _WORKER = """
 import datetime as dt, sys
 from pathlib import Path
-from cimsig.store import StateFile
+from cimsig.storage.store import StateFile
 path, activity = Path(sys.argv[1]), sys.argv[2]
 with StateFile(path).edit() as state:
     state.mark_done(activity, dt.date(2024, 4, 1), dt.datetime(2024, 4, 1, 12))

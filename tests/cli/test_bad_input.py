@@ -10,9 +10,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cimsig import state_format
 from cimsig.errors import StateError
-from cimsig.state_format import parse_state
+from cimsig.storage import state_format
+from cimsig.storage.state_format import parse_state
 
 STATE_FILES = {
     "empty": (b"", "it is empty"),

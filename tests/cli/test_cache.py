@@ -16,11 +16,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cimsig import cache as cache_module
-from cimsig import loading, state_format, yamlio
 from cimsig.errors import StateError
-from cimsig.state_format import parse_state
-from cimsig.store import StateFile
+from cimsig.storage import cache as cache_module
+from cimsig.storage import loading, state_format, yamlio
+from cimsig.storage.state_format import parse_state
+from cimsig.storage.store import StateFile
 
 NOW = dt.datetime(2024, 4, 20, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=-7)))
 D = dt.date
@@ -244,7 +244,7 @@ def test_copies_are_private_and_stale_temp_files_go(tmp_path: Path) -> None:
 def test_a_large_file_keeps_a_digest_not_its_text_and_sees_an_edit_of_the_same_size(
     tmp_path: Path,
 ) -> None:
-    from cimsig import cache
+    from cimsig.storage import cache
 
     store = Cached(tmp_path / "state.yaml", tmp_path / "cache")
     with store.edit() as st:

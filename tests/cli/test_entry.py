@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cimsig.store import StateFile
+from cimsig.storage.store import StateFile
 
 
 @pytest.fixture

@@ -202,8 +202,9 @@ def test_timeline_golden_at_100_columns(
 
 
 def test_timeline_places_deadlines_and_today_on_their_columns() -> None:
-    from cimsig import schedule, timeline
+    from cimsig import schedule
     from cimsig.guide import load_guide
+    from cimsig.render import timeline
 
     guide = load_guide()
     as_of = dt.date(2024, 6, 1)

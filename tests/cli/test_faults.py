@@ -38,13 +38,13 @@ def cimsig(state: Path, *args: str, **extra: str) -> subprocess.CompletedProcess
 
 _DIE_BEFORE_RENAME = """
 import os, sys
-import cimsig.fileio
-replace = cimsig.fileio._replace
+import cimsig.storage.fileio
+replace = cimsig.storage.fileio._replace
 def crash(source, target):
     if target.name != "state.yaml":
         return replace(source, target)  # the cache's copies are written as usual
     os._exit(9)  # the power goes out: the temp file is written, the rename never happens
-cimsig.fileio._replace = crash
+cimsig.storage.fileio._replace = crash
 from cimsig.cli import main
 main(sys.argv[1:])
 """

@@ -468,7 +468,7 @@ def test_300_notes_of_200_characters_keep_the_file_small(state_path: Path) -> No
     import datetime as dt
 
     from cimsig.state import State
-    from cimsig.state_format import to_text
+    from cimsig.storage.state_format import to_text
 
     state = State()
     now = dt.datetime(2024, 4, 1, 9, tzinfo=dt.timezone.utc)
@@ -487,7 +487,7 @@ def test_a_change_never_takes_the_file_past_the_limit_and_archiving_brings_it_ba
     import datetime as dt
 
     from cimsig.state import State
-    from cimsig.state_format import to_text
+    from cimsig.storage.state_format import to_text
 
     state = State(guide="cim-sigdis-2024")
     moment = dt.datetime(2024, 3, 1, 9, tzinfo=dt.timezone(dt.timedelta(hours=-8)))
@@ -500,7 +500,7 @@ def test_a_change_never_takes_the_file_past_the_limit_and_archiving_brings_it_ba
     state_path.parent.mkdir(parents=True, exist_ok=True)
     state_path.write_text(to_text(state), encoding="utf-8")
     size = state_path.stat().st_size
-    monkeypatch.setattr("cimsig.store.MAX_STATE_BYTES", size + 2_000)
+    monkeypatch.setattr("cimsig.storage.store.MAX_STATE_BYTES", size + 2_000)
     before = state_path.read_bytes()
 
     result = cli("note", "prep-mou-meeting", "x" * 3_000)
@@ -508,7 +508,9 @@ def test_a_change_never_takes_the_file_past_the_limit_and_archiving_brings_it_ba
     assert "would make the progress file" in result.stderr and "--archive" in result.stderr
     assert state_path.read_bytes() == before
 
-    monkeypatch.setattr("cimsig.store.MAX_STATE_BYTES", size - 1_000)  # (grown past it by hand)
+    monkeypatch.setattr(
+        "cimsig.storage.store.MAX_STATE_BYTES", size - 1_000
+    )  # (grown past it by hand)
     result = cli("status", "--as-of", AS_OF)
     assert result.exit_code == 3 and "history --archive" in result.stderr
     assert cli("note", "prep-mou-meeting", "short").exit_code == 3

@@ -133,7 +133,7 @@ def test_status_does_not_read_an_archive_as_a_sync_copy(
 ) -> None:
     """An archive is named like a OneDrive copy (state-history-before-...) and holds a plan's
     whole history: read as a possible conflict copy, it cost every status half a minute."""
-    from cimsig import loading
+    from cimsig.storage import loading
 
     _a_year_of_work(cli, at)
     at("2025-03-01")

@@ -196,7 +196,7 @@ def test_merge_driver_refuses_a_result_past_the_size_limit(
         ok(cli("note", "prep-assurance", f"ours {number} " + "x" * 200, "--state", str(ours)))
         ok(cli("note", "prep-assurance", f"theirs {number} " + "y" * 200, "--state", str(theirs)))
     size = max(ours.stat().st_size, theirs.stat().st_size)
-    monkeypatch.setattr("cimsig.store.MAX_STATE_BYTES", size + 1000)
+    monkeypatch.setattr("cimsig.storage.store.MAX_STATE_BYTES", size + 1000)
     before = ours.read_bytes()
     result = cli("merge-driver", str(base), str(ours), str(theirs))
     assert result.exit_code == 3, result.output
@@ -243,7 +243,7 @@ def test_an_other_copy_past_the_size_limit_is_named_as_the_other_copy(
 ) -> None:
     copy = started.with_name("state (1).yaml")
     shutil.copyfile(started, copy)
-    monkeypatch.setattr("cimsig.store.MAX_STATE_BYTES", copy.stat().st_size - 1)
+    monkeypatch.setattr("cimsig.storage.store.MAX_STATE_BYTES", copy.stat().st_size - 1)
     result = cli("merge", str(copy), "--state", str(started))
     assert result.exit_code == 3, result.output
     assert f"The other copy {copy} is larger than" in result.stderr
@@ -288,9 +288,10 @@ def test_merge_driver_refuses_two_11_mb_copies_whose_merge_is_past_20_mb(
     cli, tmp_path: Path
 ) -> None:
     """Point 6 at its real size: two 11 MB copies of one plan (each under the 20 MB limit)."""
-    from cimsig import merging, state_format
+    from cimsig import merging
     from cimsig.records import Profile
     from cimsig.state import State
+    from cimsig.storage import state_format
 
     base = State("cim-sigdis-2024")
     base.set_profile(Profile("Sunnyvale USD", "new"), RECORDED)
@@ -325,7 +326,9 @@ def test_merge_git_refuses_a_result_past_the_size_limit(
     conflicted = clone / "plan.yaml"
     before = conflicted.read_bytes()
     sides = [_git(clone, "show", f":{n}:plan.yaml", env=jo) for n in (2, 3)]
-    monkeypatch.setattr("cimsig.store.MAX_STATE_BYTES", max(len(s.encode()) for s in sides) + 10)
+    monkeypatch.setattr(
+        "cimsig.storage.store.MAX_STATE_BYTES", max(len(s.encode()) for s in sides) + 10
+    )
     monkeypatch.chdir(clone)
     result = cli("merge", "--git", "plan.yaml")
     assert result.exit_code == 3, result.output

@@ -18,9 +18,10 @@ from typing import ClassVar
 import pytest
 from typer.testing import Result
 
-from cimsig import report_html, schedule
+from cimsig import schedule
 from cimsig.guide import load_guide
-from cimsig.store import StateFile
+from cimsig.render import report_html
+from cimsig.storage.store import StateFile
 from cimsig.workspace import Workspace
 
 

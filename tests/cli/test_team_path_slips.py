@@ -124,7 +124,7 @@ def test_a_hint_pasted_into_a_shell_runs_nothing_from_a_files_name(cli, tmp_path
 
 
 def test_on_windows_a_name_powershell_would_expand_is_in_single_quotes(monkeypatch) -> None:
-    from cimsig.formatting import shell_quote
+    from cimsig.render.formatting import shell_quote
 
     monkeypatch.setattr(sys, "platform", "win32")
     assert shell_quote(r"S:\CIM\state (1).yaml") == r'"S:\CIM\state (1).yaml"'

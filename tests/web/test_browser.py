@@ -67,7 +67,7 @@ def first_activity_link(page: Any) -> Any:
 
 
 def test_the_weekly_work_by_keyboard_and_mouse(page: Any, state_path: Path) -> None:
-    from cimsig.store import StateFile
+    from cimsig.storage.store import StateFile
 
     assert page.url.endswith("/") and "key=" not in page.url
     assert page.get_by_role("heading", name=re.compile("Weekly check-in")).is_visible()
@@ -146,7 +146,7 @@ def test_axe_finds_nothing_on_any_page_at_three_widths(page: Any, server: Any, c
 def test_the_terminal_and_the_page_at_once_lose_nothing(page: Any, server: Any) -> None:
     """Changes from the page (through the browser's forms) and from `cimsig` in a terminal,
     at the same moment: every one is in the file; the page shows the terminal's."""
-    from cimsig.store import StateFile
+    from cimsig.storage.store import StateFile
     from tests.conftest import SEED  # noqa: F401 -- (the seed guide is bundled)
 
     base = f"http://127.0.0.1:{server.port}"

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from cimsig.store import StateFile
+from cimsig.storage.store import StateFile
 from tests.web.conftest import BASE, csrf_of
 
 

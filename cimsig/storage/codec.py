@@ -18,7 +18,7 @@ from cimsig.records import (
     Profile,
     Section,
 )
-from cimsig.yamlio import parse_iso_date
+from cimsig.storage.yamlio import parse_iso_date
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cimsig import schedule
-from cimsig.formatting import (
+from cimsig.guide import Activity, Guide, due_words
+from cimsig.render.formatting import (
     count_days,
     count_words,
     fmt_date,
@@ -23,7 +24,6 @@ from cimsig.formatting import (
     terminal_safe,
     zone_words,
 )
-from cimsig.guide import Activity, Guide, due_words
 from cimsig.schedule import ActivityStatus, StepProgress
 
 if TYPE_CHECKING:
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-    from cimsig import timeline
     from cimsig.history_entry import HistoryEntry
+    from cimsig.render import timeline
     from cimsig.workspace import PlanDetails
 
 SOON_DAYS = 7  # due within this many days: shown in yellow
@@ -692,7 +692,7 @@ def render_timeline(
     from rich.console import Console
     from rich.text import Text
 
-    from cimsig import timeline
+    from cimsig.render import timeline
 
     label_width = TIMELINE_LABEL_WIDTH
     lines: list[Text] = []
@@ -705,7 +705,7 @@ def render_timeline(
     pad = " " * (label_width + 1)
     lines.append(_header_text(pad + tl.years, "bold"))
     lines.append(_header_text(pad + tl.months, "dim"))
-    from cimsig.report_html import STATUS_SYMBOL
+    from cimsig.render.report_html import STATUS_SYMBOL
 
     for row in tl.rows:
         # The status reads without colour too: a symbol before each row's label.

@@ -16,10 +16,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from cimsig import schedule, timeline
-from cimsig.formatting import fmt_date, fmt_days, fmt_period, fmt_time, fmt_window
+from cimsig import schedule
 from cimsig.guide import Activity
-from cimsig.jsonout import activity_json
+from cimsig.render import timeline
+from cimsig.render.formatting import fmt_date, fmt_days, fmt_period, fmt_time, fmt_window
+from cimsig.render.jsonout import activity_json
 from cimsig.schedule import ActivityStatus
 from cimsig.state import day_recorded
 
@@ -242,7 +243,7 @@ def _css_string(text: str) -> str:
     """Text as a CSS string's inside (for the printed page's footer): every character but
     letters, digits and spaces as a CSS escape, so no quote, backslash or `</style>` can end
     it, and no control character is shown."""
-    from cimsig.formatting import export_safe
+    from cimsig.render.formatting import export_safe
 
     plain = export_safe(text).replace("\n", " ").replace("\t", " ")
     return "".join(
@@ -520,7 +521,7 @@ def _shown_safely(value: Any) -> Any:
     out of text: they mean nothing on a page and a browser may show them as boxes."""
     from markupsafe import Markup
 
-    from cimsig.formatting import export_safe
+    from cimsig.render.formatting import export_safe
 
     if isinstance(value, str) and not isinstance(value, Markup):
         return export_safe(value)

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
-from cimsig import codec
 from cimsig.errors import FileProblem, StateError
 from cimsig.guide import ID_PATTERN
 from cimsig.records import ACTIVITY_SECTIONS
 from cimsig.state import State, entry_clock
+from cimsig.storage import codec
 
 STATE_FORMAT = 3
 # Format history: 1 had version, guide, done, history (changes of `done` only). 2 adds profile,
@@ -44,7 +44,7 @@ def begins_as_archive(path: Path) -> bool:
 
 
 def _begins_with(path: Path, header: str) -> bool:
-    from cimsig.fileio import read_head
+    from cimsig.storage.fileio import read_head
 
     mark = header.splitlines()[0].encode("utf-8")
     try:
@@ -186,7 +186,7 @@ def git_conflict_line(text: str) -> int | None:
 
 def git_conflict(path: Path, line: int) -> StateError:
     """A progress file git left with both sides of a merge in it, and how to finish it."""
-    from cimsig.formatting import shell_quote
+    from cimsig.render.formatting import shell_quote
 
     quoted = shell_quote(str(path))
     return StateError(
@@ -203,7 +203,7 @@ def parse_state(text: str, path: Path) -> State:
 
     The history of a file in the shape cimsig writes is left unread until something needs it
     (`HistoryLines`): most commands need only its last entries, or none."""
-    from cimsig.yamlio import YamlProblem, load_yaml
+    from cimsig.storage.yamlio import YamlProblem, load_yaml
 
     if not text or text.isspace():  # (stops at the first letter; strip would copy 13 MB)
         raise failure(path, "it is empty")
@@ -313,7 +313,7 @@ class HistoryLines:
         except ValueError:
             # Written by hand some other way (YAML that is not JSON, say): read the whole file
             # as YAML, which names the line that is wrong.
-            from cimsig.yamlio import YamlProblem, load_yaml
+            from cimsig.storage.yamlio import YamlProblem, load_yaml
 
             try:
                 data = load_yaml(self.text, strict=True)
@@ -612,7 +612,7 @@ def _is_id(text: str) -> bool:
 
 def _shown(text: Any) -> str:
     """An id quoted in a message: control characters shown as escapes, and cut short."""
-    from cimsig.formatting import terminal_safe
+    from cimsig.render.formatting import terminal_safe
 
     shown = terminal_safe(str(text))
     return repr(shown if len(shown) <= 60 else shown[:57] + "...")
@@ -687,7 +687,7 @@ def archive_text(entries: list[Any], guide: str | None, district: str | None, so
 
 def read_archive(text: str, path: Path) -> list[Any]:
     """The entries an archive file holds, or StateError when it is not one."""
-    from cimsig.yamlio import YamlProblem, load_yaml
+    from cimsig.storage.yamlio import YamlProblem, load_yaml
 
     def fail(message: str, line: int | None = None) -> StateError:
         where = f"{path}, line {line}" if line else str(path)

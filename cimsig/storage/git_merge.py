@@ -39,8 +39,8 @@ class GitMerge:
 def merge_git_sides(file: Path) -> GitMerge:
     """Merge the two sides git keeps of `file` and write the result over it (the file with the
     conflict marks). Nothing is written when either side cannot be read."""
-    from cimsig.fileio import atomic_write_text
-    from cimsig.state_format import parse_state, to_text
+    from cimsig.storage.fileio import atomic_write_text
+    from cimsig.storage.state_format import parse_state, to_text
 
     if not file.is_file():
         raise UsageError(f"There is no file {file}. Name the progress file git left conflicted.")
@@ -66,7 +66,7 @@ def merge_git_sides(file: Path) -> GitMerge:
         )
     result, plan, _ = merging.merged(ours, theirs, environment.now(), environment.user_name())
     text = to_text(result)
-    from cimsig.store import MAX_STATE_BYTES
+    from cimsig.storage.store import MAX_STATE_BYTES
 
     if len(text.encode("utf-8")) > MAX_STATE_BYTES:  # every command would refuse the result
         raise StateError(
@@ -105,7 +105,7 @@ def unfinished(file: Path) -> bool:
 
 def describe_unfinished(file: Path) -> str:
     """What to say of a progress file git has not finished merging, and how to finish it."""
-    from cimsig.formatting import shell_quote
+    from cimsig.render.formatting import shell_quote
 
     quoted = shell_quote(str(file))
     return (
@@ -182,8 +182,8 @@ def _side(file: Path, stage: int) -> str:
 def zone_of(state: State) -> str:
     """The time zone of the guide a progress file follows (the bundled guide's when that guide
     is not kept here)."""
-    from cimsig import loading
     from cimsig.errors import CimsigError
+    from cimsig.storage import loading
 
     cache = environment.cache_dir()
     try:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from cimsig import merging
 from cimsig.errors import CimsigError
-from cimsig.formatting import shell_quote
+from cimsig.render.formatting import shell_quote
 from cimsig.state import State
-from cimsig.state_format import ARCHIVE_MARK, begins_as_archive, begins_as_progress_file
-from cimsig.store import MAX_STATE_BYTES, StateFile
+from cimsig.storage.state_format import ARCHIVE_MARK, begins_as_archive, begins_as_progress_file
+from cimsig.storage.store import MAX_STATE_BYTES, StateFile
 
 # Files a folder may hold that are read whole as copies (after the quick look that passes over
 # backups holding nothing new); a shared folder with more is not read whole.
@@ -89,7 +89,7 @@ def scan(
     its conflict copies are read first, then the others newest first: twenty old backups never
     hide a conflict copy (`limit` None reads them all, as `cimsig doctor` does). `named_only`:
     only files named as a sync service names its copies (a quick look, for many districts)."""
-    from cimsig import loading
+    from cimsig.storage import loading
 
     target = state_file.target
     try:
@@ -151,7 +151,7 @@ def scan(
 
 
 def _bytes_of(path: Path) -> bytes | None:
-    from cimsig.fileio import read_head
+    from cimsig.storage.fileio import read_head
 
     try:
         return read_head(path, MAX_STATE_BYTES + 1)

@@ -13,9 +13,10 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from cimsig import state_format
 from cimsig.errors import FileProblem, StateError
-from cimsig.fileio import (
+from cimsig.state import State
+from cimsig.storage import state_format
+from cimsig.storage.fileio import (
     FileTooLarge,
     NotARegularFile,
     atomic_write_bytes,
@@ -24,7 +25,6 @@ from cimsig.fileio import (
     remove_files,
     stale_files,
 )
-from cimsig.state import State
 
 STATE_FILE_NAME = "state.yaml"
 # A progress file holds a few hundred lines; anything far larger is not one of ours.
@@ -303,7 +303,7 @@ class StateFile:
     def _new_mode(self) -> int:
         """A new progress file is open to no one its folder does not let in: 0600 in a private
         folder, shared with the group in a folder the group may enter (the umask still applies)."""
-        from cimsig.fileio import umask
+        from cimsig.storage.fileio import umask
 
         mode = 0o666 & ~umask()
         try:

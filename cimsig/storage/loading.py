@@ -1,14 +1,14 @@
 """Where the caches are wired in: the guide and the progress file, from their copies when good.
 
-The one place that knows about `cimsig.cache`. The domain (`guide`, `state`, `store`) reads and
-parses files itself and never imports the cache; with `cache_dir` None, nothing is cached.
+The one place that knows about `cimsig.storage.cache`. The domain (`guide`, `state`, `store`)
+reads and parses files itself and never imports the cache; with `cache_dir` None, nothing is cached.
 """
 
 from pathlib import Path
 
 from cimsig.guide import Guide, bundled_guide_path, parse_guide, read_guide_text
 from cimsig.state import State
-from cimsig.store import StateFile
+from cimsig.storage.store import StateFile
 
 
 def load_guide(path: Path | None, cache_dir: Path | None) -> Guide:
@@ -17,7 +17,7 @@ def load_guide(path: Path | None, cache_dir: Path | None) -> Guide:
     text = read_guide_text(path)
     if cache_dir is None:
         return parse_guide(text, path)
-    from cimsig import cache
+    from cimsig.storage import cache
 
     guide = cache.load_guide(path, text, cache_dir)
     if guide is None:
@@ -40,9 +40,9 @@ def load_state(state_file: StateFile, cache_dir: Path | None, *, for_change: boo
     if text is None:
         return State()
     if cache_dir is None:
-        from cimsig.state_format import parse_state
+        from cimsig.storage.state_format import parse_state
 
         return parse_state(text, state_file.path)
-    from cimsig import cache
+    from cimsig.storage import cache
 
     return cache.load_state(state_file.path, text, cache_dir)

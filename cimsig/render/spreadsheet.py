@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cimsig import schedule
-from cimsig.formatting import count_days, export_safe, fmt_date
 from cimsig.guide import Guide
+from cimsig.render.formatting import count_days, export_safe, fmt_date
 from cimsig.schedule import ActivityStatus
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ folder, private to the user (folder 0700, files 0600), and are only ever copies:
 - A copy carries a checksum of its contents; a damaged copy is discarded, never used.
 - Only reads use a copy. A change always reads the file itself, under the lock (`store`).
 
-This module is wired in at one place, `cimsig.loading`; the domain never imports it.
+This module is wired in at one place, `cimsig.storage.loading`; the domain never imports it.
 """
 
 import contextlib
@@ -26,9 +26,10 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from cimsig import __version__, state_format
+from cimsig import __version__
 from cimsig.guide import Activity, BudgetPeriod, Guide, Step
 from cimsig.state import State
+from cimsig.storage import state_format
 
 CACHE_FORMAT = 8  # 8: guides checked by the rules of issue 26b (repeating periods, ...)
 # From this size on a copy keeps the digest of the text it was made from, not the text itself:
@@ -64,7 +65,7 @@ def is_trusted(cache_dir: Path) -> bool:
 
 def _read(cache_dir: Path, kind: str, path: Path, text: str) -> Any:
     """The data kept for `path` when it was made from exactly `text`; else None."""
-    from cimsig.fileio import read_regular_file
+    from cimsig.storage.fileio import read_regular_file
 
     if not is_trusted(cache_dir):
         return None
@@ -94,7 +95,7 @@ def _fingerprint(text: str) -> list[str]:
 
 def _write(cache_dir: Path, kind: str, path: Path, text: str, data: Any) -> None:
     """Keep a copy; never fails the command."""
-    from cimsig.fileio import atomic_write_bytes
+    from cimsig.storage.fileio import atomic_write_bytes
 
     if not is_trusted(cache_dir):
         return
@@ -115,7 +116,7 @@ _CLEANED: set[Path] = set()  # cache folders this run has cleaned of stale temp 
 
 def stale_temp_files(cache_dir: Path, now: float | None = None) -> list[Path]:
     """Temp files of copies whose write was killed half-way (each a copy of a file's text)."""
-    from cimsig.fileio import stale_files
+    from cimsig.storage.fileio import stale_files
 
     try:
         return stale_files(cache_dir.glob(".*.json.*.tmp"), now)
@@ -124,7 +125,7 @@ def stale_temp_files(cache_dir: Path, now: float | None = None) -> list[Path]:
 
 
 def remove_stale_temp_files(cache_dir: Path) -> None:
-    from cimsig.fileio import remove_files
+    from cimsig.storage.fileio import remove_files
 
     remove_files(stale_temp_files(cache_dir))
 

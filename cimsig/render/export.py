@@ -17,7 +17,9 @@ from typing import Any
 
 from cimsig import schedule
 from cimsig.errors import ExportError, UsageError
-from cimsig.formatting import (
+from cimsig.guide import Activity, Guide
+from cimsig.records import Note
+from cimsig.render.formatting import (
     count_days,
     export_safe,
     fmt_date,
@@ -28,8 +30,6 @@ from cimsig.formatting import (
     spreadsheet_safe,
     zone_words,
 )
-from cimsig.guide import Activity, Guide
-from cimsig.records import Note
 from cimsig.schedule import ActivityStatus
 
 _REMIND = re.compile(r"^\s*(\d{1,3})\s*([dw])\s*$", re.I)
@@ -62,7 +62,7 @@ def write_output(data: bytes, output: Path | None, *, text: bool = False) -> Non
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return
-    from cimsig.fileio import atomic_write_bytes
+    from cimsig.storage.fileio import atomic_write_bytes
 
     if output.is_dir():
         raise ExportError(f"{output} is a folder; give a file name, like {output / 'plan.ics'}.")
@@ -167,7 +167,7 @@ def build_ics(
         calendar_name = f"{owner}: {calendar_name}"
     cal.add("x-wr-calname", export_safe(calendar_name))
     cal.add("x-wr-timezone", guide.time_zone)
-    from cimsig.districts import folder_name
+    from cimsig.storage.districts import folder_name
 
     uid_district = f"{folder_name(lea)}." if lea and folder_name(lea) else ""
     # (titles start with the short name when the district has one; the ids keep the name)

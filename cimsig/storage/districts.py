@@ -18,7 +18,7 @@ from pathlib import Path
 
 from cimsig.environment import safe_file_name
 from cimsig.errors import UsageError
-from cimsig.state_format import ARCHIVE_MARK, begins_as_progress_file
+from cimsig.storage.state_format import ARCHIVE_MARK, begins_as_progress_file
 
 REMOVED = ".removed"  # where `district remove` keeps the copy it names
 
@@ -81,7 +81,7 @@ def is_regular_file(path: Path) -> bool:
 
 def _guide_named(path: Path) -> str | None:
     """The guide id a progress file names in its first lines (None when it names none)."""
-    from cimsig.fileio import read_head
+    from cimsig.storage.fileio import read_head
 
     try:
         head = read_head(path, 4096).decode("utf-8", "replace")
@@ -105,7 +105,7 @@ def conflict_copies(folder: Path) -> list[tuple[Path, Path, str]]:
     the guide files in the kept guides' folder: (copy, the file it is a copy of, which
     service's naming it follows). A copy names the guide of the file it copies, not the guide
     its own name would be (`cim-sigdis-2024-LAPTOP-1.yaml` holds `guide: cim-sigdis-2024`)."""
-    from cimsig.sync_copies import made_by
+    from cimsig.storage.sync_copies import made_by
 
     try:
         files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml"))
@@ -207,9 +207,10 @@ def find(root: Path, typed: str) -> str:
 def _short_names(root: Path) -> set[tuple[str, str]]:
     """Each district folder with the short name of a cohort's profile, as a folder name would
     write it (a file that cannot be read has none)."""
-    from cimsig import environment, loading
+    from cimsig import environment
     from cimsig.errors import CimsigError
-    from cimsig.store import StateFile
+    from cimsig.storage import loading
+    from cimsig.storage.store import StateFile
 
     found = set()
     for cohort in cohorts(root):
@@ -232,7 +233,7 @@ def names_match(typed: str, name: str) -> bool:
 def cohort_of(root: Path, district: str, guide_id: str | None) -> Cohort:
     """The district's cohort on `guide_id`; without one, its only cohort (UsageError when it
     has several, or none on that guide)."""
-    from cimsig.formatting import shell_quote
+    from cimsig.render.formatting import shell_quote
 
     mine = [c for c in cohorts(root) if c.district == district]
     if guide_id is not None:
