@@ -129,7 +129,7 @@ def guide_file(value: Path) -> Path:
     if value.exists() or value.is_symlink() or not looks_like_id(str(value)):
         return value
     text = str(value)
-    from cimsig.app import cohort_guide_path
+    from cimsig.cli.locating import cohort_guide_path
 
     kept = cohort_guide_path(text)
     if kept is not None:

@@ -127,7 +127,7 @@ def same_secret(given: str | None, key: str) -> bool:
 def open_workspace(settings: ServeSettings, district: str | None) -> Workspace:
     """The guide and progress file as they stand today (the guide's time zone), for a district
     or the file `serve` was started on. The same choice of file as every command."""
-    from cimsig.app import workspace
+    from cimsig.cli.locating import workspace
 
     return workspace(settings.guide, settings.state, None, district=district or settings.district)
 

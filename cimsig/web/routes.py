@@ -484,7 +484,7 @@ def _weekly(ws: Workspace) -> dict[str, Any]:
 
 def _activity(ws: Workspace, activity_id: str) -> dict[str, Any]:
     from cimsig import schedule
-    from cimsig.commands.history import describe
+    from cimsig.cli.commands.history import describe
     from cimsig.history_entry import HistoryEntry
     from cimsig.render import report_html
     from cimsig.render.views import recorded_at
@@ -515,7 +515,7 @@ def _activity(ws: Workspace, activity_id: str) -> dict[str, Any]:
 
 
 def _history(ws: Workspace, me: str) -> dict[str, Any]:
-    from cimsig.commands.history import describe
+    from cimsig.cli.commands.history import describe
     from cimsig.history_entry import HistoryEntry
     from cimsig.render.views import recorded_at
 

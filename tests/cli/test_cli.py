@@ -20,7 +20,7 @@ def test_version_and_help_on_every_command(cli) -> None:
     assert result.exit_code == 0 and result.stdout.startswith("cimsig ")
     top = cli("--help")
     assert "Exit codes" in top.stdout
-    from cimsig.cli import COMMAND_MODULES
+    from cimsig.cli.entry import COMMAND_MODULES
 
     commands = list(COMMAND_MODULES)
     assert {"list", "show", "validate", "where", "done", "undo", "status", "next"} <= set(commands)

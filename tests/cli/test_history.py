@@ -271,7 +271,7 @@ def test_archive_refuses_a_read_only_side_file(cli, at, state_path: Path) -> Non
 
 
 def test_an_undo_stays_with_the_change_it_undid_when_archiving(cli, at, state_path: Path) -> None:
-    from cimsig.commands.history import describe
+    from cimsig.cli.commands.history import describe
     from cimsig.history_entry import HistoryEntry
 
     _a_year_of_work(cli, at)

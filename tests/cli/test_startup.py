@@ -20,7 +20,7 @@ try:
 except SystemExit:
     pass
 heavy = [m for m in ("rich", "dateutil", "icalendar", "pydantic") if m in sys.modules]
-groups = sorted(m.split(".")[-1] for m in sys.modules if m.startswith("cimsig.commands."))
+groups = sorted(m.split(".")[-1] for m in sys.modules if m.startswith("cimsig.cli.commands."))
 sys.stderr.write("\\nIMPORTED " + json.dumps({"heavy": heavy, "commands": groups}) + "\\n")
 """
 
@@ -138,14 +138,14 @@ def test_main_can_run_one_command_after_another_in_one_process(capsys) -> None:
 def test_every_command_is_in_its_module_and_has_help() -> None:
     import importlib
 
-    from cimsig.cli import COMMAND_MODULES
+    from cimsig.cli.entry import COMMAND_MODULES
 
     for name, module_name in COMMAND_MODULES.items():
-        commands = importlib.import_module(f"cimsig.commands.{module_name}").commands
+        commands = importlib.import_module(f"cimsig.cli.commands.{module_name}").commands
         names = [c.name for c in commands.registered_commands]
         names += [g.name for g in commands.registered_groups]
         assert name in names, name
     for module_name in set(COMMAND_MODULES.values()):
-        commands = importlib.import_module(f"cimsig.commands.{module_name}").commands
+        commands = importlib.import_module(f"cimsig.cli.commands.{module_name}").commands
         for info in commands.registered_commands:
             assert info.callback is not None and info.callback.__doc__, info.name

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from cimsig.app import JsonOption, PlainCommand, say, whole_number
+from cimsig.cli.options import JsonOption, PlainCommand, whole_number
+from cimsig.cli.output import say
 from cimsig.errors import UsageError
 from cimsig.render import jsonout
 from cimsig.render.formatting import shell_quote

@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from cimsig import environment
-from cimsig.app import (
-    TRACK_WORDS,
+from cimsig.cli.locating import workspace
+from cimsig.cli.options import (
     AsOfOption,
     DistrictOption,
     GuideOption,
@@ -14,14 +14,16 @@ from cimsig.app import (
     PlainCommand,
     StateOption,
     check_not_after_today,
+    user_date,
+)
+from cimsig.cli.output import (
+    TRACK_WORDS,
     profile_json,
     profile_words,
     report,
     say,
     say_started,
     title_of,
-    user_date,
-    workspace,
 )
 from cimsig.errors import StateError, UsageError
 from cimsig.records import Change, Plan, Profile

@@ -8,16 +8,9 @@ from typing import Annotated, Any
 import typer
 
 from cimsig import environment, schedule
-from cimsig.app import (
-    AsOfOption,
-    GuideOption,
-    JsonOption,
-    PlainCommand,
-    cohort_guide_path,
-    default_file_district,
-    say,
-    shared_plan_warning,
-)
+from cimsig.cli.locating import cohort_guide_path, default_file_district, shared_plan_warning
+from cimsig.cli.options import AsOfOption, GuideOption, JsonOption, PlainCommand
+from cimsig.cli.output import say
 from cimsig.errors import EXIT_OVERDUE, StateError, UsageError
 from cimsig.render import jsonout, views
 from cimsig.render.formatting import shell_quote
@@ -158,7 +151,7 @@ def _track_words(track: str | None) -> str:
 @district.command("list", cls=PlainCommand)
 def list_(json_out: JsonOption = False) -> None:
     """The districts you follow: name, track, guide and progress file."""
-    from cimsig.app import say_not_plain_cohorts
+    from cimsig.cli.locating import say_not_plain_cohorts
 
     rows = [row for c in districts.cohorts(environment.districts_dir()) if (row := _row(c))]
     say_not_plain_cohorts()
@@ -345,7 +338,7 @@ def _sort_name(name: Any) -> str:
 
 def overview_rows(as_of_text: str | None) -> list[dict[str, Any]]:
     """One row per district and cohort, counted as that district's own `status` counts."""
-    from cimsig.app import district_workspaces
+    from cimsig.cli.locating import district_workspaces
     from cimsig.state import day_recorded, end_of_day, recorded_before
 
     rows = []

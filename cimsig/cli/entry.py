@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from typer.core import TyperCommand as Command  # the commands' class (a click command)
 
 from cimsig import __version__
-from cimsig.app import EXIT_CODES_HELP, CimsigGroup, silence_stdout
+from cimsig.cli.errors import EXIT_CODES_HELP, CimsigGroup, silence_stdout
 
 # Where each command is defined, in the order of the help screen.
 COMMAND_MODULES = {
@@ -61,7 +61,7 @@ class LazyGroup(CimsigGroup):
         module_name = COMMAND_MODULES.get(cmd_name)
         if module_name is None:
             return None
-        commands = importlib.import_module(f"cimsig.commands.{module_name}").commands
+        commands = importlib.import_module(f"cimsig.cli.commands.{module_name}").commands
         command = build_command(commands, cmd_name)
         _one_paragraph_lines(command)
         return command
@@ -103,7 +103,7 @@ def build_command(commands: typer.Typer, name: str) -> "Command":
     one.registered_commands = [c for c in commands.registered_commands if c.name == name]
     one.registered_groups = [g for g in commands.registered_groups if g.name == name]
     if not (one.registered_commands or one.registered_groups):
-        raise LookupError(f"cimsig.commands has no command '{name}'")
+        raise LookupError(f"cimsig.cli.commands has no command '{name}'")
     built: Any = typer.main.get_command(one)
     return cast("Command", built.commands[name] if one.registered_groups else built)
 

@@ -7,16 +7,16 @@ from typing import Annotated, Any
 import typer
 
 from cimsig import environment
-from cimsig.app import (
+from cimsig.cli.locating import workspace
+from cimsig.cli.options import (
     DistrictOption,
     GuideOption,
     JsonOption,
     PlainCommand,
     StateOption,
-    say,
     user_date,
-    workspace,
 )
+from cimsig.cli.output import say
 from cimsig.errors import UsageError
 from cimsig.history_entry import HistoryEntry
 from cimsig.render import jsonout, views
@@ -206,7 +206,7 @@ def _archive(
     day_text: str, json_out: bool, guide: Path | None, state: Path | None, district: str | None
 ) -> None:
     from cimsig import operations
-    from cimsig.app import say_started
+    from cimsig.cli.output import say_started
     from cimsig.storage.store import MAX_STATE_BYTES
 
     ws = workspace(guide, state, None, changing=True, archiving=True, district=district)

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from cimsig import environment, schedule
-from cimsig.app import (
+from cimsig.cli.errors import words_after
+from cimsig.cli.locating import workspace
+from cimsig.cli.options import (
     AsOfOption,
     DistrictOption,
     GuideOption,
@@ -15,8 +17,12 @@ from cimsig.app import (
     OwnerOption,
     PlainCommand,
     StateOption,
-    activity_rows,
     check_not_after_today,
+    user_date,
+    whole_number,
+)
+from cimsig.cli.output import (
+    activity_rows,
     profile_json,
     profile_words,
     report,
@@ -24,10 +30,6 @@ from cimsig.app import (
     say_file_notes,
     say_started,
     title_of,
-    user_date,
-    whole_number,
-    words_after,
-    workspace,
     wrap_for_terminal,
 )
 from cimsig.errors import EXIT_OVERDUE, UsageError
@@ -370,7 +372,7 @@ def check_note_not_cut(ids: list[str], note: str | None, after_note: list[str] |
     would mark another activity done. Refused, with both readings as whole commands. A note in
     quotes with spaces is plainly whole, and the ids after it are ids; so are ids all typed
     after the note (`done --note Sent a b`)."""
-    from cimsig.app import ARGV
+    from cimsig.cli.errors import ARGV
     from cimsig.render.formatting import shell_quote
 
     if note is None or len(ids) < 2 or not after_note or len(after_note) < 2:
@@ -479,7 +481,7 @@ def _agree_to_undo(ws: Workspace, yes: bool) -> list[Any] | None:
     group, others = preview.group, preview.others
     if not others or yes:
         return None
-    from cimsig.commands.history import describe
+    from cimsig.cli.commands.history import describe
     from cimsig.history_entry import HistoryEntry
     from cimsig.render.views import recorded_at
 

@@ -5,7 +5,8 @@ from typing import Annotated, Any
 
 import typer
 
-from cimsig.app import (
+from cimsig.cli.locating import cohort_guide_path, locate, shared_plan_warning, workspace
+from cimsig.cli.options import (
     AsOfOption,
     DistrictOption,
     GuideOption,
@@ -13,16 +14,9 @@ from cimsig.app import (
     OwnerOption,
     PlainCommand,
     StateOption,
-    activity_rows,
-    cohort_guide_path,
-    locate,
-    reach,
-    say,
-    say_unfinished_git_merge,
-    shared_plan_warning,
     user_date,
-    workspace,
 )
+from cimsig.cli.output import activity_rows, reach, say, say_unfinished_git_merge
 from cimsig.environment import cache_dir, districts_dir
 from cimsig.errors import UsageError
 from cimsig.guide import bundled_guide_path

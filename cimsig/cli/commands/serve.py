@@ -4,7 +4,8 @@ from typing import Annotated
 
 import typer
 
-from cimsig.app import DistrictOption, GuideOption, PlainCommand, StateOption, say, whole_number
+from cimsig.cli.options import DistrictOption, GuideOption, PlainCommand, StateOption, whole_number
+from cimsig.cli.output import say
 
 commands = typer.Typer()
 

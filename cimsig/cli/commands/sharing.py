@@ -7,20 +7,18 @@ from typing import Annotated, Any
 import typer
 
 from cimsig import environment
-from cimsig.app import (
+from cimsig.cli.errors import CimsigGroup
+from cimsig.cli.locating import workspace
+from cimsig.cli.options import (
     AsOfOption,
-    CimsigGroup,
     DistrictOption,
     GuideOption,
     PlainCommand,
     StateOption,
-    activity_rows,
-    profile_json,
-    say,
     user_date,
     whole_number,
-    workspace,
 )
+from cimsig.cli.output import activity_rows, profile_json, say
 from cimsig.errors import UsageError
 from cimsig.render import views
 from cimsig.workspace import Workspace
@@ -80,7 +78,7 @@ def _each_district(
     district: str | None,
 ) -> "list[tuple[Workspace, str]]":
     """Write one export per district and cohort into the folder; each district's file name."""
-    from cimsig.app import district_workspaces
+    from cimsig.cli.locating import district_workspaces
     from cimsig.environment import safe_file_name
     from cimsig.render import export
 
@@ -293,7 +291,7 @@ def export_xlsx(
 
     _export("xlsx", build, all_districts, folder, output, as_of, guide, state, district=district)
     if all_districts:
-        from cimsig.commands.districts import overview_rows
+        from cimsig.cli.commands.districts import overview_rows
 
         day = user_date(as_of, "--as-of", "America/Los_Angeles")
         where = _districts_folder(folder, output) / "overview.xlsx"
@@ -387,7 +385,7 @@ def export_html(
         "html", build, all_districts, folder, output, as_of, guide, state, district=district
     )
     if all_districts:
-        from cimsig.commands.districts import overview_rows
+        from cimsig.cli.commands.districts import overview_rows
 
         files = {(ws.district_label, ws.guide.id): name for ws, name in written}
         rows = [{**row, "file": files.get((row["district"], row["guide"]))}

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cimsig.app import PlainCommand
+from cimsig.cli.options import PlainCommand
 from cimsig.errors import UsageError
 
 commands = typer.Typer()
