@@ -2,7 +2,7 @@
 
 Each row is a label and one cell per column of the chart; each column stands for a span of days.
 A cell holds a mark (window, deadline, ongoing, the as-of line) and the status that colors it.
-views.py turns the layout into Rich text for the terminal and for SVG.
+timeline_view.py turns the layout into Rich text for the terminal and for SVG.
 """
 
 from __future__ import annotations

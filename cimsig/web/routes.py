@@ -487,7 +487,7 @@ def _activity(ws: Workspace, activity_id: str) -> dict[str, Any]:
     from cimsig.cli.commands.history import describe
     from cimsig.history_entry import HistoryEntry
     from cimsig.render import report_html
-    from cimsig.render.views import recorded_at
+    from cimsig.render.history_view import recorded_at
 
     activity = ws.resolve(activity_id)
     item = ws.status(activity.id)
@@ -517,7 +517,7 @@ def _activity(ws: Workspace, activity_id: str) -> dict[str, Any]:
 def _history(ws: Workspace, me: str) -> dict[str, Any]:
     from cimsig.cli.commands.history import describe
     from cimsig.history_entry import HistoryEntry
-    from cimsig.render.views import recorded_at
+    from cimsig.render.history_view import recorded_at
 
     zone = ws.guide.time_zone
     full = [HistoryEntry.read(e) for e in ws.state.history]

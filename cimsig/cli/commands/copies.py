@@ -365,7 +365,7 @@ def _words(section: str, value: Any) -> str:
 
 def _when(record: dict[str, Any], zone: str) -> str:
     from cimsig.history_entry import HistoryEntry
-    from cimsig.render.views import recorded_at
+    from cimsig.render.history_view import recorded_at
 
     entry = HistoryEntry.read(record)
     at = recorded_at("?" if entry.at is None else str(entry.at), zone)

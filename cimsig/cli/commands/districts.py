@@ -12,7 +12,7 @@ from cimsig.cli.locating import cohort_guide_path, default_file_district, shared
 from cimsig.cli.options import AsOfOption, GuideOption, JsonOption, PlainCommand
 from cimsig.cli.output import say
 from cimsig.errors import EXIT_OVERDUE, StateError, UsageError
-from cimsig.render import jsonout, views
+from cimsig.render import districts_view, jsonout
 from cimsig.render.formatting import shell_quote
 from cimsig.storage import districts
 
@@ -161,7 +161,7 @@ def list_(json_out: JsonOption = False) -> None:
     if not rows:
         say("No districts yet. Add one with: cimsig district add NAME --track new|continuing")
         return
-    views.render_districts(rows)
+    districts_view.render_districts(rows)
 
 
 def _row(cohort: districts.Cohort) -> dict[str, Any] | None:
@@ -298,7 +298,7 @@ def overview(
     elif not rows:
         say("No districts yet. Add one with: cimsig district add NAME --track new|continuing")
     else:
-        views.render_overview(rows)
+        districts_view.render_overview(rows)
     if check and any(r["overdue"] for r in rows):
         raise typer.Exit(EXIT_OVERDUE)
 

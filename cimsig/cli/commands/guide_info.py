@@ -20,7 +20,7 @@ from cimsig.cli.output import activity_rows, reach, say, say_unfinished_git_merg
 from cimsig.environment import cache_dir, districts_dir
 from cimsig.errors import UsageError
 from cimsig.guide import bundled_guide_path
-from cimsig.render import jsonout, views
+from cimsig.render import doctor_view, guide_views, jsonout
 from cimsig.render.formatting import shell_quote
 from cimsig.storage.store import StateFile
 
@@ -56,7 +56,7 @@ def list_(
     if json_out:
         jsonout.print_json(activity_rows(ws, items))
     else:
-        views.render_list(ws.guide, items, ws.as_of, ws.state.owners, ws.lea)
+        guide_views.render_list(ws.guide, items, ws.as_of, ws.state.owners, ws.lea)
 
 
 @commands.command("show", cls=PlainCommand, rich_help_panel="The guide")
@@ -104,7 +104,7 @@ def show(
     if json_out:
         jsonout.print_json(activity_rows(ws, [item])[0])
     else:
-        views.render_show(ws.guide, item, ws.as_of, ws.details(item.activity.id))
+        guide_views.render_show(ws.guide, item, ws.as_of, ws.details(item.activity.id))
 
 
 @commands.command("validate", cls=PlainCommand, rich_help_panel="The guide")
@@ -266,6 +266,6 @@ def doctor(
 
         jsonout.print_json([asdict(f) for f in findings])
     else:
-        views.render_findings(findings)
+        doctor_view.render_findings(findings)
     if any(f.level == checks.PROBLEM for f in findings):
         raise typer.Exit(3)

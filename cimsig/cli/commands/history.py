@@ -19,7 +19,7 @@ from cimsig.cli.options import (
 from cimsig.cli.output import say
 from cimsig.errors import UsageError
 from cimsig.history_entry import HistoryEntry
-from cimsig.render import jsonout, views
+from cimsig.render import history_view, jsonout
 from cimsig.render.formatting import fmt_date
 
 commands = typer.Typer()
@@ -87,7 +87,7 @@ def history(
         say("No change has been recorded yet.")
         return
     rows = [(e, id(e.record) in next_undo, undone_by.get(e.uid)) for e in shown]
-    views.render_history(rows, describe_here, ws.guide.time_zone)
+    history_view.render_history(rows, describe_here, ws.guide.time_zone)
     hidden = len(entries) - len(shown)
     if hidden:
         say(

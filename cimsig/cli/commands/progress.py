@@ -34,7 +34,7 @@ from cimsig.cli.output import (
 )
 from cimsig.errors import EXIT_OVERDUE, UsageError
 from cimsig.records import Change
-from cimsig.render import formatting, jsonout, views
+from cimsig.render import formatting, jsonout, status_view
 from cimsig.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -483,7 +483,7 @@ def _agree_to_undo(ws: Workspace, yes: bool) -> list[Any] | None:
         return None
     from cimsig.cli.commands.history import describe
     from cimsig.history_entry import HistoryEntry
-    from cimsig.render.views import recorded_at
+    from cimsig.render.history_view import recorded_at
 
     last = HistoryEntry.read(group[-1])
     when = recorded_at("" if last.at is None else str(last.at), ws.guide.time_zone)
@@ -510,7 +510,7 @@ def _agree_to_reopen(ws: Workspace, ids: list[str], yes: bool) -> dict[str, Any]
     others = operations.others_done(ws, ids, environment.user_name())
     if not others:
         return {}
-    from cimsig.render.views import recorded_at
+    from cimsig.render.history_view import recorded_at
 
     what = "; ".join(
         f"{i} was marked done by {e['by']} on "
@@ -563,7 +563,7 @@ def status(
         jsonout.print_json(activity_rows(ws, items))
     else:
         week = schedule.weekly(items, ws.as_of, STATUS_DAYS)
-        views.render_status(
+        status_view.render_status(
             ws.guide, week, items, STATUS_DAYS, ws.unknown_ids(), owner,
             lea=ws.lea, track=ws.track, progress_file=str(ws.state_file.path),
             owners=ws.state.owners, has_profile=ws.state.profile is not None,
@@ -603,7 +603,7 @@ def next_(
         jsonout.print_json(activity_rows(ws, [*hits, *extra]))
     else:
         following = schedule.first_due_after(items, last) if not hits else None
-        views.render_next(
+        status_view.render_next(
             ws.as_of, last, hits, following, extra, ws.state.owners, ws.lea,
             days=days, in_progress=len(schedule.in_progress(items)), zone=ws.guide.time_zone,
         )  # fmt: skip

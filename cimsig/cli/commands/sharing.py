@@ -20,7 +20,7 @@ from cimsig.cli.options import (
 )
 from cimsig.cli.output import activity_rows, profile_json, say
 from cimsig.errors import UsageError
-from cimsig.render import views
+from cimsig.render import timeline_view
 from cimsig.workspace import Workspace
 
 commands = typer.Typer()
@@ -432,11 +432,11 @@ def timeline_(
     last = user_date(to, "--to", ws.guide.time_zone, ws.as_of) if to else last
     if first > last:
         raise UsageError(f"--from {first} is after --to {last}.")
-    _, columns = views.timeline_width(width)
+    _, columns = timeline_view.timeline_width(width)
     chart = timeline.layout(
         ws.guide, ws.statuses, ws.as_of, columns=columns, first=first, last=last, by_step=by_step
     )
-    views.render_timeline(ws.guide, chart, ws.as_of, width=width, svg=None, lea=ws.lea)
+    timeline_view.render_timeline(ws.guide, chart, ws.as_of, width=width, svg=None, lea=ws.lea)
     if svg is not None:
         # The picture the HTML report embeds, from the same template: light, labelled with
         # titles under their steps, with a title and a description, and nothing fetched.
