@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from startup import compile_package  # noqa: E402  (this folder: the script's own is on the path)
 
-from cimsig.guide import load_guide  # noqa: E402
+from cimsig.guide_reader import load_guide  # noqa: E402
 from cimsig.records import Plan  # noqa: E402
 from cimsig.state import State  # noqa: E402
 from cimsig.storage import state_format  # noqa: E402

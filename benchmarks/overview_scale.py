@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cimsig.guide import load_guide  # noqa: E402
+from cimsig.guide_reader import load_guide  # noqa: E402
 from cimsig.records import Plan, Profile  # noqa: E402
 from cimsig.state import State  # noqa: E402
 from cimsig.storage import state_format  # noqa: E402

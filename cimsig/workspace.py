@@ -14,7 +14,8 @@ from pathlib import Path
 
 from cimsig import schedule
 from cimsig.errors import AmbiguousIdError, StateError, UsageError
-from cimsig.guide import ID_PATTERN, Activity, Guide, resolve_id
+from cimsig.guide import ID_PATTERN, Activity, Guide
+from cimsig.guide_ids import resolve_id
 from cimsig.records import CustomActivity, Note
 from cimsig.schedule import ActivityStatus
 from cimsig.state import State

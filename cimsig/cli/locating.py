@@ -1,5 +1,6 @@
 """Which district, which guide and which progress file a run uses (--district, --state,
-CIMSIG_STATE, the default file), and `workspace()`, which opens them as of a date."""
+CIMSIG_STATE, the default file); `workspace()`, which opens them as of a date; how a message
+names that file back (`reach`), and the notes about it (`say_file_notes`)."""
 
 import os
 from pathlib import Path
@@ -16,7 +17,8 @@ if TYPE_CHECKING:
     from cimsig.guide import Guide
 from cimsig.cli.errors import ARGV
 from cimsig.cli.options import user_date
-from cimsig.cli.output import say
+from cimsig.cli.output import say, say_unfinished_git_merge
+from cimsig.guide_catalog import cohort_guide_path
 
 # -- which district, which guide, which progress file ------------------------------------------
 
@@ -197,13 +199,6 @@ def _check_guide_of(progress: Any, loaded: "Guide", path: Path, guide: Path | No
     )
 
 
-def cohort_guide_path(guide_id: str) -> Path | None:
-    """The guide file of a district's cohort: the copy kept in the guides folder, or None for
-    the bundled guide."""
-    kept = environment.guides_dir() / f"{environment.safe_file_name(guide_id)}.yaml"
-    return kept if kept.is_file() else None
-
-
 def say_not_plain_cohorts() -> None:
     """A word about each district left out because its progress file is no plain file (a FIFO
     would hang a read, so it is never opened), as about one that cannot be read."""
@@ -308,3 +303,61 @@ def _no_file(path: Path) -> str:
     from cimsig.operations import no_file_words
 
     return no_file_words(path)
+
+
+def reach(where: "Location | Workspace") -> str:
+    """The options that reach this progress file from any window, for the commands a message
+    shows: `--district NAME` (with `--guide` when it follows several guides), else
+    `--state "PATH"` (with `--guide` for a guide not bundled). A hint without them would act on
+    whatever file a bare command finds: another one, or a new one in the settings folder."""
+    from cimsig.guide import bundled_guide_path
+    from cimsig.guide_catalog import cohort_guide_path
+    from cimsig.render.formatting import shell_quote
+
+    if isinstance(where, Location):
+        district, path, guide = where.district, where.state, where.guide
+    else:
+        district, path, guide = where.district, where.state_file.path, where.guide
+    guide_path = guide.path
+    bundled = guide_path is None or _same_file(guide_path, bundled_guide_path())
+    if district is not None:
+        from cimsig.storage import districts
+
+        root = environment.districts_dir()
+        if sum(c.district == district for c in districts.cohorts(root)) > 1:
+            chosen = (cohort_guide_path(guide.id) or bundled_guide_path()).absolute()
+            named = shell_quote(district, bare=True)
+            return f"--district {named} --guide {shell_quote(str(chosen))}"
+        return f"--district {shell_quote(district, bare=True)}"
+    guide_at = "" if bundled else shell_quote(str(Path(str(guide_path)).absolute()))
+    guide_words = f" --guide {guide_at}" if guide_at else ""
+    return f"--state {shell_quote(str(Path(path).absolute()))}{guide_words}"
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve()
+    except OSError:
+        return False
+
+
+def say_file_notes(ws: Workspace) -> None:
+    """A word on stderr about each copy a sync service left beside the progress file, and
+    about a damaged line in its history (which only the commands that read all of it refuse)."""
+    from cimsig.storage import sync_copies
+
+    found = sync_copies.scan(ws.state_file, ws.state, environment.cache_dir())
+    for copy in found.copies:
+        say(f"Note: {sync_copies.describe(copy, reach(ws))}", err=True)
+    if found.unread:
+        say(f"Note: {sync_copies.describe_unread(found.unread, reach(ws))}", err=True)
+    say_unfinished_git_merge(ws.state_file.path, err=True)
+    problem = ws.state.history_problem()
+    if problem is not None:
+        say(
+            f"Note: the history in the progress file {ws.state_file.path} is damaged "
+            f"({problem}). What is done and planned is shown as the file records it, and "
+            "marking work done still works; `cimsig undo`, `cimsig history` and `cimsig merge` "
+            "refuse the file until that line is fixed. `cimsig doctor` checks the whole file.",
+            err=True,
+        )

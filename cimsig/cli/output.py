@@ -1,21 +1,16 @@
-"""What the commands print: words wrapped to the terminal, notes about the progress file,
-the rows of `--json`, and how a file is named back to the user (`reach`)."""
+"""What the commands print: words wrapped to the terminal, the rows of `--json`, the words for
+a change, a profile and an unfinished git merge."""
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 
-from cimsig import environment
 from cimsig.records import Change
 from cimsig.render import jsonout
 from cimsig.schedule import ActivityStatus
 from cimsig.workspace import Workspace
-
-if TYPE_CHECKING:
-    from cimsig.cli.locating import Location
-
 
 # -- helpers of the commands ---------------------------------------------------------------------
 
@@ -95,43 +90,6 @@ def wrap_for_terminal(text: str, indent: int, *, err: bool = False) -> str:
     return "\n".join(lines)
 
 
-def reach(where: "Location | Workspace") -> str:
-    from cimsig.cli.locating import Location, cohort_guide_path
-
-    """The options that reach this progress file from any window, for the commands a message
-    shows: `--district NAME` (with `--guide` when it follows several guides), else
-    `--state "PATH"` (with `--guide` for a guide not bundled). A hint without them would act on
-    whatever file a bare command finds: another one, or a new one in the settings folder."""
-    from cimsig.guide import bundled_guide_path
-    from cimsig.render.formatting import shell_quote
-
-    if isinstance(where, Location):
-        district, path, guide = where.district, where.state, where.guide
-    else:
-        district, path, guide = where.district, where.state_file.path, where.guide
-    guide_path = guide.path
-    bundled = guide_path is None or _same_file(guide_path, bundled_guide_path())
-    if district is not None:
-        from cimsig.storage import districts
-
-        root = environment.districts_dir()
-        if sum(c.district == district for c in districts.cohorts(root)) > 1:
-            chosen = (cohort_guide_path(guide.id) or bundled_guide_path()).absolute()
-            named = shell_quote(district, bare=True)
-            return f"--district {named} --guide {shell_quote(str(chosen))}"
-        return f"--district {shell_quote(district, bare=True)}"
-    guide_at = "" if bundled else shell_quote(str(Path(str(guide_path)).absolute()))
-    guide_words = f" --guide {guide_at}" if guide_at else ""
-    return f"--state {shell_quote(str(Path(path).absolute()))}{guide_words}"
-
-
-def _same_file(one: Path, other: Path) -> bool:
-    try:
-        return one.resolve() == other.resolve()
-    except OSError:
-        return False
-
-
 def say_unfinished_git_merge(path: Path, *, err: bool = False) -> None:
     """A word when git stopped merging the progress file (its index keeps both sides): the
     file then holds this side's version only, and nothing else would say so."""
@@ -139,28 +97,6 @@ def say_unfinished_git_merge(path: Path, *, err: bool = False) -> None:
 
     if git_merge.unfinished(path):
         say(f"Note: {git_merge.describe_unfinished(path.absolute())}", err=err)
-
-
-def say_file_notes(ws: Workspace) -> None:
-    """A word on stderr about each copy a sync service left beside the progress file, and
-    about a damaged line in its history (which only the commands that read all of it refuse)."""
-    from cimsig.storage import sync_copies
-
-    found = sync_copies.scan(ws.state_file, ws.state, environment.cache_dir())
-    for copy in found.copies:
-        say(f"Note: {sync_copies.describe(copy, reach(ws))}", err=True)
-    if found.unread:
-        say(f"Note: {sync_copies.describe_unread(found.unread, reach(ws))}", err=True)
-    say_unfinished_git_merge(ws.state_file.path, err=True)
-    problem = ws.state.history_problem()
-    if problem is not None:
-        say(
-            f"Note: the history in the progress file {ws.state_file.path} is damaged "
-            f"({problem}). What is done and planned is shown as the file records it, and "
-            "marking work done still works; `cimsig undo`, `cimsig history` and `cimsig merge` "
-            "refuse the file until that line is fixed. `cimsig doctor` checks the whole file.",
-            err=True,
-        )
 
 
 def title_of(ws: Workspace, activity_id: str) -> str:

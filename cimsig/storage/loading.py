@@ -6,7 +6,8 @@ reads and parses files itself and never imports the cache; with `cache_dir` None
 
 from pathlib import Path
 
-from cimsig.guide import Guide, bundled_guide_path, parse_guide, read_guide_text
+from cimsig.guide import Guide, bundled_guide_path
+from cimsig.guide_reader import parse_guide, read_guide_text
 from cimsig.state import State
 from cimsig.storage.store import StateFile
 

@@ -13,7 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cimsig.errors import AmbiguousIdError, GuideError, UnknownIdError
-from cimsig.guide import MAX_GUIDE_BYTES, bundled_guide_path, load_guide, resolve_id
+from cimsig.guide import MAX_GUIDE_BYTES, bundled_guide_path
+from cimsig.guide_ids import resolve_id
+from cimsig.guide_reader import load_guide
 from cimsig.storage.loading import load_guide as cached_guide
 from tests.conftest import SEED
 

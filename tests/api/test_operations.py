@@ -10,7 +10,7 @@ import pytest
 
 from cimsig import operations
 from cimsig.errors import StateError, UsageError
-from cimsig.guide import load_guide
+from cimsig.guide_reader import load_guide
 from cimsig.records import Plan
 from cimsig.storage.store import StateFile
 from cimsig.workspace import Workspace

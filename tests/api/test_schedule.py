@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import pytest
 
 from cimsig import schedule
-from cimsig.guide import Activity, load_guide
+from cimsig.guide import Activity
+from cimsig.guide_reader import load_guide
 
 D = dt.date
 

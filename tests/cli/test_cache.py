@@ -282,7 +282,7 @@ def test_a_copy_in_a_folder_others_can_change_is_not_used(tmp_path: Path) -> Non
         store.read()
         assert not list(cache.glob("state-*.json"))  # nothing kept where others can change it
         from cimsig import doctor
-        from cimsig.guide import load_guide
+        from cimsig.guide_reader import load_guide
 
         found = doctor.examine(load_guide(), store.store, D(2024, 4, 20), cache)
         said = [f.message for f in found]

@@ -203,7 +203,7 @@ def test_timeline_golden_at_100_columns(
 
 def test_timeline_places_deadlines_and_today_on_their_columns() -> None:
     from cimsig import schedule
-    from cimsig.guide import load_guide
+    from cimsig.guide_reader import load_guide
     from cimsig.render import timeline
 
     guide = load_guide()

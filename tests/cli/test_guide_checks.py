@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cimsig.guide import bundled_guide_path, check_guide_file
+from cimsig.guide import bundled_guide_path
+from cimsig.guide_reader import check_guide_file
 
 SMALL = """\
 format: 1
@@ -282,8 +283,8 @@ def test_step_help_names_no_fixed_step_ids(cli) -> None:
 
 def test_the_guide_new_draft_reads_as_the_guide_it_came_from(tmp_path: Path) -> None:
     """Block text (a folded title) keeps its words: marks never land inside it."""
-    from cimsig.guide import load_guide
     from cimsig.guide_draft import draft_guide
+    from cimsig.guide_reader import load_guide
 
     source = bundled_guide_path()
     copy = tmp_path / "copy.yaml"

@@ -19,7 +19,7 @@ import pytest
 from typer.testing import Result
 
 from cimsig import schedule
-from cimsig.guide import load_guide
+from cimsig.guide_reader import load_guide
 from cimsig.render import report_html
 from cimsig.storage.store import StateFile
 from cimsig.workspace import Workspace

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 import typer
 
 from cimsig import environment, merging
-from cimsig.cli import output
+from cimsig.cli import locating
 from cimsig.cli.locating import locate
 from cimsig.cli.options import DistrictOption, GuideOption, JsonOption, PlainCommand, StateOption
 from cimsig.cli.output import say
@@ -106,7 +106,7 @@ def merge(
         jsonout.print_json(_as_json(ws, other, plan, dry_run, removed))
     else:
         _say_merge(ws.state_file.path, other, plan, found["before"], dry_run, removed,
-                   ws.guide.time_zone, output.reach(ws))  # fmt: skip
+                   ws.guide.time_zone, locating.reach(ws))  # fmt: skip
         if not_in_effect:
             _say_undone(ws, other, plan)
     if remove and not_in_effect:
@@ -300,7 +300,7 @@ def _say_undone(ws: Workspace, other: Path, plan: merging.MergePlan) -> None:
         f"brought them in, so these records of it are not in effect:")  # fmt: skip
     for section, activity_id in plan.undone:
         say(f"  {_label(section, activity_id)}")
-    say(f'To take them again: cimsig merge "{other}" --again {output.reach(ws)}'.rstrip())
+    say(f'To take them again: cimsig merge "{other}" --again {locating.reach(ws)}'.rstrip())
 
 
 def _say_conflicts(plan: merging.MergePlan, zone: str, *, err: bool = False) -> None:

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cimsig.cli.locating import cohort_guide_path, locate, shared_plan_warning, workspace
+from cimsig.cli.locating import locate, reach, shared_plan_warning, workspace
 from cimsig.cli.options import (
     AsOfOption,
     DistrictOption,
@@ -16,10 +16,11 @@ from cimsig.cli.options import (
     StateOption,
     user_date,
 )
-from cimsig.cli.output import activity_rows, reach, say, say_unfinished_git_merge
+from cimsig.cli.output import activity_rows, say, say_unfinished_git_merge
 from cimsig.environment import cache_dir, districts_dir
 from cimsig.errors import UsageError
 from cimsig.guide import bundled_guide_path
+from cimsig.guide_catalog import cohort_guide_path
 from cimsig.render import doctor_view, guide_views, jsonout
 from cimsig.render.formatting import shell_quote
 from cimsig.storage.store import StateFile
@@ -128,8 +129,8 @@ def validate(
 
     It warns about activities outside the budget period.
     """
-    from cimsig.guide import check_guide_file
     from cimsig.guide_catalog import guide_file
+    from cimsig.guide_reader import check_guide_file
 
     chosen = guide_file(path) if path is not None else guide
     loaded, warnings = check_guide_file(chosen or bundled_guide_path())

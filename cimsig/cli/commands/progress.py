@@ -8,7 +8,7 @@ import typer
 
 from cimsig import environment, schedule
 from cimsig.cli.errors import words_after
-from cimsig.cli.locating import workspace
+from cimsig.cli.locating import say_file_notes, workspace
 from cimsig.cli.options import (
     AsOfOption,
     DistrictOption,
@@ -27,7 +27,6 @@ from cimsig.cli.output import (
     profile_words,
     report,
     say,
-    say_file_notes,
     say_started,
     title_of,
     wrap_for_terminal,
