@@ -151,3 +151,10 @@ def can_ask() -> bool:
         return sys.stdin is not None and sys.stdin.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def cohort_guide_path(guide_id: str) -> Path | None:
+    """The guide file of a district's cohort: the copy kept in the guides folder, or None for
+    the bundled guide."""
+    kept = guides_dir() / f"{safe_file_name(guide_id)}.yaml"
+    return kept if kept.is_file() else None

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from cimsig.errors import GuideError
 from cimsig.storage.yamlio import parse_iso_date
 
 GUIDE_FORMAT = 1
@@ -173,3 +174,31 @@ def _as_date(text: str | None) -> dt.date | None:
         return parse_iso_date(text)
     except ValueError:
         return None
+
+
+def read_guide_text(path: Path) -> str:
+    """The text of a guide file: a regular file of at most MAX_GUIDE_BYTES, in UTF-8."""
+    from cimsig.storage.fileio import FileTooLarge, NotARegularFile, decode_text, read_regular_file
+
+    try:
+        raw = read_regular_file(path, MAX_GUIDE_BYTES)
+    except FileNotFoundError:
+        raise GuideError(f"There is no guide file at {path}.") from None
+    except (IsADirectoryError, NotARegularFile):
+        raise GuideError(f"{path} is not a guide file: it is a folder or a device.") from None
+    except FileTooLarge:
+        raise GuideError(
+            f"The guide file {path} is larger than {MAX_GUIDE_BYTES // 1024 // 1024} MB, the "
+            "most a guide can be. Is this the right file?"
+        ) from None
+    except OSError as exc:
+        raise GuideError(f"The guide file {path} cannot be read: {exc.strerror or exc}.") from None
+    if b"\x00" in raw:
+        raise GuideError(f"The guide file {path} is not a text file (is it the right file?).")
+    try:
+        return decode_text(raw)
+    except UnicodeDecodeError as exc:
+        raise GuideError(
+            f"The guide file {path} is not UTF-8 text (byte {exc.start} cannot be read). "
+            "Save it as UTF-8 and try again."
+        ) from None

@@ -92,7 +92,7 @@ def keep_guide(guide: Path | None) -> "Guide":
     """The guide a district or a progress file follows: the bundled one, or the file given,
     of which a copy is kept in the guides folder so that `--district`, `--guide ID` and a
     progress file naming the guide find it again by its id (the original file may move)."""
-    from cimsig.guide_reader import read_guide_text
+    from cimsig.guide import read_guide_text
     from cimsig.storage import loading
     from cimsig.storage.fileio import atomic_write_text
 
@@ -129,6 +129,8 @@ def guide_file(value: Path) -> Path:
     if value.exists() or value.is_symlink() or not looks_like_id(str(value)):
         return value
     text = str(value)
+    from cimsig.environment import cohort_guide_path
+
     kept = cohort_guide_path(text)
     if kept is not None:
         return kept
@@ -142,10 +144,3 @@ def guide_file(value: Path) -> Path:
         f"{ids}. `cimsig guide list` shows them with their files; give a file's path (with "
         "its .yaml) to use another guide."
     )
-
-
-def cohort_guide_path(guide_id: str) -> Path | None:
-    """The guide file of a district's cohort: the copy kept in the guides folder, or None for
-    the bundled guide."""
-    kept = environment.guides_dir() / f"{environment.safe_file_name(guide_id)}.yaml"
-    return kept if kept.is_file() else None

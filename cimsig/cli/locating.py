@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 from cimsig.cli.errors import ARGV
 from cimsig.cli.options import user_date
 from cimsig.cli.output import say, say_unfinished_git_merge
-from cimsig.guide_catalog import cohort_guide_path
+from cimsig.environment import cohort_guide_path
 
 # -- which district, which guide, which progress file ------------------------------------------
 
@@ -310,8 +310,8 @@ def reach(where: "Location | Workspace") -> str:
     shows: `--district NAME` (with `--guide` when it follows several guides), else
     `--state "PATH"` (with `--guide` for a guide not bundled). A hint without them would act on
     whatever file a bare command finds: another one, or a new one in the settings folder."""
+    from cimsig.environment import cohort_guide_path
     from cimsig.guide import bundled_guide_path
-    from cimsig.guide_catalog import cohort_guide_path
     from cimsig.render.formatting import shell_quote
 
     if isinstance(where, Location):

@@ -6,8 +6,7 @@ reads and parses files itself and never imports the cache; with `cache_dir` None
 
 from pathlib import Path
 
-from cimsig.guide import Guide, bundled_guide_path
-from cimsig.guide_reader import parse_guide, read_guide_text
+from cimsig.guide import Guide, bundled_guide_path, read_guide_text
 from cimsig.state import State
 from cimsig.storage.store import StateFile
 
@@ -16,12 +15,17 @@ def load_guide(path: Path | None, cache_dir: Path | None) -> Guide:
     """The checked guide at `path` (the bundled guide when None)."""
     path = path if path is not None else bundled_guide_path()
     text = read_guide_text(path)
+    # The reader and validator are imported only when the text is parsed (a cached guide is not).
     if cache_dir is None:
+        from cimsig.guide_reader import parse_guide
+
         return parse_guide(text, path)
     from cimsig.storage import cache
 
     guide = cache.load_guide(path, text, cache_dir)
     if guide is None:
+        from cimsig.guide_reader import parse_guide
+
         guide = parse_guide(text, path)
         cache.store_guide(guide, path, text, cache_dir)
     return guide

@@ -11,8 +11,8 @@ from cimsig import environment, schedule
 from cimsig.cli.locating import default_file_district, shared_plan_warning
 from cimsig.cli.options import AsOfOption, GuideOption, JsonOption, PlainCommand
 from cimsig.cli.output import say
+from cimsig.environment import cohort_guide_path
 from cimsig.errors import EXIT_OVERDUE, StateError, UsageError
-from cimsig.guide_catalog import cohort_guide_path
 from cimsig.render import districts_view, jsonout
 from cimsig.render.formatting import shell_quote
 from cimsig.storage import districts

@@ -17,10 +17,9 @@ from cimsig.cli.options import (
     user_date,
 )
 from cimsig.cli.output import activity_rows, say, say_unfinished_git_merge
-from cimsig.environment import cache_dir, districts_dir
+from cimsig.environment import cache_dir, cohort_guide_path, districts_dir
 from cimsig.errors import UsageError
 from cimsig.guide import bundled_guide_path
-from cimsig.guide_catalog import cohort_guide_path
 from cimsig.render import doctor_view, guide_views, jsonout
 from cimsig.render.formatting import shell_quote
 from cimsig.storage.store import StateFile

@@ -93,9 +93,10 @@ def new_guide(
 
     `cimsig validate FILE` lists the marks still there.
     """
+    from cimsig.guide import read_guide_text
     from cimsig.guide_catalog import guide_file
     from cimsig.guide_draft import draft_guide
-    from cimsig.guide_reader import load_guide, read_guide_text
+    from cimsig.guide_reader import load_guide
     from cimsig.storage.fileio import atomic_write_text
 
     if file.exists() or file.is_symlink():
