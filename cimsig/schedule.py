@@ -338,13 +338,14 @@ def status_of(
 
 
 def statuses(
-    activities: Iterable[Activity], as_of: dt.date, done: "Mapping[str, DoneLike]"
+    activities: Iterable[Activity],
+    as_of: dt.date,
+    done: "Mapping[str, DoneLike]",
+    track: str | None = None,
 ) -> list[ActivityStatus]:
-    """The status of every activity (yearly items expanded) as of a date, in guide order."""
-    return [
-        status_of(a, as_of, done.get(a.id), optional=a.required_for == OPTIONAL)
-        for a in expand(activities, as_of)
-    ]
+    """The status of every concrete activity (repeating ones already expanded: `expand`) as of
+    a date, in the order given; what the guide only recommends for `track` is optional."""
+    return [status_of(a, as_of, done.get(a.id), optional=is_optional(a, track)) for a in activities]
 
 
 def progress_by_step(steps: Sequence[Step], items: Sequence[ActivityStatus]) -> list[StepProgress]:

@@ -103,13 +103,7 @@ class Workspace:
 
     @cached_property
     def statuses(self) -> list[ActivityStatus]:
-        done, track = self.state.done, self.track
-        result = [
-            schedule.status_of(
-                a, self.as_of, done.get(a.id), optional=schedule.is_optional(a, track)
-            )
-            for a in self.activities
-        ]
+        result = schedule.statuses(self.activities, self.as_of, self.state.done, self.track)
         if not self.state.plans:
             return result
         # Where the district set its own date, the item says so, with the guide's deadline.

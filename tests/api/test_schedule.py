@@ -79,7 +79,8 @@ def test_yearly_items_stop_at_until_and_survive_february_29() -> None:
 
 def test_the_bundled_guide_on_april_20_2024() -> None:
     guide = load_guide()
-    items = schedule.statuses(guide.activities, D(2024, 4, 20), {})
+    day = D(2024, 4, 20)
+    items = schedule.statuses(schedule.expand(guide.activities, day), day, {})
     late = [i.activity.id for i in schedule.overdue(items)]
     assert late == [
         "prep-intro-recordings",
@@ -109,7 +110,9 @@ def test_the_bundled_guide_on_april_20_2024() -> None:
 def test_first_due_after_skips_done_work() -> None:
     guide = load_guide()
     done = {"step4-budget-amendment": SimpleNamespace(on=D(2025, 3, 3), note=None)}
-    items = schedule.statuses(guide.activities, D(2024, 12, 7), done)
+    items = schedule.statuses(
+        schedule.expand(guide.activities, D(2024, 12, 7)), D(2024, 12, 7), done
+    )
     following = schedule.first_due_after(items, D(2025, 1, 6))
     assert following is not None and following.activity.id == "step4-report-2024jul-2025mar"
 
@@ -138,7 +141,9 @@ def test_a_step_with_only_ongoing_work_left_is_finished() -> None:
     guide = load_guide()
     step1 = [a for a in guide.activities if a.step == "step1"]
     done = {a.id: _Done(D(2024, 7, 1)) for a in step1 if not a.ongoing}
-    items = schedule.statuses(guide.activities, D(2024, 7, 11), done)
+    items = schedule.statuses(
+        schedule.expand(guide.activities, D(2024, 7, 11)), D(2024, 7, 11), done
+    )
     (p,) = [p for p in schedule.progress_by_step(guide.steps, items) if p.step.id == "step1"]
     assert (p.done, p.total, p.ongoing, p.fraction) == (12, 12, 2, 1.0)
 
