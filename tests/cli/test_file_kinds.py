@@ -64,7 +64,7 @@ def test_a_folder_as_progress_file_or_guide_exits_3(cli, tmp_path: Path) -> None
     assert folder.is_dir() and list(folder.iterdir()) == []
 
 
-# -- 7. a symlinked progress file ---------------------------------------------------------------
+# -- a symlinked progress file ---------------------------------------------------------------
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="no symlinks here")
@@ -87,7 +87,7 @@ def test_a_linked_progress_file_changes_the_shared_file_not_the_link(
     assert sorted(p.name for p in local.parent.iterdir()) == ["local.yaml"]
 
 
-# -- 9. a read-only progress file ---------------------------------------------------------------
+# -- a read-only progress file ---------------------------------------------------------------
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")

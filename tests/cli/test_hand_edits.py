@@ -15,7 +15,7 @@ def load(state: Path) -> dict:
     return yaml.safe_load(state.read_text())
 
 
-# -- 5. hand-edited data is never silently dropped -------------------------------------------
+# -- hand-edited data is never silently dropped -------------------------------------------
 
 _TWO_DONE_BLOCKS = """\
 version: 2

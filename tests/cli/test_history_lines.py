@@ -66,7 +66,7 @@ def test_a_history_entry_without_a_whole_number_seq_is_refused(
     assert state_path.read_bytes() == before
 
 
-# -- 10. notes: the history holds the note added, not the list twice --------------------------
+# -- notes: the history holds the note added, not the list twice --------------------------
 
 
 def test_a_note_entry_holds_only_the_note_and_undo_removes_it(cli, state_path: Path) -> None:

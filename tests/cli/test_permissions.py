@@ -16,7 +16,7 @@ from tests.cli.test_faults import cimsig, env_for
 AS_OF = "2024-04-20"
 
 
-# -- 11. cache temp files -----------------------------------------------------------------------
+# -- cache temp files -----------------------------------------------------------------------
 
 
 def test_doctor_reports_a_stale_cache_temp_file(cli, tmp_path: Path) -> None:
@@ -29,7 +29,7 @@ def test_doctor_reports_a_stale_cache_temp_file(cli, tmp_path: Path) -> None:
     assert ".state-0000abcd.json.x1y2.tmpwasleftbyacopywhosesavewasinterrupted" in compact
 
 
-# -- 12. permissions -----------------------------------------------------------------------------
+# -- permissions -----------------------------------------------------------------------------
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
 

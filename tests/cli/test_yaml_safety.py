@@ -33,7 +33,7 @@ def load(state: Path) -> dict:
     return yaml.safe_load(state.read_text())
 
 
-# -- 6. YAML alias bombs -----------------------------------------------------------------------
+# -- YAML alias bombs -----------------------------------------------------------------------
 
 
 def _bomb(levels: int) -> str:
