@@ -432,8 +432,8 @@ class Weekly:
     """
 
     __slots__ = (
-        "as_of", "due_in_window", "due_soon", "in_progress", "last", "next_deadline", "ongoing",
-        "overdue",
+        "_shown", "as_of", "due_in_window", "due_soon", "in_progress", "last", "next_deadline",
+        "ongoing", "overdue",
     )  # fmt: skip
 
     def __init__(self, items: Sequence[ActivityStatus], as_of: dt.date, days: int) -> None:
@@ -446,6 +446,20 @@ class Weekly:
         self.due_soon = [i for i in self.due_in_window if i.activity.id not in listed]
         self.ongoing = [i for i in items if i.status == ONGOING]
         self.next_deadline = first_due_after(items, self.last)
+        self._shown: dict[str, str] | None = None
+
+    def shown_in(self, activity_id: str) -> str | None:
+        """The list of the check-in an activity is shown in: "in_progress", "overdue",
+        "due_soon" or "ongoing" (None: not in the check-in; `status --json` gives it as
+        `check_in`)."""
+        if self._shown is None:
+            self._shown = {}
+            for name, selection in (
+                ("ongoing", self.ongoing), ("due_soon", self.due_soon),
+                ("overdue", self.overdue), ("in_progress", self.in_progress),
+            ):  # fmt: skip
+                self._shown.update((i.activity.id, name) for i in selection)
+        return self._shown.get(activity_id)
 
 
 def weekly(items: Sequence[ActivityStatus], as_of: dt.date, days: int = SOON_DAYS) -> Weekly:

@@ -63,3 +63,12 @@ def test_coming_up_is_what_next_lists() -> None:
     assert (ids(hits), extra) == (["today"], [])
     hits, extra = schedule.coming_up(items(), AS_OF, 3, everything=True)
     assert ids(extra) == ["late", "window", "always"]
+
+
+def test_each_activity_is_shown_in_one_list_of_the_check_in() -> None:
+    week = schedule.weekly(items(), AS_OF)
+    shown = {a.id: week.shown_in(a.id) for a in ACTIVITIES}
+    assert shown == {
+        "late": "overdue", "today": "due_soon", "window": "in_progress", "edge": "due_soon",
+        "after": None, "done": None, "always": "ongoing",
+    }  # fmt: skip

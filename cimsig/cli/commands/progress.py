@@ -558,17 +558,20 @@ def status(
     what falls due in the next 14 days."""
     ws = workspace(guide, state, as_of, district=district)
     items = ws.for_owner(ws.statuses, owner)
+    week = schedule.weekly(items, ws.as_of, STATUS_DAYS)
     if json_out:
-        jsonout.print_json(activity_rows(ws, items))
+        rows = activity_rows(ws, items)
+        for row in rows:  # the list of the check-in each is in, as the table shows them
+            row["check_in"] = week.shown_in(row["id"])
+        jsonout.print_json(rows)
     else:
-        week = schedule.weekly(items, ws.as_of, STATUS_DAYS)
         status_view.render_status(
             ws.guide, week, items, STATUS_DAYS, ws.unknown_ids(), owner,
             lea=ws.lea, track=ws.track, progress_file=str(ws.state_file.path),
             owners=ws.state.owners, has_profile=ws.state.profile is not None,
         )  # fmt: skip
     say_file_notes(ws)
-    if check and schedule.overdue(items):
+    if check and week.overdue:
         raise typer.Exit(EXIT_OVERDUE)
 
 
