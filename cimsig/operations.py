@@ -522,7 +522,7 @@ def apply_sheet(ws: Workspace, preview: SheetPreview, *, now: dt.datetime, autho
 
 def archive_path(progress: Path, before: dt.date) -> Path:
     """Where the changes before `before` go: beside the progress file, named after it."""
-    from cimsig.storage.state_format import ARCHIVE_MARK
+    from cimsig.storage.archive import ARCHIVE_MARK
 
     return progress.with_name(f"{progress.stem}{ARCHIVE_MARK}{before.isoformat()}.yaml")
 
@@ -545,7 +545,7 @@ def archive(ws: Workspace, before: dt.date, *, now: dt.datetime, author: str) ->
     file beside the progress file; what is done and planned stays. The archive is written
     first, inside the progress file's lock: a change is in both files or one, never neither."""
     from cimsig.state import time_zone
-    from cimsig.storage import state_format
+    from cimsig.storage import archive as side_file
     from cimsig.storage.fileio import atomic_write_text
     from cimsig.storage.store import MAX_ARCHIVING_BYTES
 
@@ -570,14 +570,14 @@ def archive(ws: Workspace, before: dt.date, *, now: dt.datetime, author: str) ->
                     f"The history archive {target} cannot be read ({why}); cimsig has not "
                     "changed it or the progress file."
                 ) from None
-            kept = state_format.read_archive(text, target)
+            kept = side_file.read_archive(text, target)
         seen = {_entry_key(e) for e in kept}
         entries = kept + [e for e in taken if _entry_key(e) not in seen]
         lea = st.profile.lea if st.profile is not None else None
         try:
             atomic_write_text(
                 target,
-                state_format.archive_text(entries, st.guide, lea, ws.state_file.target.name),
+                side_file.archive_text(entries, st.guide, lea, ws.state_file.target.name),
                 mode=_mode_of(ws.state_file.target),
             )
         except OSError as exc:

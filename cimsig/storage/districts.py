@@ -18,7 +18,8 @@ from pathlib import Path
 
 from cimsig.environment import safe_file_name
 from cimsig.errors import UsageError
-from cimsig.storage.state_format import ARCHIVE_MARK, begins_as_progress_file
+from cimsig.storage.archive import ARCHIVE_MARK
+from cimsig.storage.state_format import begins_as_progress_file
 
 REMOVED = ".removed"  # where `district remove` keeps the copy it names
 

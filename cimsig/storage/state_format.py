@@ -5,7 +5,6 @@ change); a file of a newer format is refused and left alone. Every problem names
 where it can, the line.
 """
 
-import contextlib
 import json
 import re
 from collections.abc import Iterator
@@ -35,15 +34,11 @@ HEADER = (
 
 def begins_as_progress_file(path: Path) -> bool:
     """Whether a file begins as cimsig begins a progress file (its first bytes only)."""
-    return _begins_with(path, HEADER)
+    return begins_with(path, HEADER)
 
 
-def begins_as_archive(path: Path) -> bool:
-    """Whether a file begins as cimsig begins a history archive (`archive_text`)."""
-    return _begins_with(path, ARCHIVE_HEADER)
-
-
-def _begins_with(path: Path, header: str) -> bool:
+def begins_with(path: Path, header: str) -> bool:
+    """Whether a file's first bytes are the first line of `header` (a byte-order mark aside)."""
     from cimsig.storage.fileio import read_head
 
     mark = header.splitlines()[0].encode("utf-8")
@@ -321,7 +316,7 @@ class HistoryLines:
                 return [], self._first_bad_line(exc.message, exc.line)
             return from_document(data, self.path).history, None
         for number, entry in enumerate(history):
-            problem = _entry_problem(entry)
+            problem = entry_problem(entry)
             if problem:
                 return history, (f"a change in the history {problem[0]}", self.first_line + number)
         return history, None
@@ -372,7 +367,7 @@ class HistoryLines:
                 entry = json.loads(segment[begin + 2 : end])
             except ValueError:
                 entry = None
-            if not isinstance(entry, dict) or _entry_problem(entry):
+            if not isinstance(entry, dict) or entry_problem(entry):
                 if not past_damage:
                     yield from reversed(self.read()[: index + 1])  # raises for a bad line
                     return
@@ -571,7 +566,7 @@ def from_document(data: Any, path: Path, *, history_is_plain: bool = False) -> S
         raise fail("'history' must be a list of changes", _line_of(data, "history"))
     history = _migrate_history(history, version)
     for entry in history:
-        problem = _entry_problem(entry)
+        problem = entry_problem(entry)
         if problem:
             message, key = problem
             line = _line_of(entry, key) if isinstance(entry, dict) else None
@@ -583,7 +578,7 @@ def from_document(data: Any, path: Path, *, history_is_plain: bool = False) -> S
     return state
 
 
-def _entry_problem(entry: Any) -> tuple[str, str | None] | None:
+def entry_problem(entry: Any) -> tuple[str, str | None] | None:
     """What is wrong with one history entry, and the key whose line shows it; or None."""
     if not isinstance(entry, dict):
         return "is not a mapping", None
@@ -667,49 +662,3 @@ def _give_ids(history: list[Any], version: int) -> list[Any]:
 
 
 _plain = codec.plain
-
-
-# -- the side file old history is archived to (`cimsig history --archive`) ----------------------
-
-ARCHIVE_MARK = "-history-before-"  # in the name of a side file `history --archive` writes
-ARCHIVE_HEADER = (
-    "# cimsig history archive: changes moved out of a progress file by `cimsig history\n"
-    "# --archive`. What is done and planned is still in the progress file; this file keeps the\n"
-    "# record of the changes. Keep it with your compliance records.\n"
-)
-
-
-def archive_text(entries: list[Any], guide: str | None, district: str | None, source: str) -> str:
-    """The text of an archive file holding `entries` (oldest first)."""
-    document = {"archive_of": source, "guide": guide, "district": district, "history": entries}
-    return ARCHIVE_HEADER + dump(document)[len(HEADER) :]
-
-
-def read_archive(text: str, path: Path) -> list[Any]:
-    """The entries an archive file holds, or StateError when it is not one."""
-    from cimsig.storage.yamlio import YamlProblem, load_yaml
-
-    def fail(message: str, line: int | None = None) -> StateError:
-        where = f"{path}, line {line}" if line else str(path)
-        return StateError(
-            f"The history archive {where} cannot be used: {message}. cimsig has not changed it; "
-            "move it aside (or choose another date) and try again."
-        )
-
-    lines = history_lines(text, path)
-    quick: list[Any] | None = None
-    if lines is not None:
-        with contextlib.suppress(ValueError):
-            quick = lines.entries()
-    try:
-        data = load_yaml(
-            lines.head if lines is not None and quick is not None else text, strict=True
-        )
-    except YamlProblem as exc:
-        raise fail(exc.message, exc.line) from None
-    if not isinstance(data, dict) or "archive_of" not in data:
-        raise fail("it is not a cimsig history archive")
-    history = quick if quick is not None else data.get("history") or []
-    if not isinstance(history, list) or any(_entry_problem(e) for e in history):
-        raise fail("its history is damaged")
-    return history if quick else _plain(history)

@@ -20,7 +20,8 @@ from cimsig import merging
 from cimsig.errors import CimsigError
 from cimsig.render.formatting import shell_quote
 from cimsig.state import State
-from cimsig.storage.state_format import ARCHIVE_MARK, begins_as_archive, begins_as_progress_file
+from cimsig.storage.archive import ARCHIVE_MARK, begins_as_archive
+from cimsig.storage.state_format import begins_as_progress_file
 from cimsig.storage.store import MAX_STATE_BYTES, StateFile
 
 # Files a folder may hold that are read whole as copies (after the quick look that passes over
