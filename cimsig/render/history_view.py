@@ -74,3 +74,69 @@ def _recorded(at: str, zone: str) -> str:
 
     moment = moment.astimezone(time_zone(zone))
     return f"{fmt_date(moment.date(), weekday=False)} {moment:%H:%M %Z}"
+
+
+# -- a change in words (the history, the web page, undo's question) -----------------------------
+
+
+ACTION_WORDS = {
+    "done": "marked done",
+    "correct": "corrected the done record",
+    "undo": "reopened",
+    "plan": "set the district's own dates",
+    "assign": "set the owner",
+    "note": "added a note",
+    "add": "added an own activity",
+    "remove": "removed an own activity",
+    "init": "set the district profile",
+    "revert": "undid change",
+    "archive": "moved older changes to a side file",
+    "merge": "merged another copy",
+}
+
+
+def describe(entry: HistoryEntry, seq_of: dict[Any, Any] | None = None) -> str:
+    """A change in plain words, for a person reading the history (`seq_of`: the number of each
+    entry id, to name the change a revert undid)."""
+    action = "?" if entry.action is None else str(entry.action)
+    words = ACTION_WORDS.get(action, action)
+    changes = entry.changes or []
+    first = entry.first_change
+    after = first.get("after")
+    if action == "done" and isinstance(after, dict) and after.get("date"):
+        return f"{words} (done on {_day(after['date'])})"
+    if action == "assign":
+        return f"owner: {after}" if after else "removed the owner"
+    if action == "note" and isinstance(first.get("added"), dict):
+        return f"{words}: {_short(str(first['added'].get('text', '')))}"
+    if action == "plan" and isinstance(after, dict):
+        dates = [f"{k} {_day(after[k])}" for k in ("start", "due") if after.get(k)]
+        return f"{words}: {', '.join(dates)}" if dates else "cleared the district's own dates"
+    if action == "add" and isinstance(after, dict):
+        return f"{words}: {_short(str(after.get('title', '')))}"
+    if action == "revert":
+        reverts = entry.reverts
+        number = (seq_of or {}).get(reverts)
+        return f"{words} {number}" if number is not None else "undid a change now archived"
+    if action == "merge":
+        return "took records from another copy (merge)" if changes else "merged another copy"
+    if action == "archive" and isinstance(entry.archived, dict):
+        moved = entry.archived
+        count = moved.get("count")
+        return (
+            f"moved {count} {'change' if count == 1 else 'changes'} recorded before "
+            f"{_day(moved.get('before'))} to {moved.get('file')}"
+        )
+    return words
+
+
+def _day(text: Any) -> str:
+    try:
+        return fmt_date(dt.date.fromisoformat(str(text)), weekday=False)
+    except ValueError:
+        return str(text)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

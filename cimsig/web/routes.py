@@ -484,10 +484,9 @@ def _weekly(ws: Workspace) -> dict[str, Any]:
 
 def _activity(ws: Workspace, activity_id: str) -> dict[str, Any]:
     from cimsig import schedule
-    from cimsig.cli.commands.history import describe
     from cimsig.history_entry import HistoryEntry
     from cimsig.render import report_html
-    from cimsig.render.history_view import recorded_at
+    from cimsig.render.history_view import describe, recorded_at
 
     activity = ws.resolve(activity_id)
     item = ws.status(activity.id)
@@ -515,9 +514,8 @@ def _activity(ws: Workspace, activity_id: str) -> dict[str, Any]:
 
 
 def _history(ws: Workspace, me: str) -> dict[str, Any]:
-    from cimsig.cli.commands.history import describe
     from cimsig.history_entry import HistoryEntry
-    from cimsig.render.history_view import recorded_at
+    from cimsig.render.history_view import describe, recorded_at
 
     zone = ws.guide.time_zone
     full = [HistoryEntry.read(e) for e in ws.state.history]

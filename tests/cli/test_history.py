@@ -271,8 +271,8 @@ def test_archive_refuses_a_read_only_side_file(cli, at, state_path: Path) -> Non
 
 
 def test_an_undo_stays_with_the_change_it_undid_when_archiving(cli, at, state_path: Path) -> None:
-    from cimsig.cli.commands.history import describe
     from cimsig.history_entry import HistoryEntry
+    from cimsig.render.history_view import describe
 
     _a_year_of_work(cli, at)
     at("2025-02-11")

@@ -480,9 +480,8 @@ def _agree_to_undo(ws: Workspace, yes: bool) -> list[Any] | None:
     group, others = preview.group, preview.others
     if not others or yes:
         return None
-    from cimsig.cli.commands.history import describe
     from cimsig.history_entry import HistoryEntry
-    from cimsig.render.history_view import recorded_at
+    from cimsig.render.history_view import describe, recorded_at
 
     last = HistoryEntry.read(group[-1])
     when = recorded_at("" if last.at is None else str(last.at), ws.guide.time_zone)
