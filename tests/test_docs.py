@@ -1,0 +1,286 @@
+"""The transcripts in README.md and docs/*.md are what cimsig prints, so they cannot drift.
+
+A transcript is a fenced block (```) with lines that start with `$ cimsig`; the lines after a
+command, up to the next `$ ` line or the end of the block, are what it prints (standard output
+and standard error as a person sees them, in one stream). Each block is one session: its
+commands run in order, through the real command line, in a home folder of their own, with the
+clock fixed (tests/conftest.py) and colours off.
+
+In the expected output:
+- a line holding only `...` (indented or not) stands for any number of lines, none included;
+- the home folder is written `/home/maria` (the test's own home, of the same length, is put
+  back in its place, so lines wrap as they do in the docs);
+- an answer to a question is written after it (`Record these 3 in one change? [y/N]: y`): the
+  test types it, as at a terminal.
+
+An HTML comment on the line before the block's opening fence gives instructions, separated by
+`;`:
+- `docs-test: skip REASON`: the block is not run (it needs a real clock, a network ...);
+- `docs-test: continues`: the session goes on from the block before it in the same file (same
+  home, same working folder);
+- `docs-test: columns=N`: the terminal is N columns wide (default 80);
+- `docs-test: setup=COMMAND`: run `cimsig COMMAND` first, output unchecked (may be repeated);
+- `docs-test: clock=2024-04-01T09:00-07:00`: the moment changes are recorded, and "today".
+
+What a person does by hand between two commands (filling in a spreadsheet) is done by the
+functions in HAND_STEPS, keyed by the command line that follows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import secrets
+import shlex
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cimsig import environment
+from cimsig.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOC_HOME = "/home/maria"
+DIRECTIVE = re.compile(r"^<!--\s*docs-test:\s*(?P<body>.*?)\s*-->\s*$")
+ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # styles a terminal shows, not characters
+ANSWER = re.compile(r"\[y/N\]: (?P<answer>\S+)\s*$")
+# When the docs' sessions happen: a command without --as-of sees this day (tests/conftest.py
+# fixes the moment changes are recorded; this fixes "today" to the same moment).
+TODAY_MOMENT = dt.datetime(2024, 3, 1, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=-8)))
+
+
+@dataclass
+class Command:
+    line: int
+    text: str
+    expected: list[str]
+
+
+@dataclass
+class Block:
+    path: Path
+    line: int
+    commands: list[Command]
+    columns: int = 80
+    skip: str | None = None
+    continues: bool = False
+    setup: list[str] = field(default_factory=list)
+    clock: dt.datetime = TODAY_MOMENT
+
+    @property
+    def where(self) -> str:
+        return f"{self.path.relative_to(ROOT)}:{self.line}"
+
+
+def _directives(text: str, block: Block) -> None:
+    for part in text.split(";"):
+        part = part.strip()
+        if part.startswith("skip"):
+            block.skip = part[len("skip") :].strip() or "no reason given"
+        elif part == "continues":
+            block.continues = True
+        elif part.startswith("columns="):
+            block.columns = int(part[len("columns=") :])
+        elif part.startswith("clock="):
+            block.clock = dt.datetime.fromisoformat(part[len("clock=") :])
+        elif part.startswith("setup="):
+            block.setup.append(part[len("setup=") :])
+        elif part:
+            raise ValueError(f"unknown docs-test instruction {part!r}")
+
+
+def parse(path: Path) -> list[Block]:
+    """Every fenced block of `path` that holds a `$ cimsig` line."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        if not lines[i].startswith("```"):
+            i += 1
+            continue
+        start = i
+        i += 1
+        body: list[tuple[int, str]] = []
+        while i < len(lines) and not lines[i].startswith("```"):
+            body.append((i + 1, lines[i]))
+            i += 1
+        i += 1  # the closing fence
+        if not any(text.startswith("$ cimsig") for _, text in body):
+            continue
+        block = Block(path, start + 1, [])
+        if start > 0 and (match := DIRECTIVE.match(lines[start - 1])):
+            _directives(match["body"], block)
+        for number, text in body:
+            if text.startswith("$ "):
+                if not text.startswith("$ cimsig "):
+                    raise ValueError(f"{path.name}:{number}: only cimsig commands can be checked")
+                block.commands.append(Command(number, text[2:], []))
+            elif block.commands:
+                block.commands[-1].expected.append(text)
+            elif text.strip():
+                raise ValueError(f"{path.name}:{number}: output before the first command")
+        blocks.append(block)
+    return blocks
+
+
+def sessions() -> Iterator[list[Block]]:
+    """The blocks, a block that continues another one run with it."""
+    for path in DOC_FILES:
+        chain: list[Block] = []
+        for block in parse(path):
+            if block.continues and chain:
+                chain.append(block)
+                continue
+            if chain:
+                yield chain
+            chain = [block]
+        if chain:
+            yield chain
+
+
+def matches(expected: list[str], actual: str) -> bool:
+    """Whether `actual` is `expected`, an `...` line standing for any lines."""
+    pattern = ""
+    for line in _trimmed(expected):
+        if line.strip() == "...":
+            pattern += r"(?:[^\n]*\n)*?"
+        else:
+            pattern += re.escape(line.rstrip()) + r"\n"
+    return re.fullmatch(pattern, actual) is not None
+
+
+def _trimmed(lines: list[str]) -> list[str]:
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    return lines[:end]
+
+
+def _short_home() -> Path:
+    """A fresh folder whose path is as long as the docs' home, so lines wrap as they show."""
+    base = Path(tempfile.gettempdir())
+    length = len(DOC_HOME) - len(str(base)) - 1
+    for _ in range(100):
+        name = secrets.token_hex(8)[: max(length, 4)]
+        home = base / name
+        try:
+            home.mkdir()
+        except FileExistsError:
+            continue
+        return home
+    raise RuntimeError("no free folder name")  # pragma: no cover
+
+
+def _fill_plan_csv(work: Path) -> None:
+    """What the coordinator types into the exported spreadsheet (docs: catching up)."""
+    import csv
+
+    path = work / "plan.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(text.splitlines()))
+    filled = {
+        "prep-assurance": ("2024-04-19", "Signed by the superintendent"),
+        "prep-mou-meeting": ("2024-04-18", ""),
+        "step1-case-study": ("2024-06-28", ""),
+    }
+    for row in rows:
+        if row["id"] in filled:
+            row["done_on"], note = filled[row["id"]]
+            row["note"] = note or row["note"]
+    with path.open("w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+HAND_STEPS: dict[str, Callable[[Path], None]] = {
+    "cimsig done --from plan.csv --as-of 2024-09-09": _fill_plan_csv,
+}
+
+
+SESSIONS = list(sessions())
+
+
+def test_the_docs_have_transcripts() -> None:
+    checked = [b for chain in SESSIONS for b in chain if not b.skip]
+    assert len(checked) >= 5, [b.where for b in checked]
+
+
+@pytest.mark.parametrize("chain", SESSIONS, ids=[chain[0].where for chain in SESSIONS])
+def test_transcript(chain: list[Block], monkeypatch: pytest.MonkeyPatch) -> None:
+    if all(block.skip for block in chain):
+        pytest.skip(chain[0].skip or "")
+    home = _short_home()
+    try:
+        _run_chain(chain, home, monkeypatch)
+    finally:
+        import shutil
+
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _run_chain(chain: list[Block], home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    work = home / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    for name in ("HOME", "APPDATA", "USERPROFILE"):
+        monkeypatch.setenv(name, str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    for name in ("USER", "LOGNAME", "USERNAME"):
+        monkeypatch.setenv(name, "maria")
+    for name in ("CIMSIG_STATE", "CIMSIG_GUIDE", "CIMSIG_DISTRICT", "FORCE_COLOR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    real_today = environment.today_in
+    runner = CliRunner()
+    # The docs show a terminal: messages wrap to its width. The streams the runner gives the
+    # program say they are one (stdin too; questions are answered as the transcript shows).
+    with runner.isolation():
+        stream_type = type(sys.stdout)
+    monkeypatch.setattr(stream_type, "isatty", lambda self: True)
+    for block in chain:
+        if block.skip:
+            continue
+        monkeypatch.setenv("COLUMNS", str(block.columns))
+        moment = block.clock
+        monkeypatch.setattr(environment, "now", lambda: moment)
+        monkeypatch.setattr(
+            environment, "today_in", lambda zone, now=None: real_today(zone, now or moment)
+        )
+        for setup in block.setup:
+            result = runner.invoke(app, shlex.split(setup))
+            assert result.exit_code == 0, f"{block.where}: setup {setup!r}\n{result.output}"
+        for command in block.commands:
+            if command.text in HAND_STEPS:
+                HAND_STEPS[command.text](work)
+            answers = [m["answer"] for line in command.expected if (m := ANSWER.search(line))]
+            monkeypatch.setattr(environment, "can_ask", lambda asks=bool(answers): asks)
+            result = runner.invoke(
+                app,
+                shlex.split(command.text)[1:],
+                input="".join(a + "\n" for a in answers) or None,
+            )
+            actual = ESCAPE.sub("", result.output).replace(str(home), DOC_HOME)
+            actual = "".join(line.rstrip() + "\n" for line in actual.splitlines())
+            if not matches(command.expected, actual):
+                diff = "\n".join(
+                    difflib.unified_diff(
+                        _trimmed(command.expected),
+                        actual.splitlines(),
+                        "docs",
+                        "cimsig prints",
+                        lineterm="",
+                    )
+                )
+                pytest.fail(
+                    f"{block.path.name}:{command.line}: `{command.text}` "
+                    f"(exit {result.exit_code}) prints otherwise:\n{diff}",
+                    pytrace=False,
+                )
