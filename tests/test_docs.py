@@ -8,8 +8,9 @@ clock fixed (tests/conftest.py) and colours off.
 
 In the expected output:
 - a line holding only `...` (indented or not) stands for any number of lines, none included;
-- the home folder is written `/home/maria` (the test's own home, of the same length, is put
-  back in its place, so lines wrap as they do in the docs);
+- the home folder is written `/home/maria`, in commands and output (the test's own home, of the
+  same length, is put in its place, so lines wrap as they do in the docs), and the bundled
+  guide `/home/maria/cimsig/data/pacing_2024.yaml` (cimsig unpacked in the home folder);
 - an answer to a question is written after it (`Record these 3 in one change? [y/N]: y`): the
   test types it, as at a terminal.
 
@@ -22,6 +23,10 @@ An HTML comment on the line before the block's opening fence gives instructions,
 - `docs-test: setup=COMMAND`: run `cimsig COMMAND` first, output unchecked (may be repeated);
 - `docs-test: clock=2024-04-01T09:00-07:00`: the moment changes are recorded, and "today".
 
+After changing what a command prints, `CIMSIG_UPDATE_DOCS=1 pytest tests/test_docs.py` writes
+what cimsig prints now into the transcripts that differ (not those with `...`: fix them by
+hand), then fails, so that the change is read before it is committed.
+
 What a person does by hand between two commands (filling in a spreadsheet) is done by the
 functions in HAND_STEPS, keyed by the command line that follows it.
 """
@@ -30,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 import secrets
 import shlex
@@ -44,10 +50,12 @@ from typer.testing import CliRunner
 
 from cimsig import environment
 from cimsig.cli import app
+from cimsig.guide import bundled_guide_path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 DOC_HOME = "/home/maria"
+DOC_GUIDE = "/home/maria/cimsig/data/pacing_2024.yaml"
 DIRECTIVE = re.compile(r"^<!--\s*docs-test:\s*(?P<body>.*?)\s*-->\s*$")
 ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")  # styles a terminal shows, not characters
 ANSWER = re.compile(r"\[y/N\]: (?P<answer>\S+)\s*$")
@@ -178,11 +186,11 @@ def _short_home() -> Path:
     raise RuntimeError("no free folder name")  # pragma: no cover
 
 
-def _fill_plan_csv(work: Path) -> None:
-    """What the coordinator types into the exported spreadsheet (docs: catching up)."""
+def _fill_plan_csv(home: Path) -> None:
+    """What the coordinator types into the exported spreadsheet (README: catching up)."""
     import csv
 
-    path = work / "plan.csv"
+    path = home / "work" / "plan.csv"
     text = path.read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(text.splitlines()))
     filled = {
@@ -200,8 +208,18 @@ def _fill_plan_csv(work: Path) -> None:
         writer.writerows(rows)
 
 
+def _sync_conflict_copy(home: Path) -> None:
+    """Dropbox, finding the file changed on two computers, keeps one as a conflict copy."""
+    import shutil
+
+    folder = home / "Dropbox" / "CIM"
+    shutil.copyfile(folder / "state.yaml", folder / "state (Ana's conflicted copy 2024-04-19).yaml")
+
+
 HAND_STEPS: dict[str, Callable[[Path], None]] = {
     "cimsig done --from plan.csv --as-of 2024-09-09": _fill_plan_csv,
+    "cimsig done prep-assurance --as-of 2024-04-19 --state "
+    '"/home/maria/Dropbox/CIM/state (Ana\'s conflicted copy 2024-04-19).yaml"': _sync_conflict_copy,
 }
 
 
@@ -210,7 +228,7 @@ SESSIONS = list(sessions())
 
 def test_the_docs_have_transcripts() -> None:
     checked = [b for chain in SESSIONS for b in chain if not b.skip]
-    assert len(checked) >= 5, [b.where for b in checked]
+    assert len(checked) >= 10, [b.where for b in checked]
 
 
 @pytest.mark.parametrize("chain", SESSIONS, ids=[chain[0].where for chain in SESSIONS])
@@ -240,6 +258,7 @@ def _run_chain(chain: list[Block], home: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("NO_COLOR", "1")
     real_today = environment.today_in
     runner = CliRunner()
+    updates: list[tuple[Command, list[str]]] = []
     # The docs show a terminal: messages wrap to its width. The streams the runner gives the
     # program say they are one (stdin too; questions are answered as the transcript shows).
     with runner.isolation():
@@ -255,21 +274,27 @@ def _run_chain(chain: list[Block], home: Path, monkeypatch: pytest.MonkeyPatch) 
             environment, "today_in", lambda zone, now=None: real_today(zone, now or moment)
         )
         for setup in block.setup:
-            result = runner.invoke(app, shlex.split(setup))
+            result = runner.invoke(app, shlex.split(setup.replace(DOC_HOME, str(home))))
             assert result.exit_code == 0, f"{block.where}: setup {setup!r}\n{result.output}"
         for command in block.commands:
             if command.text in HAND_STEPS:
-                HAND_STEPS[command.text](work)
+                HAND_STEPS[command.text](home)
             answers = [m["answer"] for line in command.expected if (m := ANSWER.search(line))]
             monkeypatch.setattr(environment, "can_ask", lambda asks=bool(answers): asks)
             result = runner.invoke(
                 app,
-                shlex.split(command.text)[1:],
+                shlex.split(command.text.replace(DOC_HOME, str(home)))[1:],
                 input="".join(a + "\n" for a in answers) or None,
             )
-            actual = ESCAPE.sub("", result.output).replace(str(home), DOC_HOME)
+            actual = ESCAPE.sub("", result.output).replace(str(bundled_guide_path()), DOC_GUIDE)
+            actual = actual.replace(str(home), DOC_HOME)
             actual = "".join(line.rstrip() + "\n" for line in actual.splitlines())
             if not matches(command.expected, actual):
+                if os.environ.get("CIMSIG_UPDATE_DOCS") and not any(
+                    line.strip() == "..." for line in command.expected
+                ):
+                    updates.append((command, actual.splitlines()))
+                    continue
                 diff = "\n".join(
                     difflib.unified_diff(
                         _trimmed(command.expected),
@@ -284,3 +309,45 @@ def _run_chain(chain: list[Block], home: Path, monkeypatch: pytest.MonkeyPatch) 
                     f"(exit {result.exit_code}) prints otherwise:\n{diff}",
                     pytrace=False,
                 )
+    if updates:
+        _write_back(chain[0].path, updates)
+        pytest.fail(
+            f"{chain[0].where}: wrote what cimsig prints now; check git diff", pytrace=False
+        )
+
+
+def _write_back(path: Path, updates: list[tuple[Command, list[str]]]) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for command, actual in sorted(updates, key=lambda u: -u[0].line):
+        old = len(_trimmed(command.expected))
+        lines[command.line : command.line + old] = actual  # the lines after the command's
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+LINK = re.compile(r"\]\((?P<target>[^)\s]+)\)")
+
+
+def _anchors(path: Path) -> set[str]:
+    """The anchors GitHub makes of a Markdown file's headings."""
+    found = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if match := re.match(r"#+ (.*)", line):
+            slug = re.sub(r"[^\w\- ]", "", match[1].strip().lower()).replace(" ", "-")
+            found.add(slug)
+    return found
+
+
+def test_links_between_the_docs_lead_somewhere() -> None:
+    broken = []
+    for path in DOC_FILES:
+        for match in LINK.finditer(path.read_text(encoding="utf-8")):
+            target = match["target"]
+            if re.match(r"[a-z]+:", target):
+                continue  # a web address
+            file_part, _, anchor = target.partition("#")
+            linked = (path.parent / file_part).resolve() if file_part else path
+            if not linked.exists():
+                broken.append(f"{path.name}: {target}")
+            elif anchor and linked.suffix == ".md" and anchor not in _anchors(linked):
+                broken.append(f"{path.name}: {target} (no such heading)")
+    assert not broken, broken

@@ -15,7 +15,9 @@ from cimsig.cli import app
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-def _walk(command: Any, ctx: typer.Context, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
+def _walk(
+    command: Any, ctx: typer.Context, path: tuple[str, ...]
+) -> Iterator[tuple[tuple[str, ...], Any]]:
     """The command and, for a group, every command under it (Click's public group methods)."""
     yield path, command
     if hasattr(command, "list_commands"):
@@ -38,16 +40,16 @@ def test_there_are_subcommands() -> None:
     assert {("status",), ("district", "add"), ("guide", "new"), ("export", "ics")} <= paths
 
 
-@pytest.mark.parametrize("path, command", COMMANDS, ids=[" ".join(p) or "cimsig" for p, _ in COMMANDS])
+@pytest.mark.parametrize(
+    "path, command", COMMANDS, ids=[" ".join(p) or "cimsig" for p, _ in COMMANDS]
+)
 def test_every_command_and_option_has_help(path: tuple[str, ...], command: Any) -> None:
     assert (command.help or "").strip(), f"`cimsig {' '.join(path)}` has no help text"
     for param in command.params:
         if getattr(param, "hidden", False) or param.name in {"help"}:
             continue
         text = getattr(param, "help", None)
-        assert text and text.strip(), (
-            f"`cimsig {' '.join(path)}`: {param.opts[0]} has no help text"
-        )
+        assert text and text.strip(), f"`cimsig {' '.join(path)}`: {param.opts[0]} has no help text"
 
 
 def test_every_command_is_in_the_readme() -> None:
