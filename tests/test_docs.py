@@ -351,3 +351,34 @@ def test_links_between_the_docs_lead_somewhere() -> None:
             elif anchor and linked.suffix == ".md" and anchor not in _anchors(linked):
                 broken.append(f"{path.name}: {target} (no such heading)")
     assert not broken, broken
+
+
+def test_an_elision_stands_for_any_lines_and_nothing_else_is_loose() -> None:
+    assert matches(["a", "...", "d"], "a\nb\nc\nd\n")
+    assert matches(["a", "  ...", "d"], "a\nd\n")
+    assert not matches(["a", "...", "d"], "a\nb\nc\n")
+    assert not matches(["a", "b"], "a\nb\nc\n")
+    assert not matches(["a (b)"], "a b\n")  # the expected text is literal, not a pattern
+
+
+def test_instructions_before_a_block(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "<!-- docs-test: skip needs the network; columns=60 -->\n"
+        "```\n$ cimsig where\nGuide: ...\n```\n\n"
+        "```yaml\nnot: a transcript\n```\n\n"
+        "<!-- docs-test: continues; setup=init --lea X -->\n"
+        "```\n$ cimsig status\n\n$ cimsig next\nNothing.\n```\n",
+        encoding="utf-8",
+    )
+    first, second = parse(page)
+    assert (first.skip, first.columns, [c.text for c in first.commands]) == (
+        "needs the network",
+        60,
+        ["cimsig where"],
+    )
+    assert second.continues and second.setup == ["init --lea X"]
+    assert [(c.text, _trimmed(c.expected)) for c in second.commands] == [
+        ("cimsig status", []),
+        ("cimsig next", ["Nothing."]),
+    ]
