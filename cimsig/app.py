@@ -7,6 +7,8 @@ code.
 """
 
 import datetime as dt
+import errno
+import io
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -29,7 +31,8 @@ EXIT_CODES_HELP = (
     "Exit codes: 0 ok; 1 `status --check` found overdue work; 2 bad command-line input "
     "(unknown or ambiguous id, bad date); 3 a problem with the guide or the progress file; "
     "4 cimsig itself failed (a bug: run again with CIMSIG_DEBUG=1 and report what it prints); "
-    "130 stopped with Ctrl-C. A reader that stops early (`cimsig status | more`) is exit 0."
+    "130 stopped with Ctrl-C. A reader that stops early (`cimsig status | more`) changes "
+    "nothing: the command goes on (a change is saved) and ends as it would have."
 )
 
 
@@ -56,6 +59,7 @@ class CimsigGroup(TyperGroup):
         ARGV[:] = list(args) if args is not None else sys.argv[1:]
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
+        keep_going_after_reader_left()
         stdout_before = _stdout_identity()
         try:
             code = super().main(args, prog_name, complete_var, False, windows_expand_args, **extra)
@@ -166,8 +170,104 @@ def usage_error_line(exc: Exception, argv: list[str] | None = None) -> str:
     if not message.endswith((".", "?", "!")):
         message += "."
     if "unexpected extra argument" in message.lower():
+        cut = cut_date_hint(argv or [])
+        if cut is not None:
+            return f"Error: {cut}"
         message += " If these words belong together (a note, a title, a name), put them in quotes."
     return f"Error: {message} (`{path} --help` shows what it takes.)"
+
+
+class _ReaderMayLeave(io.RawIOBase):
+    """Standard output into a pipe whose reader may go away (`cimsig done ... | head -3`):
+    once it has, whatever is written is dropped (stdout then points at nothing) and the
+    command carries on, so a change is saved (or refused) whatever became of its reader."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self.reader_left = False
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, data: Any) -> int:
+        size = len(memoryview(data).cast("B"))
+        if self.reader_left:
+            return size
+        try:
+            return os.write(self._fd, data)
+        except OSError as exc:
+            # (Windows reports a pipe whose reader left as EINVAL)
+            if not isinstance(exc, BrokenPipeError) and exc.errno != errno.EINVAL:
+                raise
+            self.reader_left = True
+            silence_stdout()
+            return size
+
+
+def keep_going_after_reader_left() -> None:
+    """When standard output is a pipe or a file (not a terminal, not a test's capture), write
+    to it through `_ReaderMayLeave`, with the same encoding."""
+    import sys
+
+    if sys.stdout is not sys.__stdout__:
+        return
+    stream = sys.stdout
+    if stream is None:
+        return
+    try:
+        fd = stream.fileno()
+        if os.isatty(fd):
+            return
+        stream.flush()
+    except (OSError, ValueError, AttributeError):
+        return
+    sys.stdout = io.TextIOWrapper(
+        io.BufferedWriter(_ReaderMayLeave(fd)),
+        encoding=stream.encoding,
+        errors=stream.errors,
+        line_buffering=stream.line_buffering,
+    )
+
+
+DATE_OPTIONS = ("--due", "--start", "--on", "--as-of", "--through")
+
+
+def cut_date_hint(argv: list[str]) -> str | None:
+    """A date typed without quotes (`--due June 14, 2024`): the option got only its first word
+    and the rest were extra arguments. What to say (the date in quotes, and as 2024-06-14), or
+    None when no date option was cut so."""
+    import re
+
+    from cimsig.dates import parse_user_date
+    from cimsig.errors import BadDateError
+
+    for index, word in enumerate(argv[:-2]):
+        if word not in DATE_OPTIONS:
+            continue
+        value, rest = argv[index + 1], []
+        for more in argv[index + 2 :]:
+            if not re.fullmatch(r"\d{1,4},?", more.strip()):
+                break
+            rest.append(more)
+        if not rest:
+            continue
+        whole = " ".join([value, *rest])
+        try:
+            iso = f", or as {parse_user_date(whole, dt.date(2024, 1, 1), option=word)}"
+        except BadDateError:
+            iso = ""
+        return (
+            f"{word} got only '{value}': a date with spaces must be in quotes, or the words "
+            f'after the first space ("{" ".join(rest)}") are taken for other words of the '
+            f'command. Type it as {word} "{whole}"{iso}. Nothing was changed.'
+        )
+    return None
 
 
 def silence_stdout() -> None:
@@ -247,6 +347,19 @@ def user_date(
 
     anchor = as_of if as_of is not None else (lambda: environment.today_in(zone))
     return parse_user_date(text, anchor, option=option)
+
+
+def check_not_after_today(day: "dt.date", option: str, zone: str) -> None:
+    """A day a change is dated (a done date, a note's date) cannot be later than today: cimsig
+    records what has happened. Only the command line reads the clock (exit 2 otherwise)."""
+    from cimsig.formatting import fmt_date
+
+    today = environment.today_in(zone)
+    if day > today:
+        raise UsageError(
+            f"{option} {fmt_date(day)} is after today ({fmt_date(today)}): cimsig records work "
+            "that is done and notes that are written, not ahead of time. Nothing was changed."
+        )
 
 
 # -- which district, which guide, which progress file ------------------------------------------

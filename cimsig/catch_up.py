@@ -1,8 +1,9 @@
 """Catching up from a spreadsheet: the rows of a CSV file that say what was done, and when.
 
-`cimsig done --from FILE.csv` reads the CSV `cimsig export csv` writes (after the coordinator
-filled in `done_on` and `note`), or any CSV with an id column, a done-date column and perhaps a
-note column. Every row is checked before anything changes; the problems are named by line.
+`cimsig done --from FILE.csv` reads the CSV `cimsig export csv` writes (or the workbook of
+`export xlsx`), after the coordinator filled in `done_on` and `note`, or any CSV with an id
+column, a done-date column and perhaps a note column. Every row is checked before anything
+changes; the problems are named by line.
 No printing, no progress file: the command shows the rows and records them in one change.
 """
 
@@ -55,19 +56,132 @@ def _date_text(value: str) -> str:
     return re.sub(r"[ T]00:00(:00)?$", "", value)
 
 
-def read_text(path: Path) -> str:
-    """The file's text: UTF-8 (with or without the mark Excel adds), else Windows' encoding, in
-    which Excel on Windows saves "CSV" by default."""
+def read_bytes(path: Path) -> bytes:
     try:
         data = path.read_bytes() if path.stat().st_size <= MAX_SHEET_BYTES else None
     except OSError as exc:
         raise UsageError(f"--from: {path} cannot be read: {exc.strerror or exc}.") from None
     if data is None:
         raise UsageError(f"--from: {path} is larger than a spreadsheet of the guide can be.")
+    return data
+
+
+def read_text(path: Path, data: bytes | None = None) -> str:
+    """The file's text: UTF-16 when it begins with its mark (Excel's "Unicode Text"), UTF-8
+    (with or without the mark Excel adds), else Windows' encoding, in which Excel on Windows
+    saves "CSV" by default."""
+    if data is None:
+        data = read_bytes(path)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UsageError(
+                f"--from: {path} begins as UTF-16 text but is not; save it again as "
+                '"CSV UTF-8". Nothing was changed.'
+            ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+# A workbook's first bytes: .xlsx (a zip file), and Excel 97-2003's .xls.
+_ZIP_START, _OLD_XLS_START = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
+
+
+def _workbook_rows(path: Path) -> list[tuple[int, list[str]]]:
+    """The rows of a workbook's sheet of activities (cimsig's own export: "Activities"; else
+    the first sheet), each with its row number, every cell as text (a date as 2024-04-19).
+    cimsig's own "Notes" cell holds the dated notes as well: only its "When done: ..." line (or
+    text typed there that is not a dated note) is the done note, read as a column "note"."""
+    try:
+        from openpyxl import load_workbook
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        raise UsageError(
+            f"--from: {path} is a workbook; save it as CSV (File > Save As > CSV UTF-8) and "
+            "give that file. Nothing was changed."
+        ) from None
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # any workbook openpyxl cannot read is said so, not a "bug"
+        raise UsageError(
+            f"--from: {path} looks like a workbook but cannot be read ({exc}); save it as CSV "
+            "(File > Save As > CSV UTF-8) and give that file. Nothing was changed."
+        ) from None
+    try:
+        sheet = book["Activities"] if "Activities" in book.sheetnames else book.worksheets[0]
+        rows = []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            rows.append((number, [_cell_text(v) for v in values]))
+    finally:
+        book.close()
+    if rows and "Activities" in book.sheetnames:
+        keys = [_header_key(h) for h in rows[0][1]]
+        if "notes" in keys and "note" not in keys:
+            at = keys.index("notes")
+            rows[0][1][at] = "note"
+            for _, cells in rows[1:]:
+                if at < len(cells):
+                    cells[at] = _done_note_line(cells[at])
+    return rows
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+# A dated note as `export xlsx` writes it in the Notes cell: "Apr 1, 2024: text".
+_DATED_NOTE = re.compile(r"[A-Z][a-z]{2} \d{1,2}, \d{4}: ")
+
+
+def _done_note_line(text: str) -> str:
+    """The done note in a Notes cell of cimsig's workbook: its "When done: ..." line, else
+    what the coordinator typed there (the lines that are not dated notes cimsig wrote)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    marked = [line[len("When done:") :].strip() for line in lines if line.startswith("When done:")]
+    if marked:
+        return marked[0]
+    return " ".join(line for line in lines if not _DATED_NOTE.match(line))
+
+
+def _sheet_rows(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
+    """The rows of the file at `path` (a CSV, or a workbook), each with its number, and what a
+    number is called in messages ("line" or "row")."""
+    import csv
+    import io
+
+    data = read_bytes(path)
+    if data.startswith(_ZIP_START):
+        return _workbook_rows(path), "row"
+    if data.startswith(_OLD_XLS_START):
+        raise UsageError(
+            f"--from: {path} is an Excel 97-2003 workbook (.xls), which cimsig does not read; "
+            "save it as CSV (File > Save As > CSV UTF-8) or as .xlsx and give that file. "
+            "Nothing was changed."
+        )
+    text = read_text(path, data)
+    sample = text[:4096]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        return [(reader.line_num, cells) for cells in reader], "line"
+    except csv.Error as exc:
+        raise UsageError(
+            f"--from: {path} cannot be read as CSV (line {reader.line_num}: {exc}); save it "
+            "as CSV UTF-8 and give that file. Nothing was changed."
+        ) from None
 
 
 def read_sheet(
@@ -84,18 +198,9 @@ def read_sheet(
     or before the guide begins (`first_date`), an id given twice with different dates, a row of
     another district's export: all of them are raised at once, each with its line (exit 2).
     """
-    import csv
-    import io
-
-    text = read_text(path)
-    sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = next(reader, None)
-    if not header:
+    records, unit = _sheet_rows(path)
+    header = records[0][1] if records else None
+    if not header or not any(h.strip() for h in header):
         raise UsageError(f"--from: {path} is empty; nothing was changed.")
     keys = [_header_key(h) for h in header]
 
@@ -121,8 +226,7 @@ def read_sheet(
     problems: list[str] = []
     seen: dict[str, SheetRow] = {}
     without_date = 0
-    for cells in reader:
-        line = reader.line_num
+    for line, cells in records[1:]:
 
         def get(col: int | None, cells: list[str] = cells) -> str:
             return _cell(cells[col]) if col is not None and col < len(cells) else ""
@@ -133,15 +237,15 @@ def read_sheet(
                 without_date += 1
             continue
         if not activity_id:
-            problems.append(f"line {line}: a done date ({done_text}) but no id")
+            problems.append(f"{unit} {line}: a done date ({done_text}) but no id")
             continue
         if activity_id not in known:
-            problems.append(f"line {line}: no activity has the id '{activity_id}'")
+            problems.append(f"{unit} {line}: no activity has the id '{activity_id}'")
             continue
         row_district = get(district_col)
         if district and row_district and row_district.casefold() != district.casefold():
             problems.append(
-                f"line {line}: {activity_id} is a row of {row_district}'s plan, not {district}'s"
+                f"{unit} {line}: {activity_id} is a row of {row_district}'s plan, not {district}'s"
             )
             continue
         from cimsig.dates import parse_user_date
@@ -149,17 +253,17 @@ def read_sheet(
         try:
             done_on = parse_user_date(done_text, as_of, option="the done date")
         except BadDateError as exc:
-            problems.append(f"line {line}: {activity_id}: {exc.message}")
+            problems.append(f"{unit} {line}: {activity_id}: {exc.message}")
             continue
         if done_on > as_of:
             problems.append(
-                f"line {line}: {activity_id} is done on {done_on}, after {as_of}: cimsig records "
+                f"{unit} {line}: {activity_id} is done on {done_on}, after {as_of}: cimsig records "
                 "work that is done"
             )
             continue
         if first_date is not None and done_on < first_date:
             problems.append(
-                f"line {line}: {activity_id} is done on {done_on}, before the guide begins "
+                f"{unit} {line}: {activity_id} is done on {done_on}, before the guide begins "
                 f"({first_date}). Is the year a typo?"
             )
             continue
@@ -168,7 +272,7 @@ def read_sheet(
         if earlier is not None:
             if (earlier.done_on, earlier.note) != (row.done_on, row.note):
                 problems.append(
-                    f"line {line}: {activity_id} is also on line {earlier.line}, with another "
+                    f"{unit} {line}: {activity_id} is also on {unit} {earlier.line}, with another "
                     "date or note"
                 )
             continue

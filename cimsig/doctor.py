@@ -282,6 +282,8 @@ def _plan_checks(ws: Workspace) -> list[Finding]:
             )
         )
     for activity_id in sorted(ws.state.plans):
+        if activity_id in ws.state.done:
+            continue  # done: its dates are history, nothing to warn about any more
         details = ws.details(activity_id)
         planned = ws.state.plans[activity_id].due
         if details.guide_due is not None and planned > details.guide_due:

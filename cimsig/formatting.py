@@ -85,7 +85,11 @@ def status_words(item: ActivityStatus) -> str:
     if item.status == schedule.DONE:
         late = f" ({count_days(item.days_late)} late)" if item.days_late else ""
         return f"done {fmt_date(item.done_on, weekday=False)}{late}"
-    if item.status == schedule.OVERDUE and item.dates_differ and item.measured_against != "guide":
+    if (
+        item.status == schedule.OVERDUE
+        and (item.dates_differ or item.own_date_only)
+        and item.measured_against != "guide"
+    ):
         return "overdue against your own date"  # the guide's deadline is shown beside it
     return item.status
 
@@ -103,7 +107,7 @@ def count_words(items: Sequence[ActivityStatus]) -> str:
     if any(schedule.is_ongoing(i) for i in items):
         left_out.append("ongoing work")
     if any(i.status == schedule.RECOMMENDED for i in items):
-        left_out.append("work only recommended for your track")
+        left_out.append("work only recommended for your track (until it is done)")
     text = ", ".join(parts)
     if left_out:
         text += f"; {' and '.join(left_out)} not counted"

@@ -13,7 +13,8 @@ done record, dates, owner or own activity; the district profile):
   same rule in every order and direction of merging. A merge's own entries (what it changed,
   for `undo`) are not changes of anyone's and do not count; an `undo` does;
 - when both copies changed it since they parted, that is a conflict: the rule above decides
-  (the higher count, then the id, never a clock) and the conflict is listed with both values, so a person can check it;
+  (the higher count, then the id, never a clock) and the conflict is listed with both values,
+  so a person can check it;
 - when neither copy recorded a change of it (a hand edit) this copy's stays, also listed as a
   conflict.
 

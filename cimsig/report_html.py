@@ -476,9 +476,22 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_shown_safely,
     )
     env.filters["num"] = _number
     return env
+
+
+def _shown_safely(value: Any) -> Any:
+    """Every value a template shows, with control characters (an ESC in a note, a bell) taken
+    out of text: they mean nothing on a page and a browser may show them as boxes."""
+    from markupsafe import Markup
+
+    from cimsig.formatting import export_safe
+
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return export_safe(value)
+    return value
 
 
 def _number(value: float) -> str:

@@ -66,6 +66,12 @@ class ActivityStatus:
         )
 
     @property
+    def own_date_only(self) -> bool:
+        """Whether the district set its own date for guide work the guide gives no date (ongoing
+        work): a target of its own, overdue against that date once past it."""
+        return self.own_due is not None and self.guide_due is None
+
+    @property
     def days_late(self) -> int | None:
         """How many days after its due date the activity was done; None when on time."""
         due = self.activity.due
@@ -346,7 +352,8 @@ def progress_by_step(steps: Sequence[Step], items: Sequence[ActivityStatus]) -> 
 
     Recommended-only activities count only once they are done. Ongoing work (team meetings,
     implementing the plan) never counts: it has no end, so a step could never reach 100%.
-    Optional work (`required_for: optional`) never counts, done or not.
+    Optional work (`required_for: optional`) never counts, done or not. `ongoing` is how much
+    of a step's ongoing work is going on as of the date (begun, not done).
     """
     result = []
     for step in steps:
@@ -358,7 +365,9 @@ def progress_by_step(steps: Sequence[Step], items: Sequence[ActivityStatus]) -> 
             and not is_ongoing(s)
             and s.activity.required_for != OPTIONAL
         ]
-        ongoing = sum(1 for s in items if s.activity.step == step.id and is_ongoing(s))
+        # Beside the count: the work going on now (begun, not done), as the Ongoing line
+        # lists it; work that starts later (implementing the approved plan) is upcoming.
+        ongoing = sum(1 for s in items if s.activity.step == step.id and s.status == ONGOING)
         result.append(
             StepProgress(step, sum(s.status == DONE for s in in_step), len(in_step), ongoing)
         )
@@ -418,3 +427,14 @@ def to_catch_up(
         and (step is None or s.activity.step == step)
     ]
     return sorted(hits, key=lambda s: s.activity.due or dt.date.max)
+
+
+def earliest_done(activity: Activity) -> tuple[dt.date, str] | None:
+    """The first day on which an activity can have been done, and why: its window's first day,
+    or the end of the period it reports on (a report on a quarter comes once it is over).
+    None when the guide gives neither."""
+    if activity.period_end is not None:
+        return activity.period_end, "the period it reports on ends"
+    if activity.start is not None:
+        return activity.start, "its window opens"
+    return None

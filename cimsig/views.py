@@ -169,6 +169,38 @@ class IdLines:
         return Measurement(min(longest_piece, options.max_width), len(self.label + self.text))
 
 
+class IdFirst:
+    """A cell that begins with an id ("step4-report-2025: marked done ..."): wrapped at spaces as
+    any text when the id fits on a line; when it does not, the id on lines of its own broken
+    only after a dash (`IdLines`), the rest under it. No id is ever cut or ended with "…"."""
+
+    def __init__(self, activity_id: str, markup: str) -> None:
+        self.id, self.markup = activity_id, markup
+
+    def _text(self, markup: str) -> Any:
+        from rich.text import Text
+
+        return Text.from_markup(markup, emoji=False, overflow="fold")
+
+    def __rich_console__(self, console: Console, options: Any) -> Any:
+        head = f"{self.id}:"
+        if len(head) <= options.max_width:
+            yield self._text(f"{escape_markup(head)} {self.markup}")
+            return
+        yield IdLines("", head)
+        yield self._text(self.markup)
+
+    def __rich_measure__(self, console: Console, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        text = self._text(f"{escape_markup(self.id)}: {self.markup}")
+        measured = Measurement.get(console, options, text)
+        longest_piece = max(len(p) + 1 for p in self.id.split("-"))
+        return Measurement(
+            min(max(longest_piece, 1), options.max_width), measured.maximum
+        ).normalize()
+
+
 def _activity_cell(
     item: ActivityStatus, owner: str | None, extra: str = "", *, with_id: bool = True
 ) -> Any:
@@ -196,7 +228,7 @@ def _activity_lines(item: ActivityStatus, owner: str | None, extra: str) -> list
         lines.append(f"[dim]Period: {fmt_period(item.activity)}[/]")
     if extra:
         lines.append(f"[dim]{escape_markup(extra)}[/]")
-    if item.dates_differ:
+    if item.dates_differ or item.own_date_only:
         lines.append(f"[dim]{escape_markup(own_date_words(item))}[/]")
     if owner:
         lines.append(f"[dim]Owner: {escape_markup(owner)}[/]")
@@ -209,6 +241,8 @@ def _activity_lines(item: ActivityStatus, owner: str | None, extra: str) -> list
 
 def own_date_words(item: ActivityStatus) -> str:
     """The other date of an activity the district set its own date for (`cimsig plan`)."""
+    if item.own_date_only:
+        return "Your own date; the guide sets none (ongoing work)"
     if item.measured_against == "guide":
         return f"Your date: {fmt_date(item.own_due)} (after the guide's deadline, which counts)"
     return f"Your own date; the guide's deadline: {fmt_date(item.guide_due)}"
@@ -330,6 +364,8 @@ def render_show(
     elif item.dates_differ:
         grid.add_row("Due", f"{fmt_due(a)}: your district's own date")
         grid.add_row("Guide's due", fmt_date(item.guide_due))
+    elif item.own_date_only:
+        grid.add_row("Due", f"{fmt_due(a)}: your own date; the guide sets none (ongoing work)")
     elif details is not None and details.planned and a.due is not None:
         grid.add_row("Due", f"{fmt_due(a)} (your district's date, the guide's too)")
     else:
@@ -370,7 +406,11 @@ def render_show(
             "Notes",
             "\n".join(
                 f"{day_recorded(n.at, guide.time_zone) or ''}  {escape_markup(n.text)}"
-                for n in details.notes
+                # in date order (a note dated with --as-of may be typed after later ones);
+                # notes of one day as they were typed
+                for n in sorted(
+                    details.notes, key=lambda n: day_recorded(n.at, guide.time_zone) or ""
+                )
             ),
         )
     out.print(grid)
@@ -795,10 +835,7 @@ def render_history(
     table.columns[-1].ratio = 1
     table.expand = True
     for entry, undo_next, undone_by in rows:
-        what = describe(entry)
-        if entry.get("id"):
-            what = f"{entry['id']}: {what}"
-        cell = escape_markup(what)
+        cell = escape_markup(describe(entry))
         who = str(entry.get("by") or "")
         if who and not who_column:
             cell += f"\n[dim]by {escape_markup(who)}[/]"
@@ -807,7 +844,8 @@ def render_history(
         if undo_next:
             cell += "\n[dim]`cimsig undo` takes this back next[/]"
         when = escape_markup(_recorded(str(entry.get("at", "")), zone))
-        cells = [str(entry.get("seq", "?")), when, escape_markup(who), cell]
+        shown: Any = IdFirst(terminal_safe(str(entry["id"])), cell) if entry.get("id") else cell
+        cells = [str(entry.get("seq", "?")), when, escape_markup(who), shown]
         table.add_row(*(cells if who_column else cells[:2] + cells[3:]),
                       style="bold" if undo_next else "")  # fmt: skip
     out.print(table)

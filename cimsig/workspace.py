@@ -154,7 +154,13 @@ class Workspace:
         if not candidates:
             self.resolve(text)  # no activity at all: the error names the closest ids
         if len(whole) > 1:
-            why = f"matches {len(whole)} activities"
+            others = len(candidates) - len(whole)
+            why = f"matches {len(whole)} activities" + (
+                f" (listed first; {others} more have it in their title or start an id's word "
+                "with it)"
+                if others
+                else ""
+            )
         elif whole:
             why = f"is in the id {whole[0].id}, but also a word of another activity's title"
         elif in_titles:

@@ -21,7 +21,9 @@ An HTML comment on the line before the block's opening fence gives instructions,
   home, same working folder);
 - `docs-test: columns=N`: the terminal is N columns wide (default 80);
 - `docs-test: setup=COMMAND`: run `cimsig COMMAND` first, output unchecked (may be repeated);
-- `docs-test: clock=2024-04-01T09:00-07:00`: the moment changes are recorded, and "today".
+- `docs-test: clock=2024-04-01T09:00-07:00`: the moment changes are recorded, and "today",
+  for the commands without `--as-of DATE` (a command with one is typed on that day, at the
+  clock's time).
 
 After changing what a command prints, `CIMSIG_UPDATE_DOCS=1 pytest tests/test_docs.py` writes
 what cimsig prints now into the transcripts that differ (not those with `...`: fix them by
@@ -171,6 +173,19 @@ def _trimmed(lines: list[str]) -> list[str]:
     return lines[:end]
 
 
+def _typed_on(command: str, clock: dt.datetime) -> dt.datetime:
+    """When a person types `command`: at 9 a.m. on its `--as-of` day (the day the docs' story is
+    on), else at the block's clock. cimsig refuses to record work done after today."""
+    words = shlex.split(command)
+    if "--as-of" in words[:-1]:
+        try:
+            day = dt.date.fromisoformat(words[words.index("--as-of") + 1])
+        except ValueError:
+            return clock
+        return dt.datetime.combine(day, clock.timetz())
+    return clock
+
+
 def _short_home() -> Path:
     """A fresh folder whose path is as long as the docs' home, so lines wrap as they show."""
     base = Path(tempfile.gettempdir())
@@ -274,11 +289,13 @@ def _run_chain(chain: list[Block], home: Path, monkeypatch: pytest.MonkeyPatch) 
             environment, "today_in", lambda zone, now=None: real_today(zone, now or moment)
         )
         for setup in block.setup:
+            moment = _typed_on(setup, block.clock)
             result = runner.invoke(app, shlex.split(setup.replace(DOC_HOME, str(home))))
             assert result.exit_code == 0, f"{block.where}: setup {setup!r}\n{result.output}"
         for command in block.commands:
             if command.text in HAND_STEPS:
                 HAND_STEPS[command.text](home)
+            moment = _typed_on(command.text, block.clock)
             answers = [m["answer"] for line in command.expected if (m := ANSWER.search(line))]
             monkeypatch.setattr(environment, "can_ask", lambda asks=bool(answers): asks)
             result = runner.invoke(

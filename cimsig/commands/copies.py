@@ -166,7 +166,7 @@ def merge_driver(
     # git hands the driver a temporary file (%A); the file people know is %P
     name = path or ours.name
     say(f"cimsig: merged {plan.new_entries} change(s) into {name}; "
-        f"{conflicts} conflict(s), each decided by the merge rule (see below).", err=True)  # fmt: skip
+        f"{conflicts} conflict(s), each decided by the merge rule.", err=True)  # fmt: skip
     _say_conflicts(plan, zone_of(mine), err=True)
     if plan.conflicts:
         say("", err=True)

@@ -11,6 +11,7 @@ from cimsig.app import (
     GuideOption,
     JsonOption,
     StateOption,
+    check_not_after_today,
     edit,
     profile_json,
     profile_words,
@@ -142,6 +143,13 @@ def plan(
         )
         if new_plan.start is not None and new_plan.start > new_plan.due:
             raise UsageError(f"--start {new_plan.start} is after --due {new_plan.due}.")
+        first = ws.guide.first_date
+        for option, day in (("--due", new_plan.due), ("--start", new_plan.start)):
+            if first is not None and day is not None and day < first:
+                raise UsageError(
+                    f"{option} {day} is before this guide begins ({first}). Is the year a "
+                    "typo? Nothing was changed."
+                )
     original = ws.details(activity.id)
     ws, changes = edit(
         ws,
@@ -150,6 +158,14 @@ def plan(
         },
     )
     guide_due = original.guide_due
+    opens = next((a.start for a in ws.unplanned if a.id == activity.id), None)  # the guide's
+    if new_plan is not None and opens is not None and new_plan.due < opens:
+        say(
+            f"Warning: {formatting.fmt_date(new_plan.due)} is before {activity.id}'s window "
+            f"opens ({formatting.fmt_date(opens)}) in the guide. Is that the date you mean?",
+            err=True,
+            indent=2,
+        )
     if new_plan is not None and guide_due is not None and new_plan.due > guide_due:
         say(
             f"Warning: {formatting.fmt_date(new_plan.due)} is after the guide's deadline for "
@@ -172,6 +188,11 @@ def plan(
         said = f"Planned: {i} ({title_of(ws, i)}) due {formatting.fmt_date(new_plan.due)}"
         if new_plan.start:
             said += f", starting {formatting.fmt_date(new_plan.start)}"
+        if guide_due is None and activity.origin == "guide":
+            return said + (
+                ": your own date; the guide sets none (ongoing work). From the day after it, "
+                "it is overdue against your own date and `status --check` exits 1."
+            )
         return said + (f" (the guide: {formatting.fmt_date(guide_due)})." if guide_due else ".")
 
     report(ws, changes, json_out, message)
@@ -222,15 +243,13 @@ def note_(
 ) -> None:  # fmt: skip
     """Add a dated note to an activity (`cimsig show ID` lists them)."""
     if len(words) > 1:
-        typed = " ".join(words)
-        raise UsageError(
-            f'Put the note in quotes, so that it is one: cimsig note {activity_id} "{typed}" '
-            "(and -- before a note that starts with a dash). Nothing was changed."
-        )
+        _refuse_loose_note(activity_id, words)
     text = words[0]
     if not text.strip():
         raise UsageError("The note is empty.")
     ws = workspace(guide, state, as_of, changing=True)
+    if as_of is not None:
+        check_not_after_today(ws.as_of, "--as-of", ws.guide.time_zone)
     activity = ws.change_target(activity_id)
 
     def add(w: Workspace) -> dict[str, Change | None]:
@@ -243,6 +262,50 @@ def note_(
     ws, changes = edit(ws, add)
     count = len(ws.state.notes.get(activity.id, ()))
     report(ws, changes, json_out, lambda i, c: f"Added a note to {i} ({count} in all).")
+
+
+# The options of `note` (those taking a value first): typed after `--`, they are taken for
+# words of the note.
+_NOTE_VALUE_OPTIONS = ("--as-of", "--guide", "--state", "--district")
+_NOTE_FLAGS = ("--json",)
+
+
+def _refuse_loose_note(activity_id: str, words: list[str]) -> None:
+    """A note typed as several words: say how to type it as one, with any options typed after
+    `--` (which make them words of the note) moved before it."""
+    from cimsig.formatting import shell_quote
+
+    text: list[str] = []
+    options: list[str] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        name = word.split("=", 1)[0]
+        if name in _NOTE_VALUE_OPTIONS and "=" not in word and index + 1 < len(words):
+            options += [word, words[index + 1]]
+            index += 2
+            continue
+        if name in _NOTE_VALUE_OPTIONS or word in _NOTE_FLAGS:
+            options.append(word)
+        else:
+            text.append(word)
+        index += 1
+    typed = " ".join(text)
+    dash = "-- " if typed.startswith("-") else ""
+    command = " ".join(
+        ["cimsig note", shell_quote(activity_id, bare=True),
+         *(shell_quote(o, bare=True) for o in options)]
+    )  # fmt: skip
+    if options:
+        raise UsageError(
+            f"{', '.join(o for o in options if o.startswith('--'))} came after --, so it was "
+            f"taken for words of the note. Put options before --: {command} "
+            f"{dash}{shell_quote(typed)}. Nothing was changed."
+        )
+    raise UsageError(
+        f"Put the note in quotes, so that it is one: {command} {dash}{shell_quote(typed)} "
+        "(and -- before a note that starts with a dash). Nothing was changed."
+    )
 
 
 @commands.command("add", rich_help_panel="Your district's plan")

@@ -71,8 +71,26 @@ def show(
     state: StateOption = None,
 ) -> None:
     """Everything about one activity: dates, details, resources, where to submit, status."""
+    from cimsig.errors import AmbiguousIdError, UnknownIdError
+
     ws = workspace(guide, state, as_of)
-    item = ws.status(ws.resolve(activity_id).id)
+    try:
+        found = ws.resolve(activity_id)
+    except UnknownIdError as unknown:
+        # No id has the words: list what a change would (ids with a word starting so, titles
+        # with the word), as `note` does, rather than only "no activity has the id".
+        try:
+            ws.change_target(activity_id)
+        except AmbiguousIdError as exc:
+            raise AmbiguousIdError(
+                f"No activity has the id '{activity_id}'; these have a word starting with it, "
+                "or have it in their title. Type the id of the one you mean:",
+                problems=exc.problems,
+            ) from None
+        except UsageError:
+            pass
+        raise unknown from None
+    item = ws.status(found.id)
     try:
         ws.change_target(activity_id)
     except UsageError:
@@ -82,6 +100,9 @@ def show(
             "change it, type the full id.",
             err=True,
         )
+    else:
+        if activity_id.strip().lower() != item.activity.id:
+            say(f"Note: showing {item.activity.id}.", err=True)
     if json_out:
         jsonout.print_json(activity_rows(ws, [item])[0])
     else:

@@ -14,6 +14,7 @@ from cimsig.app import (
     OwnerOption,
     StateOption,
     activity_rows,
+    check_not_after_today,
     edit,
     profile_json,
     profile_words,
@@ -25,6 +26,7 @@ from cimsig.app import (
     whole_number,
     words_after,
     workspace,
+    wrap_for_terminal,
 )
 from cimsig.errors import EXIT_OVERDUE, StateError, UsageError
 from cimsig.records import Change
@@ -67,7 +69,8 @@ def done(
         Path | None,
         typer.Option("--from", metavar="FILE", show_default=False,
                      help="Catch up from a spreadsheet: a CSV with id, done date and note columns "
-                     "(fill in the one `cimsig export csv` writes)."),
+                     "(fill in the one `cimsig export csv` writes), or the .xlsx workbook "
+                     "`cimsig export xlsx` writes."),
     ] = None,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Mark without asking (--through, --step, --from).")
@@ -91,6 +94,8 @@ def done(
     for option, value in (("--on", on), ("--as-of", as_of)):
         check_date_not_cut(option, value, activity_ids or [])
     ws = workspace(guide, state, as_of, changing=True)
+    if as_of is not None:
+        check_not_after_today(ws.as_of, "--as-of", ws.guide.time_zone)
     if from_file is not None:
         if activity_ids or through or step or on or note or include_upcoming:
             raise UsageError(
@@ -100,6 +105,8 @@ def done(
         _done_from_sheet(ws, from_file, yes=yes, json_out=json_out)
         return
     done_on = user_date(on, "--on", ws.guide.time_zone, ws.as_of) if on is not None else None
+    if done_on is not None:
+        check_not_after_today(done_on, "--on", ws.guide.time_zone)
     check_done_date(ws, done_on)
     if include_upcoming and through is None and step is None:
         raise UsageError("--include-upcoming goes with --through DATE or --step STEP.")
@@ -120,6 +127,7 @@ def done(
     ids = activity_ids
     after_note = words_after("--note")
     ws.resolve_all(ids, note_option="--note", note=note, after_note=after_note)  # checked unlocked
+    check_note_not_cut(ids, note, after_note)
     before = {i: ws.state.done.get(i) for i in ws.resolve_all(ids)}
 
     def mark(now_ws: Workspace) -> dict[str, Change | None]:
@@ -135,14 +143,28 @@ def done(
 
     ws, changes = edit(ws, mark)
     report(ws, changes, json_out, lambda i, c: _done_message(ws, before.get(i), i, c))
-    if len(changes) > 1 and not json_out:
+    say_early_done(ws, [i for i, c in changes.items() if c is not None])
+    if len(changes) > 1 and any(c is not None for c in changes.values()) and not json_out:
         say("One change: `cimsig undo` takes it all back.")
 
 
 def _done_message(ws: Workspace, old: "DoneRecord | None", i: str, change: Change | None) -> str:
     """What `done` says of one activity: marked, corrected (old and new), or already done."""
     if change is None:
-        return f"{i} was already done; nothing changed."
+        recorded = ws.state.done.get(i)
+        if recorded is None:
+            return f"{i} was already done; nothing changed."
+        on = formatting.fmt_date(recorded.on)
+        if recorded.on > ws.as_of:
+            return (
+                f"{i} is recorded as done on {on}, after {formatting.fmt_date(ws.as_of)} (so "
+                f"as of that day it shows as not done); nothing changed. If it was done "
+                f"earlier, correct the date: cimsig done {i} --on DATE."
+            )
+        return (
+            f"{i} was already done; nothing changed (done on {on}; to correct the date: "
+            f"cimsig done {i} --on DATE)."
+        )
     new = ws.state.done[i]
     if change.action == "correct" and old is not None:
         parts = []
@@ -154,6 +176,25 @@ def _done_message(ws: Workspace, old: "DoneRecord | None", i: str, change: Chang
             parts.append(f"note '{new.note}' (was '{old.note or 'none'}')")
         return f"Corrected {i}: {'; '.join(parts)}."
     return f"Marked done: {i} ({title_of(ws, i)}), done on {formatting.fmt_date(new.on)}."
+
+
+def say_early_done(ws: Workspace, ids: list[str]) -> None:
+    """A warning for each activity just recorded done on a day before it could be (before its
+    window opens, or before the period it reports on ends): kept, but likely a slip."""
+    by_id = {a.id: a for a in ws.unplanned}  # the guide's dates, not the district's own
+    for i in ids:
+        record, activity = ws.state.done.get(i), by_id.get(i)
+        if record is None or activity is None:
+            continue
+        earliest = schedule.earliest_done(activity)
+        if earliest is not None and record.on < earliest[0]:
+            say(
+                f"Warning: {i} is recorded as done on {formatting.fmt_date(record.on)}, before "
+                f"{earliest[1]} ({formatting.fmt_date(earliest[0])}). If that is a slip, "
+                f"correct it: cimsig done {i} --on DATE.",
+                err=True,
+                indent=2,
+            )
 
 
 def _say_item(day: dt.date | None, activity_id: str, title: str, *lines: str, err: bool) -> None:
@@ -214,14 +255,15 @@ def _catch_up_ids(
         raise UsageError(f"There is no step '{step}'. Steps: {', '.join(step_ids)}.")
     found = schedule.to_catch_up(ws.statuses, through=through_date, step=step)
     # Started: its window has begun, or (with no window) its day has come.
-    started = [i for i in found if (i.activity.start or i.activity.due or ws.as_of) <= ws.as_of]
+    # (by the day it is recorded as done: `--on` may be earlier than the as-of date)
+    started = [i for i in found if (i.activity.start or i.activity.due or day) <= day]
     later = [i for i in found if i not in started]
     items = found if include_upcoming else started
     scope = " and ".join(
         ([f"due on or before {formatting.fmt_date(through_date)}"] if through_date else [])
         + ([f"in {ws.guide.step(step).name}"] if step else [])
     )
-    as_of_words = formatting.fmt_date(ws.as_of)
+    as_of_words = formatting.fmt_date(day)
     if later and not include_upcoming:
         what = "activity has" if len(later) == 1 else "activities have"
         say(
@@ -243,16 +285,18 @@ def _catch_up_ids(
     if later and include_upcoming:
         say(
             f"Warning: {len(later)} of these have not started by {as_of_words}; they are "
-            "marked done all the same (--include-upcoming).",
+            f"marked done all the same (--include-upcoming): "
+            f"{', '.join(i.activity.id for i in later)}.",
             err=True,
             indent=2,
         )
     what = "activity" if len(items) == 1 else "activities"
-    say(f"{len(items)} required {what} {scope} not marked done yet:", err=json_out)
+    say(f"{len(items)} required {what} {scope} not marked done yet:", err=json_out, indent=2)
     for item in items:
         _say_item(item.activity.due, item.activity.id, item.activity.title, err=json_out)
     other = "" if on_given else " Use --on DATE for another date."
-    question = f"Mark these {len(items)} as done on {formatting.fmt_date(day)}?{other}"
+    these = "this one" if len(items) == 1 else f"these {len(items)}"
+    question = f"Mark {these} as done on {formatting.fmt_date(day)}?{other}"
     if not _ask(question, yes=yes, json_out=json_out):
         return []
     return [i.activity.id for i in items]
@@ -267,6 +311,21 @@ def _done_from_sheet(ws: Workspace, path: Path, *, yes: bool, json_out: bool) ->
         first_date=ws.guide.first_date, district=ws.lea,
     )  # fmt: skip
     todo = [r for r in rows if _sheet_change(ws.state.done.get(r.activity_id), r) is not None]
+    ongoing = {i.activity.id for i in ws.statuses if schedule.is_ongoing(i)}
+    endless = [r for r in todo if r.activity_id in ongoing]
+    if endless:
+        # A catch-up leaves ongoing work alone (it has no end); marking it done is a choice
+        # made for it alone.
+        raise UsageError(
+            f"--from: {path} gives a done date for ongoing work, which a catch-up leaves "
+            "alone; nothing was changed. Clear the date in these rows, and mark such work "
+            "done on its own if it has really ended (cimsig done ID --on DATE):",
+            problems=[
+                f"{'row' if path.suffix.lower() in ('.xlsx', '.xlsm') else 'line'} {r.line}: "
+                f"{r.activity_id} ({title_of(ws, r.activity_id)})"
+                for r in endless
+            ],
+        )
     same = len(rows) - len(todo)
     counted = f"{same} already recorded so, {without_date} without a done date"
     if not todo:
@@ -288,7 +347,8 @@ def _done_from_sheet(ws: Workspace, path: Path, *, yes: bool, json_out: bool) ->
             row.done_on, row.activity_id, title_of(ws, row.activity_id) + was,
             *([f"Note: {row.note}"] if row.note else []), err=json_out,
         )  # fmt: skip
-    if not _ask(f"Record these {len(todo)} in one change?", yes=yes, json_out=json_out):
+    these = "this one" if len(todo) == 1 else f"these {len(todo)}"
+    if not _ask(f"Record {these} in one change?", yes=yes, json_out=json_out):
         return
     before = {r.activity_id: ws.state.done.get(r.activity_id) for r in todo}
 
@@ -313,7 +373,8 @@ def _done_from_sheet(ws: Workspace, path: Path, *, yes: bool, json_out: bool) ->
 
     ws, changes = edit(ws, record)
     report(ws, changes, json_out, lambda i, c: _done_message(ws, before.get(i), i, c))
-    if len(changes) > 1 and not json_out:
+    say_early_done(ws, [i for i, c in changes.items() if c is not None])
+    if len(changes) > 1 and any(c is not None for c in changes.values()) and not json_out:
         say("One change: `cimsig undo` takes it all back.")
 
 
@@ -356,6 +417,42 @@ def check_date_not_cut(option: str, value: str | None, words: list[str]) -> None
     )
 
 
+def check_note_not_cut(ids: list[str], note: str | None, after_note: list[str] | None) -> None:
+    """Ids typed before and after a one-word note (`done case-study --note Finished
+    parent-input`): the words after it may be the rest of the note, typed without quotes, which
+    would mark another activity done. Refused, with both readings as whole commands. A note in
+    quotes with spaces is plainly whole, and the ids after it are ids; so are ids all typed
+    after the note (`done --note Sent a b`)."""
+    from cimsig.app import ARGV
+    from cimsig.formatting import shell_quote
+
+    if note is None or len(ids) < 2 or not after_note or len(after_note) < 2:
+        return
+    if after_note[0] != note or len(note.split()) != 1 or "--note" not in ARGV:
+        return
+    rest = after_note[1:]
+    if len(rest) >= len(ids) or not all(w in ids for w in rest):
+        return  # (`done --note Sent a b`: every id after the note, none can be the note's)
+    at = ARGV.index("--note")
+    before, after = ARGV[:at], ARGV[at + 1 + len(after_note) :]
+
+    def command(words: list[str]) -> str:
+        return " ".join(["cimsig", *(shell_quote(w, bare=True) for w in words)])
+
+    whole = " ".join([note, *rest])
+    # (each command on a line of its own, so that a window wraps it least)
+    readings = [
+        f"a note of several words, in quotes:\n      {command([*before, '--note', whole, *after])}"
+    ]
+    all_done = command([*before, *rest, "--note", note, *after])
+    readings.append(f"all {len(ids)} done, with the note '{note}':\n      {all_done}")
+    raise UsageError(
+        f"--note got only '{note}': the words after it ({' '.join(rest)}) were taken for "
+        "ids of activities to mark done. Nothing was changed. Did you mean:",
+        problems=readings,
+    )
+
+
 def check_done_date(ws: Workspace, done_on: dt.date | None) -> None:
     """A day work was done: not after the as-of date, not before the guide begins."""
     if done_on is None:
@@ -363,7 +460,11 @@ def check_done_date(ws: Workspace, done_on: dt.date | None) -> None:
     if done_on > ws.as_of:
         raise UsageError(
             f"--on {done_on} is after {ws.as_of}: cimsig records work that is done. "
-            "Use --on with today's date or an earlier one."
+            + (
+                "Use --on with today's date or an earlier one."
+                if ws.as_of == environment.today_in(ws.guide.time_zone)
+                else f"Use --on with the as-of date ({ws.as_of}) or an earlier one."
+            )
         )
     first = ws.guide.first_date
     if first is not None and done_on < first:
@@ -475,7 +576,7 @@ def _agree_to_undo(ws: Workspace, yes: bool) -> list[Any] | None:
             f"Nothing was undone: the latest change is {what}, not yours. To take it back "
             "anyway, add --yes (`cimsig history` shows who made each change)."
         )
-    if not typer.confirm(f"The latest change is {what}. Undo it?"):
+    if not typer.confirm(wrap_for_terminal(f"The latest change is {what}. Undo it?", 2)):
         say("Nothing was undone.")
         raise typer.Exit(0)
     return _uids(group)
@@ -519,7 +620,7 @@ def _agree_to_reopen(ws: Workspace, ids: list[str], yes: bool) -> dict[str, Any]
             f"Nothing was reopened: {what}, not by you. To reopen it anyway, add --yes "
             "(`cimsig history` shows who made each change)."
         )
-    if not typer.confirm(f"{what}. Reopen it?"):
+    if not typer.confirm(wrap_for_terminal(f"{what}. Reopen it?", 2)):
         say("Nothing was reopened.")
         raise typer.Exit(0)
     return {i: ws.state.done.get(i) for i in others}
