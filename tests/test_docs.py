@@ -188,17 +188,21 @@ def _typed_on(command: str, clock: dt.datetime) -> dt.datetime:
 
 def _short_home() -> Path:
     """A fresh folder whose path is as long as the docs' home, so lines wrap as they show."""
-    base = Path(tempfile.gettempdir())
-    length = len(DOC_HOME) - len(str(base)) - 1
-    for _ in range(100):
-        name = secrets.token_hex(8)[: max(length, 4)]
-        home = base / name
-        try:
-            home.mkdir()
-        except FileExistsError:
+    bases = [Path("/tmp"), Path(tempfile.gettempdir())]  # macOS's own temp folder is long
+    for base in bases:
+        length = len(DOC_HOME) - len(str(base)) - 1
+        if length < 4 or not base.is_dir():
             continue
-        return home
-    raise RuntimeError("no free folder name")  # pragma: no cover
+        for _ in range(100):
+            home = base / secrets.token_hex(8)[:length]
+            try:
+                home.mkdir()
+            except FileExistsError:
+                continue
+            except OSError:
+                break
+            return home
+    pytest.skip(f"no temporary folder with a path as short as {DOC_HOME}: lines would wrap apart")
 
 
 def _fill_plan_csv(home: Path) -> None:
