@@ -99,11 +99,14 @@ def progress_guide_id(path: Path) -> str | None:
 def _guide_line(path: Path) -> str | None:
     """The guide id a progress file names in its first lines ("" when none); None when there is
     no readable file."""
+    from cimsig.fileio import read_head
+
     try:
-        with path.open(encoding="utf-8-sig", errors="replace") as handle:
-            head = handle.read(4096)
+        raw = read_head(path, 4096)  # never blocks on a FIFO
     except OSError:
         return None
+    # The byte-order mark Notepad may add, stripped by hand: the utf-8-sig codec is an import.
+    head = (raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw).decode("utf-8", errors="replace")
     for line in head.splitlines():
         if line.startswith("guide:"):
             return line[len("guide:") :].strip().strip("'\"")
