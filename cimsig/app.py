@@ -162,6 +162,10 @@ def usage_error_line(exc: Exception, argv: list[str] | None = None) -> str:
         words = [w for w in (argv or []) if not w.startswith("-")][:1]
         path = " ".join(["cimsig", *(w.lower() for w in words)])
     option = getattr(exc, "option_name", None)
+    if isinstance(option, str) and message.startswith("No such option"):
+        hint = _dash_text_hint(option, argv or [])
+        if hint is not None:
+            return hint
     if isinstance(option, str) and (option.strip() == "-" or " " in option):
         return (
             "Error: text that starts with a dash (a note, a title) is taken for an option. "
@@ -175,6 +179,38 @@ def usage_error_line(exc: Exception, argv: list[str] | None = None) -> str:
             return f"Error: {cut}"
         message += " If these words belong together (a note, a title, a name), put them in quotes."
     return f"Error: {message} (`{path} --help` shows what it takes.)"
+
+
+def _dash_text_hint(option: str, argv: list[str]) -> str | None:
+    """For "No such option: -2" when the word typed is text that starts with a dash (an owner
+    `-2+3`, a district `-Minus USD`): the command again, with `--` before that text, so that it
+    is read as words. None for what looks like a mistyped option (`--ownr`)."""
+    import re
+
+    from cimsig.formatting import shell_quote
+
+    short = not option.startswith("--")
+    at = next(
+        (n for n, w in enumerate(argv) if w == option or (short and w.startswith(option))), None
+    )
+    if at is None:
+        return None
+    word = argv[at]
+    if re.fullmatch(r"--[A-Za-z][\w-]*(=.*)?", word):
+        return None  # a long option mistyped: click's message (with its suggestions) says it
+    rest = argv[at:]
+    more = next((n for n, w in enumerate(rest) if n and w.startswith("-")), len(rest))
+    # Options typed after the text keep working before the `--`; the text goes after it.
+    words = [*argv[:at], *rest[more:], "--", *rest[:more]]
+    command = " ".join(["cimsig", *(shell_quote(w, bare=True) for w in words)])
+    lead = (
+        f"Error: {option} is not an option of this command. If {shell_quote(word, bare=True)} "
+        "is text (a note, a title, a name)"
+        if re.fullmatch(r"-[A-Za-z]", word)
+        else f"Error: {shell_quote(word, bare=True)} starts with a dash, so it is taken for an "
+        "option. If it is text (a note, a title, a name)"
+    )
+    return f"{lead}, put it after --: {command}"
 
 
 class _ReaderMayLeave(io.RawIOBase):

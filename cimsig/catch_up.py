@@ -46,9 +46,21 @@ def _cell(text: str | None) -> str:
     """A cell as typed: a spreadsheet's guard against formulas (a leading apostrophe before
     `=`, `+`, `-`, `@`) taken off again, spaces at either end removed."""
     value = (text or "").strip()
-    if len(value) > 1 and value[0] == "'" and value[1] in "=+-@\t\r":
+    if len(value) > 1 and value[0] == "'" and value[1:].lstrip("'").startswith(_FORMULA_START):
         value = value[1:]
     return value
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_read_back(text: str) -> str:
+    """`text` as `done --from` reads it back from the cell cimsig's own export wrote for it
+    (control characters and spaces at either end are not in the cell). A cell that reads so
+    holds the recorded text, unchanged: the recorded text is kept as it is."""
+    from cimsig.formatting import spreadsheet_safe
+
+    return _cell(spreadsheet_safe(text))
 
 
 def _date_text(value: str) -> str:
@@ -153,6 +165,31 @@ def _done_note_line(text: str) -> str:
     return " ".join(line for line in lines if not _DATED_NOTE.match(line))
 
 
+# The characters that part a CSV's cells: a comma; a semicolon where a comma is the decimal
+# mark (Excel in much of Europe); a tab (Excel's "Unicode Text").
+_DELIMITERS = (",", ";", "\t")
+_KNOWN_COLUMNS = frozenset(ID_COLUMNS + DONE_COLUMNS + NOTE_COLUMNS + DISTRICT_COLUMNS)
+
+
+def header_delimiter(text: str) -> str:
+    """What parts the cells of the CSV `text`, decided from its first line alone (the column
+    names), never from the rows: a note can hold any character, so guessing from the rows reads
+    a quote or a semicolon in a note as the file's punctuation. The delimiter is the one that
+    makes the first line name cimsig's columns (id, a done date, a note); else the one that
+    line holds most often; else a comma. Quotes are always read the standard way (a quote
+    inside a quoted cell is doubled), as cimsig, Excel and LibreOffice write them."""
+    import csv
+
+    first = text.split("\n", 1)[0].rstrip("\r")
+
+    def names(delimiter: str) -> int:
+        cells = next(csv.reader([first], delimiter=delimiter), [])
+        return sum(_header_key(cell) in _KNOWN_COLUMNS for cell in cells)
+
+    best = max(_DELIMITERS, key=lambda d: (names(d), first.count(d)))
+    return best if names(best) or first.count(best) else ","
+
+
 def _sheet_rows(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
     """The rows of the file at `path` (a CSV, or a workbook), each with its number, and what a
     number is called in messages ("line" or "row")."""
@@ -169,12 +206,7 @@ def _sheet_rows(path: Path) -> tuple[list[tuple[int, list[str]]], str]:
             "Nothing was changed."
         )
     text = read_text(path, data)
-    sample = text[:4096]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(io.StringIO(text), csv.excel, delimiter=header_delimiter(text))
     try:
         return [(reader.line_num, cells) for cells in reader], "line"
     except csv.Error as exc:

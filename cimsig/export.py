@@ -21,6 +21,7 @@ from cimsig.formatting import (
     count_days,
     export_safe,
     fmt_date,
+    fmt_due,
     fmt_period,
     fmt_time,
     fmt_window,
@@ -88,7 +89,11 @@ def _describe(
 def _description_text(
     guide: Guide, a: Activity, item: ActivityStatus, owner: str | None, notes: Sequence[Note]
 ) -> str:
-    lines = [f"Target (pacing guide): {a.target}"]
+    if a.origin == "district":
+        # Not the guide's: the district added it (`cimsig add`), with a date of its own.
+        lines = [f"Your district's own activity (not in the pacing guide), due {fmt_due(a)}."]
+    else:
+        lines = [f"Target (pacing guide): {a.target}"]
     if owner:
         lines.append(f"Owner: {owner}")
     if a.weekend and a.due is not None:
@@ -298,7 +303,10 @@ def build_csv(rows: Sequence[dict[str, Any]], zone: str = "America/Los_Angeles")
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: _cell(row.get(key), zone) for key in columns})
+        cells = {key: _cell(row.get(key), zone) for key in columns}
+        if row.get("status") == "done" and "days_left" in cells:
+            cells["days_left"] = ""  # as in the workbook: a done row has nothing left to count
+        writer.writerow(cells)
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -118,11 +118,15 @@ def count_words(items: Sequence[ActivityStatus]) -> str:
 
 # -- text from users and files, made harmless --------------------------------------------------
 
-# C0 and C1 control characters (an escape sequence starts with one), DEL, and the Unicode
-# controls that reorder text on screen. Newline and tab are kept where text may have them.
-# Control characters, and the invisible ones that move or hide text: zero-width characters,
-# line and paragraph separators, bidirectional overrides, the byte-order mark.
-_CONTROLS = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]"
+# C0 and C1 control characters (an escape sequence starts with one), DEL, and the invisible
+# characters that move or hide text: the bidirectional marks, embeddings, overrides and
+# isolates (U+061C, U+200E/F, U+202A-E, U+2066-9: "Bob<U+202E> nimdA" would show as "BobAdmin"),
+# the zero-width space and word joiner, line and paragraph separators, the byte-order mark.
+# Newline and tab are kept where text may have them. The zero-width joiner and non-joiner
+# (U+200D, U+200C) are kept: they build emoji ("👩🏽‍🏫") and shape Indic and Persian words.
+_CONTROLS = (
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]"
+)
 
 
 def _visible(match: re.Match[str]) -> str:
@@ -179,7 +183,9 @@ def spreadsheet_safe(text: str) -> str:
     like a formula, so `=HYPERLINK(...)` in a note stays words (as OWASP recommends; the
     apostrophe is what a person types in Excel to say "this is text")."""
     text = export_safe(text)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
+    # Text that begins with apostrophes before a formula's first character gets one more, so
+    # that taking the guard off again (`done --from`) gives back the text as it was.
+    return f"'{text}" if text.lstrip("'").startswith(_FORMULA_START) else text
 
 
 # What a time zone of the guide is called in a sentence ("10:00 a.m. Pacific time").

@@ -178,12 +178,39 @@ def _glance(
     for item in late:
         name = ws.state.owners.get(item.activity.id) or ""
         late_owners[name] = late_owners.get(name, 0) + 1
+    # The legend above the steps: the counted activities by status (they add up to `total`),
+    # and what is not counted, said apart.
+    steps = {step.id for step in ws.guide.steps}
+
+    def uncounted(i: ActivityStatus) -> str | None:
+        if i.activity.step not in steps:
+            return "in steps this guide does not have"
+        if schedule.is_ongoing(i):
+            return "ongoing"
+        if i.status == schedule.RECOMMENDED:
+            return "recommended only"
+        if i.activity.required_for == schedule.OPTIONAL:
+            return "optional"
+        return None
+
+    reasons = [uncounted(i) for i in items]
+    counted = {
+        s: sum(i.status == s and r is None for i, r in zip(items, reasons, strict=True))
+        for s in schedule.STATUSES
+    }
+    left_out = [
+        f"{reasons.count(word)} {word}"
+        for word in ("ongoing", "recommended only", "optional", "in steps this guide does not have")
+        if reasons.count(word)
+    ]
     return {
         "done": done,
         "total": total,
         "percent": round(100 * done / total) if total else 100,
         "overdue": len(late),
         "not_counted": len(items) - total,
+        "counted": counted,
+        "left_out": ", ".join(left_out),
         "next": rows[following.activity.id] if following is not None else None,
         "late_owners": sorted(late_owners.items(), key=lambda kv: (-kv[1], kv[0] == "", kv[0])),
     }
@@ -428,9 +455,15 @@ def _runs(cells: Sequence[timeline.Cell]) -> list[tuple[str, int, int, str | Non
 # -- the page -------------------------------------------------------------------------------------
 
 
-def build_index(rows: Sequence[Mapping[str, Any]], as_of: dt.date, made_at: dt.datetime) -> str:
+def build_index(
+    rows: Sequence[Mapping[str, Any]],
+    as_of: dt.date,
+    made_at: dt.datetime,
+    zone: str = "America/Los_Angeles",
+) -> str:
     """The page that lists every district's report (`export html --all-districts`): the rows
-    of `overview_rows`, each with the `file` of its report in the same folder (or None)."""
+    of `overview_rows`, each with the `file` of its report in the same folder (or None). The
+    moment it is made is told in `zone`, the guide's time zone, as the reports tell theirs."""
     shown = []
     for row in rows:
         total, done = int(row["total"]), int(row["done"])
@@ -452,7 +485,7 @@ def build_index(rows: Sequence[Mapping[str, Any]], as_of: dt.date, made_at: dt.d
             late_count=sum(1 for r in rows if r["overdue"]),
             as_of=fmt_date(as_of),
             as_of_iso=as_of.isoformat(),
-            made_at=_fmt_moment(made_at),
+            made_at=_fmt_moment(_in_zone(made_at, zone)),
         )
     )
 

@@ -70,9 +70,10 @@ def build_xlsx(
     sheet = book.active
     assert sheet is not None  # a new workbook has one sheet
     sheet.title = "Activities"
-    _activities(sheet, guide, items, rows)
+    printed = _print_label(lea or guide.title, as_of)
+    _activities(sheet, guide, items, rows, printed)
     summary = book.create_sheet("Summary")
-    _summary(summary, guide, items, as_of, lea)
+    _summary(summary, guide, items, as_of, lea, printed)
     title = f"{lea}: {guide.title}" if lea else guide.title
     book.properties.title = export_safe(title)[:250]
     book.properties.creator = "cimsig"
@@ -108,7 +109,10 @@ def overview_xlsx(rows: Sequence[dict[str, Any]], as_of: dt.date) -> bytes:
         sheet.cell(number, 9, row["next_days_left"])
         _date(sheet.cell(number, 10), row["last_change"])
         _text(sheet.cell(number, 11), f"{row['name']}-{row['guide']}.xlsx")
-    _finish(sheet, first_row=3, caps=[40, 24, 8, 8, 9, 9, 12, 17, 10, 17, 50])
+    _finish(
+        sheet, first_row=3, caps=[40, 24, 8, 8, 9, 9, 12, 17, 10, 17, 50],
+        printed=_print_label("Every district", as_of),
+    )  # fmt: skip
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -122,6 +126,7 @@ def _activities(
     guide: Guide,
     items: Sequence[ActivityStatus],
     rows: Sequence[dict[str, Any]],
+    printed: str = "",
 ) -> None:
     from openpyxl.styles import Alignment
 
@@ -164,7 +169,8 @@ def _activities(
             else:
                 cell.alignment = Alignment(vertical="top")
         _colour(sheet.cell(number, 5), item.status)
-    _finish(sheet, first_row=1, caps=[cap for _, cap, _ in ACTIVITY_COLUMNS], freeze="C2")
+    caps = [cap for _, cap, _ in ACTIVITY_COLUMNS]
+    _finish(sheet, first_row=1, caps=caps, freeze="C2", printed=printed)
 
 
 def _summary(
@@ -173,6 +179,7 @@ def _summary(
     items: Sequence[ActivityStatus],
     as_of: dt.date,
     lea: str | None,
+    printed: str = "",
 ) -> None:
     steps = schedule.progress_by_step(guide.steps, items)
     done, total = sum(p.done for p in steps), sum(p.total for p in steps)
@@ -220,7 +227,7 @@ def _summary(
     _percent(sheet.cell(row, 5), done, total)
     for column in range(1, 9):
         sheet.cell(row, column).font = _font(bold=True)
-    _finish(sheet, first_row=5, caps=[14, 60, 8, 8, 9, 9, 12, 12], filters=False)
+    _finish(sheet, first_row=5, caps=[14, 60, 8, 8, 9, 9, 12, 12], filters=False, printed=printed)
 
 
 # -- cells -------------------------------------------------------------------------------------
@@ -300,9 +307,11 @@ def _finish(
     caps: list[int],
     freeze: str | None = None,
     filters: bool = True,
+    printed: str = "",
 ) -> None:
     """Widths that fit the longest line of each column (up to its cap; longer text wraps), the
-    header frozen, and filters on the header row."""
+    header frozen, and filters on the header row. `printed`: what every printed page says at
+    its foot beside the page number (the district and the as-of date)."""
     import math
 
     from openpyxl.utils import get_column_letter
@@ -345,3 +354,13 @@ def _finish(
     footer = sheet.oddFooter
     if footer is not None and footer.center is not None:
         footer.center.text = "Page &P of &N"
+    if printed and footer is not None and footer.left is not None:
+        footer.left.text = printed
+
+
+def _print_label(who: str, as_of: dt.date) -> str:
+    """ "Sierra USD · As of Sun Dec 1, 2024" for a printed page's footer: `&` is a code there
+    (`&P` is the page number), so a district's `&` is written `&&`; cut to fit the 255
+    characters a footer may have."""
+    text = f"{export_safe(who).replace(chr(10), ' ')[:90]} · As of {fmt_date(as_of)}"
+    return text.replace("&", "&&")

@@ -71,7 +71,7 @@ def layout(
         return min(columns - 1, max(0, (day - first).days * columns // span))
 
     today = column(as_of) if first <= as_of <= last else None
-    rows = _step_rows(guide, items) if by_step else _activity_rows(items)
+    rows = _step_rows(guide, items) if by_step else _activity_rows(_in_step_order(guide, items))
     laid = []
     for label, status, marks in rows:
         # A row with nothing between `first` and `last` (--from/--to) is left out.
@@ -115,6 +115,14 @@ def _marks(item: ActivityStatus, chart_end: dt.date | None = None) -> list[Mark]
         marks.append((BAR, a.start, a.due))
     marks.append((DEADLINE, a.due, a.due))
     return marks
+
+
+def _in_step_order(guide: Guide, items: Sequence[ActivityStatus]) -> list[ActivityStatus]:
+    """The activities step by step, in the guide's order of steps: a district's own activity
+    sits with its step's activities (after them), not after the last step. Activities of a step
+    the guide does not have come last, as they were."""
+    order = {step.id: number for number, step in enumerate(guide.steps)}
+    return sorted(items, key=lambda i: order.get(i.activity.step, len(order)))
 
 
 def _activity_rows(items: Sequence[ActivityStatus]) -> list[tuple[str, str, list[Mark]]]:

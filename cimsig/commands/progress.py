@@ -310,6 +310,7 @@ def _done_from_sheet(ws: Workspace, path: Path, *, yes: bool, json_out: bool) ->
         path, [a.id for a in ws.activities], as_of=ws.as_of,
         first_date=ws.guide.first_date, district=ws.lea,
     )  # fmt: skip
+    rows = [_recorded_note_kept(ws.state.done.get(r.activity_id), r) for r in rows]
     todo = [r for r in rows if _sheet_change(ws.state.done.get(r.activity_id), r) is not None]
     ongoing = {i.activity.id for i in ws.statuses if schedule.is_ongoing(i)}
     endless = [r for r in todo if r.activity_id in ongoing]
@@ -376,6 +377,21 @@ def _done_from_sheet(ws: Workspace, path: Path, *, yes: bool, json_out: bool) ->
     say_early_done(ws, [i for i, c in changes.items() if c is not None])
     if len(changes) > 1 and any(c is not None for c in changes.values()) and not json_out:
         say("One change: `cimsig undo` takes it all back.")
+
+
+def _recorded_note_kept(current: "DoneRecord | None", row: "SheetRow") -> "SheetRow":
+    """The row, with the recorded note in place of its note cell when the cell holds that note
+    as cimsig's own export wrote it (without control characters and outer spaces): a round
+    trip through the spreadsheet changes nothing."""
+    import dataclasses
+
+    from cimsig import catch_up
+
+    if current is None or not current.note or row.note is None:
+        return row
+    if row.note == catch_up.as_read_back(current.note):
+        return dataclasses.replace(row, note=current.note)
+    return row
 
 
 def _sheet_change(current: "DoneRecord | None", row: "SheetRow") -> str | None:

@@ -99,7 +99,8 @@ def _each_district(
         name = f"{ws.district}-{safe_file_name(ws.guide.id)}.{extension}"
         export.write_output(build(ws), where / name)
         written.append((ws, name))
-    say(f"Wrote {len(spaces)} files to {where.absolute()}: one per district.", err=True)
+    files = "1 file" if len(spaces) == 1 else f"{len(spaces)} files"
+    say(f"Wrote {files} to {where.absolute()}: one per district.", err=True)
     return written
 
 
@@ -370,7 +371,8 @@ def export_html(
         rows = [{**row, "file": files.get((row["district"], row["guide"]))}
                 for row in overview_rows(as_of)]  # fmt: skip
         day = user_date(as_of, "--as-of", "America/Los_Angeles")
-        index = report_html.build_index(rows, day, made_at)
+        zones = [ws.guide.time_zone for ws, _ in written] or ["America/Los_Angeles"]
+        index = report_html.build_index(rows, day, made_at, zones[0])
         _write(index.encode("utf-8"), _districts_folder(folder, output) / "index.html")
 
 
