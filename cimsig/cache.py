@@ -105,7 +105,12 @@ def _write(cache_dir: Path, kind: str, path: Path, text: str, data: Any) -> None
         cache_dir.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         cache_dir.mkdir(mode=0o700, exist_ok=True)
         atomic_write_bytes(_cache_file(cache_dir, kind, path), header + b"\n" + payload, mode=0o600)
-        remove_stale_temp_files(cache_dir)
+        if cache_dir not in _CLEANED:  # once a run: a glob per write cost 1,001 globs at 1,000
+            _CLEANED.add(cache_dir)  # districts, each of a folder growing to 1,001 files
+            remove_stale_temp_files(cache_dir)
+
+
+_CLEANED: set[Path] = set()  # cache folders this run has cleaned of stale temp files
 
 
 def stale_temp_files(cache_dir: Path, now: float | None = None) -> list[Path]:

@@ -16,6 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cimsig import cache as cache_module
 from cimsig import loading, state_format, yamlio
 from cimsig.errors import StateError
 from cimsig.state_format import parse_state
@@ -232,6 +233,7 @@ def test_copies_are_private_and_stale_temp_files_go(tmp_path: Path) -> None:
     stale = cache / ".state-0000.json.abc.tmp"
     stale.write_text("a copy of a progress file", encoding="utf-8")
     os.utime(stale, (1, 1))
+    cache_module._CLEANED.clear()  # as the next run: it cleans once, at its first write
     store.read()
     (cache_file,) = cache.glob("state-*.json")
     assert cache_file.stat().st_mode & 0o777 == 0o600
