@@ -443,7 +443,12 @@ class Location:
 
 
 def locate(
-    guide: Path | None, state: Path | None, *, changing: bool = False, ask: bool = True
+    guide: Path | None,
+    state: Path | None,
+    *,
+    changing: bool = False,
+    ask: bool = True,
+    district: str | None = None,
 ) -> Location:
     """The guide and progress file of this run: a district's (--district), a named file
     (--state), or the default file for the guide. With districts added and none chosen, a
@@ -453,7 +458,7 @@ def locate(
 
     cache = environment.cache_dir()
     root = environment.districts_dir()
-    typed = selected_district()
+    typed = district or selected_district()
     if typed:
         from cimsig import districts
 
@@ -663,17 +668,19 @@ def workspace(
     *,
     changing: bool = False,
     archiving: bool = False,
+    district: str | None = None,
 ) -> Workspace:
     """The guide and the progress file as they stood on the as-of date (default: today).
 
     A progress file named with --state or CIMSIG_STATE that does not exist is a typo until
     `cimsig init` starts it: reading says so (and shows the guide); a command `changing` it
-    refuses (`edit`), or `init` starts it, so neither prints the note. `archiving` reads a
-    progress file past the size limit (`cimsig history --archive`, which brings it back under).
+    refuses (`operations.commit`), or `init` starts it, so neither prints the note.
+    `archiving` reads a progress file past the size limit (`cimsig history --archive`, which
+    brings it back under).
     """
     from cimsig import loading
 
-    where = locate(guide, state, changing=changing)
+    where = locate(guide, state, changing=changing, district=district)
     loaded = where.guide
     as_of_date = user_date(as_of, "--as-of", loaded.time_zone)
     state_file = StateFile(where.state, environment.lock_timeout(), archiving=archiving)
@@ -692,12 +699,9 @@ def workspace(
 
 
 def _no_file(path: Path) -> str:
-    from cimsig.formatting import shell_quote
+    from cimsig.operations import no_file_words
 
-    return (
-        f"there is no progress file at {path}. Check the name; to start a new one there, run "
-        f"cimsig init --state {shell_quote(str(path))}."
-    )
+    return no_file_words(path)
 
 
 # -- helpers of the commands ---------------------------------------------------------------------
@@ -707,30 +711,10 @@ def activity_rows(ws: Workspace, items: list[ActivityStatus]) -> list[dict[str, 
     return [jsonout.activity_json(ws.guide, i, ws.details(i.activity.id)) for i in items]
 
 
-def edit(
-    ws: Workspace,
-    change: Callable[[Workspace], dict[str, Change | None]],
-    *,
-    start_named_file: bool = False,
-) -> tuple[Workspace, dict[str, Change | None]]:
-    """Apply a change to the progress file under its lock; the workspace as it is afterwards.
-
-    `change` gets the workspace over the file as it is now, read under the lock: ids are
-    resolved and new ids chosen there, so two cimsig running at once never lose a change.
-    Only `init` (`start_named_file`) creates a progress file named with --state; the default
-    file is created by the first change, which says so.
-    """
-    existed = ws.state_file.exists()
-    if not existed and ws.named_file and not start_named_file:
-        raise UsageError(f"Nothing was changed: {_no_file(ws.state_file.path)}")
-    with ws.state_file.edit() as st:
-        check_belongs(st, ws.guide, ws.state_file.path)
-        st.guide = ws.guide.id
-        st.author = environment.user_name()
-        changes = change(ws.with_state(st))
-    if not existed and ws.state_file.exists() and not start_named_file:
+def say_started(started: bool, ws: Workspace) -> None:
+    """The first change to the default progress file creates it, and says so."""
+    if started:
         typer.echo(f"Started a new progress file: {ws.state_file.path}", err=True)
-    return ws.with_state(st), changes
 
 
 def report(

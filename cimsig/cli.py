@@ -47,6 +47,7 @@ COMMAND_MODULES = {
     "doctor": "guide_info",
     "guide": "guides",
     "help": "help_topics",
+    "serve": "serve",
 }
 
 

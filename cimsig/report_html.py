@@ -534,3 +534,23 @@ def _number(value: float) -> str:
 
 def build_report(ws: Workspace, made_at: dt.datetime) -> str:
     return render_report(report_context(ws, made_at))
+
+
+def style_context() -> dict[str, Any]:
+    """What the style sheet (report.css.j2) needs, for `cimsig serve`'s pages."""
+    palette = {
+        s: {"key": s, "label": STATUS_LABEL[s], "symbol": STATUS_SYMBOL[s],
+            "color": STATUS_COLORS[s][0], "tint": STATUS_COLORS[s][1], "mark": STATUS_COLORS[s][2]}
+        for s in schedule.STATUSES
+    }  # fmt: skip
+    return {
+        "statuses": list(palette.values()),
+        "palette": palette,
+        "colors": {"text": TEXT_COLOR, "muted": MUTED_COLOR, "page": PAGE_COLOR},
+        "page_footer": '""',
+    }
+
+
+def activity_row(ws: Workspace, item: ActivityStatus, original: Activity | None) -> dict[str, Any]:
+    """One activity as the report (and `cimsig serve`'s activity page) shows it."""
+    return _row(ws, item, original)

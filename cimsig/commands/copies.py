@@ -6,10 +6,9 @@ from typing import Annotated, Any
 import typer
 
 from cimsig import app, codec, environment, formatting, jsonout, loading, merging
-from cimsig.app import GuideOption, JsonOption, StateOption, edit, locate, say
+from cimsig.app import GuideOption, JsonOption, StateOption, locate, say
 from cimsig.errors import StateError, UsageError
 from cimsig.formatting import shell_quote
-from cimsig.records import Change
 from cimsig.state import State
 from cimsig.store import StateFile
 from cimsig.workspace import Workspace, check_belongs
@@ -52,6 +51,8 @@ def merge(
     One `cimsig undo` takes the merge back.
     The other copy is never changed (--remove deletes it after).
     """
+    from cimsig import operations
+
     if dry_run and remove:
         raise UsageError("--dry-run changes nothing, so it cannot --remove the other copy.")
     if git:
@@ -71,27 +72,17 @@ def merge(
     theirs = _read_copy(other_file, environment.cache_dir(), other=True)
     if theirs.guide is not None and theirs.guide != ws.guide.id:
         merging.check_same_plan(State(ws.guide.id), theirs, str(other))
-    found: dict[str, Any] = {}
-
-    def merge_in(now_ws: Workspace) -> dict[str, Change | None]:
-        merging.check_same_plan(now_ws.state, theirs, str(other))
-        _check_not_imported_from(now_ws.state, theirs, other)
-        if merging.unrelated(now_ws.state, theirs):
-            _check_unrelated(other, ws.state_file.path, unrelated)
-        found["plan"] = plan = merging.plan_merge(now_ws.state, theirs, again=again)
-        found["before"] = {key: now_ws.state.get(*key) for key in plan.values}
-        if not dry_run:
-            found["changes"] = merging.apply_merge(now_ws.state, found["plan"], environment.now())
-        return {}
-
     if dry_run:
         ours = loading.load_state(ws.state_file, environment.cache_dir())
         check_belongs(ours, ws.guide, ws.state_file.path)
-        merge_in(ws.with_state(ours))
         ws = ws.with_state(ours)
-    else:
-        ws, _ = edit(ws, merge_in)
-    plan: merging.MergePlan = found["plan"]
+    merged = operations.merge_copy(
+        ws, theirs, other, again=again, unrelated=unrelated, dry_run=dry_run,
+        now=environment.now(), author=environment.user_name(),
+        warn=lambda words: say(words, err=True),
+    )  # fmt: skip
+    ws, plan = merged.workspace, merged.plan
+    found = {"before": merged.before}
     removed = False
     not_in_effect = bool(plan.undone) and not again  # never removed: said after the report
     if remove and not not_in_effect and not any(not c.recorded for c in plan.conflicts):
@@ -173,44 +164,6 @@ def merge_driver(
         say(f"Check the conflicts above in {name}, and correct any that are wrong.", err=True)
 
 
-def _check_not_imported_from(ours: State, theirs: State, other: Path) -> None:
-    """Refuse to merge a district's plan into another district imported from a copy of it
-    (`district import FILE --name NEW`): the two share their early history, yet are two
-    districts' plans."""
-    from cimsig.commands.districts import IMPORTED_FROM
-
-    theirs_lea = theirs.profile.lea if theirs.profile else None
-    ours_lea = ours.profile.lea if ours.profile else None
-    if not theirs_lea or not ours_lea or theirs_lea.casefold() == ours_lea.casefold():
-        return
-
-    def imported_from(state: State, other_state: State, name: str) -> bool:
-        """Whether `state` was imported under its own name from a copy of the plan of `name`
-        (an import `other_state` does not share)."""
-        uids = other_state.history_uids()
-        return any(
-            isinstance(e.get(IMPORTED_FROM), str)
-            and e.get("uid") not in uids
-            and str(e[IMPORTED_FROM]).casefold() == name.casefold()
-            for e in state.history
-        )
-
-    if imported_from(ours, theirs, theirs_lea):
-        raise StateError(
-            f"{other} cannot be merged: it is the plan of {theirs_lea}, and this district, "
-            f"{ours_lea}, was imported from a copy of it under its own name. Neither file "
-            "was changed. Merge it into the district it belongs to: "
-            f"cimsig merge {shell_quote(str(other))} --district NAME. (If it really is "
-            f"{ours_lea}'s, name it so first: cimsig init --state {shell_quote(str(other))} "
-            f"--lea {shell_quote(str(ours_lea))}.)"
-        )
-    if imported_from(theirs, ours, ours_lea):
-        raise StateError(
-            f"{other} cannot be merged: it is the plan of {theirs_lea}, a district imported from "
-            f"a copy of this one ({ours_lea}) under its own name. Neither file was changed."
-        )
-
-
 def _no_target(ws: Workspace, other: Path) -> str:
     """Why a merge into a file that does not exist is refused, with the command that is right:
     a merge never starts a new progress file (the copy's work would land in a private file)."""
@@ -278,21 +231,6 @@ def _read_copy(
             "copy."
         )
     return state
-
-
-def _check_unrelated(other: Path, path: Path, allowed: bool) -> None:
-    """A file that shares no change with the progress file is not a copy of it: merged only
-    with --unrelated, and then with a warning."""
-    words = (
-        f"{other} shares no change with your progress file {path}: it is not a copy of it but "
-        "a plan started on its own"
-    )
-    if not allowed:
-        raise StateError(
-            f"{words}. Nothing was changed. If its records belong in yours all the same, merge "
-            "it with --unrelated (where both set the same thing, one of them is kept and listed)."
-        )
-    say(f"Warning: {words}; merging it as you asked (--unrelated).", err=True)
 
 
 def _workspace(guide: Path | None, state: Path | None) -> Workspace:

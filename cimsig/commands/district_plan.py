@@ -1,6 +1,6 @@
 """The district's own plan: init, plan, assign, note, add, remove."""
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,19 +12,22 @@ from cimsig.app import (
     JsonOption,
     StateOption,
     check_not_after_today,
-    edit,
     profile_json,
     profile_words,
     report,
     say,
+    say_started,
     title_of,
     user_date,
     workspace,
 )
 from cimsig.errors import StateError, UsageError
-from cimsig.records import Change, CustomActivity, Plan, Profile
+from cimsig.records import Change, Plan, Profile
 from cimsig.state import moment_on
 from cimsig.workspace import Workspace
+
+if TYPE_CHECKING:
+    from cimsig import operations
 
 commands = typer.Typer()
 
@@ -57,6 +60,8 @@ def init(
     state: StateOption = None,
 ) -> None:  # fmt: skip
     """Set up the district profile: its name (shown in every header and export) and its track."""
+    from cimsig import operations
+
     if me is not None:
         _save_me(me)
         if lea is None and track is None and short is None:
@@ -75,17 +80,11 @@ def init(
         keep_guide(guide)
     ws = workspace(guide, state, as_of, changing=True)
     existed = ws.state_file.exists()
-
-    def set_profile(now_ws: Workspace) -> dict[str, Change | None]:
-        current = now_ws.state.profile or Profile()
-        profile = Profile(
-            lea=lea.strip() if lea is not None else current.lea,
-            track=track if track is not None else current.track,
-            short=(short.strip() or None) if short is not None else current.short,
-        )
-        return {"": now_ws.state.set_profile(profile, environment.now())}
-
-    ws, changes = edit(ws, set_profile, start_named_file=True)
+    saved = operations.set_profile(
+        ws, lea=lea, track=track, short=short, now=environment.now(),
+        author=environment.user_name(),
+    )  # fmt: skip
+    ws, changes = _done_by(saved)
     profile = ws.state.profile or Profile()
     if json_out:
         jsonout.print_json({**(profile_json(ws) or {}), "changed": changes[""] is not None})
@@ -131,6 +130,8 @@ def plan(
     state: StateOption = None,
 ) -> None:
     """Set your district's own target date for an activity (the guide's date stays on record)."""
+    from cimsig import operations
+
     ws = workspace(guide, state, as_of, changing=True)
     activity = ws.change_target(activity_id)
     if clear == (due is not None) or (clear and start is not None):
@@ -141,21 +142,11 @@ def plan(
             user_date(due, "--due", ws.guide.time_zone, ws.as_of),
             user_date(start, "--start", ws.guide.time_zone, ws.as_of) if start else None,
         )
-        if new_plan.start is not None and new_plan.start > new_plan.due:
-            raise UsageError(f"--start {new_plan.start} is after --due {new_plan.due}.")
-        first = ws.guide.first_date
-        for option, day in (("--due", new_plan.due), ("--start", new_plan.start)):
-            if first is not None and day is not None and day < first:
-                raise UsageError(
-                    f"{option} {day} is before this guide begins ({first}). Is the year a "
-                    "typo? Nothing was changed."
-                )
     original = ws.details(activity.id)
-    ws, changes = edit(
-        ws,
-        lambda w: {
-            activity.id: w.state.set_plan(w.resolve(activity.id).id, new_plan, environment.now())
-        },
+    ws, changes = _done_by(
+        operations.plan(
+            ws, activity.id, new_plan, now=environment.now(), author=environment.user_name()
+        )
     )
     guide_due = original.guide_due
     opens = next((a.start for a in ws.unplanned if a.id == activity.id), None)  # the guide's
@@ -209,16 +200,17 @@ def assign(
     state: StateOption = None,
 ) -> None:
     """Name the person who owns an activity (`--clear` to remove)."""
+    from cimsig import operations
+
     if clear == (name is not None) or (name is not None and not name.strip()):
         raise UsageError('Give a NAME, or --clear: cimsig assign step1-case-study "Ana Ruiz".')
     ws = workspace(guide, state, as_of, changing=True)
     owner = name.strip() if name is not None else None
-
-    def set_owner(now_ws: Workspace) -> dict[str, Change | None]:
-        target = now_ws.change_target(activity_id).id
-        return {target: now_ws.state.assign(target, owner, environment.now())}
-
-    ws, changes = edit(ws, set_owner)
+    ws, changes = _done_by(
+        operations.assign(
+            ws, activity_id, owner, now=environment.now(), author=environment.user_name()
+        )
+    )
 
     def message(i: str, change: Change | None) -> str:
         if change is None:
@@ -242,6 +234,8 @@ def note_(
     state: StateOption = None,
 ) -> None:  # fmt: skip
     """Add a dated note to an activity (`cimsig show ID` lists them)."""
+    from cimsig import operations
+
     if len(words) > 1:
         _refuse_loose_note(activity_id, words)
     text = words[0]
@@ -251,15 +245,13 @@ def note_(
     if as_of is not None:
         check_not_after_today(ws.as_of, "--as-of", ws.guide.time_zone)
     activity = ws.change_target(activity_id)
-
-    def add(w: Workspace) -> dict[str, Change | None]:
-        moment = environment.now()
-        dated = moment_on(ws.as_of, moment, ws.guide.time_zone) if as_of is not None else None
-        return {
-            activity.id: w.state.add_note(w.resolve(activity.id).id, text.strip(), moment, dated)
-        }
-
-    ws, changes = edit(ws, add)
+    moment = environment.now()
+    dated = moment_on(ws.as_of, moment, ws.guide.time_zone) if as_of is not None else None
+    ws, changes = _done_by(
+        operations.add_note(
+            ws, activity.id, text, dated=dated, now=moment, author=environment.user_name()
+        )
+    )
     count = len(ws.state.notes.get(activity.id, ()))
     report(ws, changes, json_out, lambda i, c: f"Added a note to {i} ({count} in all).")
 
@@ -332,6 +324,8 @@ def add(
     state: StateOption = None,
 ) -> None:
     """Add an activity of your district's own (a board meeting, a SELPA review ...)."""
+    from cimsig import operations
+
     ws = workspace(guide, state, as_of, changing=True)
     step_ids = [s.id for s in ws.guide.steps]
     if step not in step_ids:
@@ -340,17 +334,12 @@ def add(
         raise UsageError("The title is empty.")
     due_date = user_date(due, "--due", ws.guide.time_zone, ws.as_of)
     start_date = user_date(start, "--start", ws.guide.time_zone, ws.as_of) if start else None
-    if start_date is not None and start_date > due_date:
-        raise UsageError(f"--start {start_date} is after --due {due_date}.")
-    ws.new_activity_id(title, new_id)  # a bad --id is refused before the file is locked
     clean_title = " ".join(title.split())
-
-    def add_one(now_ws: Workspace) -> dict[str, Change | None]:
-        made_id = now_ws.new_activity_id(title, new_id)
-        custom = CustomActivity(made_id, step, clean_title, due_date, start_date)
-        return {made_id: now_ws.state.add_activity(custom, environment.now())}
-
-    ws, changes = edit(ws, add_one)
+    added = operations.add_activity(
+        ws, title, step, due_date, start=start_date, new_id=new_id,
+        now=environment.now(), author=environment.user_name(),
+    )  # fmt: skip
+    ws, changes = _done_by(added)
     step_name = ws.guide.step(step).name
 
     def message(i: str, change: Change | None) -> str:
@@ -368,17 +357,19 @@ def remove(
     state: StateOption = None,
 ) -> None:
     """Remove an activity your district added (the guide's own cannot be removed)."""
+    from cimsig import operations
+
     ws = workspace(guide, state, as_of, changing=True)
     activity = ws.change_target(activity_id)
-    if activity.origin != "district":
-        raise UsageError(
-            f"{activity.id} is part of the pacing guide and cannot be removed. You can plan "
-            f"your own date for it (cimsig plan {activity.id} --due DATE) or mark it done."
+    ws, changes = _done_by(
+        operations.remove_activity(
+            ws, activity_id, now=environment.now(), author=environment.user_name()
         )
-    ws, changes = edit(
-        ws,
-        lambda w: {
-            activity.id: w.state.remove_activity(w.resolve(activity.id).id, environment.now())
-        },
     )
     report(ws, changes, json_out, lambda i, c: f"Removed {i} ({activity.title}) from your plan.")
+
+
+def _done_by(result: "operations.Result") -> tuple[Workspace, dict[str, Change | None]]:
+    """An operation's result, saying when it started a new progress file."""
+    say_started(result.started_file, result.workspace)
+    return result.workspace, result.changes

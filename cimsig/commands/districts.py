@@ -65,9 +65,6 @@ def add(
     yes: YesOption = False,
 ) -> None:  # fmt: skip
     """Start following a district: its own progress file, with its name and track."""
-    from cimsig.records import Profile
-    from cimsig.store import StateFile
-
     folder = districts.folder_name(name)
     if not folder or not name.strip():
         raise UsageError("A district needs a name with letters or digits, such as 'Alpha USD'.")
@@ -85,14 +82,11 @@ def add(
     if own is not None and districts.folder_name(own[1]) == folder:
         _take_over(own[0], path, own[1], folder, yes=yes)
         return
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    with StateFile(path, environment.lock_timeout()).edit() as st:
-        if st.profile is not None or st.revision or st.history_uids():
-            # added by another cimsig at the same moment, between the check and the lock
-            raise UsageError(f"District {folder} already follows the guide '{loaded.id}' ({path}).")
-        st.guide = loaded.id
-        short_name = short.strip() if short and short.strip() else None
-        st.set_profile(Profile(lea=name.strip(), track=chosen, short=short_name), environment.now())
+    from cimsig import operations
+
+    operations.add_district(
+        path, loaded.id, folder, name, track=chosen, short=short, now=environment.now()
+    )
     say(f"Added {name.strip()} ({_track_words(chosen)}) on {loaded.title}.")
     say(f"Its progress file: {path}")
     example = f"cimsig status --district {shell_quote(folder, bare=True)}"
@@ -210,69 +204,30 @@ def import_(
     guide: GuideOption = None,
 ) -> None:  # fmt: skip
     """Follow a district from a progress file it sent (copied; the file itself is not changed)."""
-    from cimsig import loading
-    from cimsig.fileio import atomic_write_bytes
-    from cimsig.store import StateFile
+    from cimsig import loading, operations
 
-    source = StateFile(file)
-    if not source.exists():
-        raise StateError(f"There is no file {file} to import.")
-    state = source.read()  # refused (exit 3) when it is not a cimsig progress file
-    if state.guide is None:
-        raise StateError(f"{file} does not say which guide it follows; it cannot be imported.")
-    lea = name or (state.profile.lea if state.profile else None)
-    if not lea:
-        raise UsageError(f"{file} has no district name: add --name NAME.")
-    if not districts.folder_name(lea):
-        raise UsageError(f"'{lea}' has no letters or digits to name a folder after: use --name.")
-    cache = environment.cache_dir()
-    bundled = loading.load_guide(None, cache)
-    if guide is not None:
-        loaded = _kept_guide(guide)
-        if loaded.id != state.guide:
+    def check_guide(guide_id: str) -> None:
+        bundled = loading.load_guide(None, environment.cache_dir())
+        if guide is not None:
+            loaded = _kept_guide(guide)
+            if loaded.id != guide_id:
+                raise StateError(
+                    f"{file} follows the guide '{guide_id}', but {guide} is '{loaded.id}'."
+                )
+        elif guide_id != bundled.id and cohort_guide_path(guide_id) is None:
             raise StateError(
-                f"{file} follows the guide '{state.guide}', but {guide} is '{loaded.id}'."
+                f"{file} follows the guide '{guide_id}', which cimsig does not have yet: add "
+                "--guide PATH with that guide file."
             )
-    elif state.guide != bundled.id and cohort_guide_path(state.guide) is None:
-        raise StateError(
-            f"{file} follows the guide '{state.guide}', which cimsig does not have yet: add "
-            "--guide PATH with that guide file."
-        )
-    folder = districts.folder_name(lea)
-    target = environment.districts_dir() / folder / f"{districts.safe_id(state.guide)}.yaml"
-    if target.exists():
-        raise StateError(
-            f"The name {folder} is taken: that district already has progress on "
-            f"'{state.guide}' ({target}). Give this one another name with --name, or merge."
-        )
-    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    atomic_write_bytes(target, file.read_bytes(), mode=0o600)
-    was = state.profile.lea if state.profile else None
-    if name is not None and name.strip() != (was or ""):
-        # The name goes into the file, as one change: its header, overview row and calendar
-        # ids are this district's, and a copy of the district it came from is not merged in.
-        _set_name(target, name.strip(), imported_from=was)
-    say(f"Imported {lea} from {file} (copied; {file.name} is unchanged).")
-    if name is not None and was and name.strip() != was:
-        say(f"Its name in the copy is now {name.strip()} (it was {was}).")
-    say(f"Its progress file: {target}")
 
-
-IMPORTED_FROM = "imported_from"  # in the history entry of `district import --name`
-
-
-def _set_name(path: Path, name: str, imported_from: str | None = None) -> None:
-    """Set the district's name in one of its progress files: one change in its history."""
-    from cimsig.records import Profile
-    from cimsig.store import StateFile
-
-    with StateFile(path, environment.lock_timeout()).edit() as st:
-        st.author = environment.user_name()
-        current = st.profile or Profile()
-        renamed = Profile(lea=name, track=current.track, short=current.short)
-        change = st.set_profile(renamed, environment.now())
-        if change is not None and imported_from:
-            st.history[-1][IMPORTED_FROM] = imported_from
+    done = operations.import_district(
+        file, environment.districts_dir(), name=name, check_guide=check_guide,
+        now=environment.now(), author=environment.user_name(),
+    )  # fmt: skip
+    say(f"Imported {done.lea} from {file} (copied; {file.name} is unchanged).")
+    if done.renamed_from:
+        say(f"Its name in the copy is now {done.lea} (it was {done.renamed_from}).")
+    say(f"Its progress file: {done.target}")
 
 
 @district.command("rename")
@@ -281,25 +236,15 @@ def rename(
     new: Annotated[str, typer.Argument(metavar="NEW", help="Its new name.")],
 ) -> None:  # fmt: skip
     """Rename a district: its name in its progress files, its folder, and its calendar ids."""
+    from cimsig import operations
+
     root = environment.districts_dir()
-    folder = districts.find(root, old)
-    new_name = new.strip()
-    new_folder = districts.folder_name(new_name)
-    if not new_folder:
-        raise UsageError("A district needs a name with letters or digits, such as 'Alpha USD'.")
-    if new_folder != folder and (root / new_folder).exists():
-        raise UsageError(
-            f"There is already a district folder {new_folder} ({root / new_folder}): choose "
-            "another name, or remove that district first."
-        )
-    files = [c.path for c in districts.cohorts(root) if c.district == folder]
-    for path in files:
-        _set_name(path, new_name)
-    if new_folder != folder:
-        (root / folder).rename(root / new_folder)
-    say(f"Renamed {folder} to {new_name}; work on it with --district {new_folder}.")
-    if new_folder != folder:
-        say(f"Its folder is now {root / new_folder}.")
+    done = operations.rename_district(
+        root, old, new, now=environment.now(), author=environment.user_name()
+    )
+    say(f"Renamed {done.folder} to {done.name}; work on it with --district {done.new_folder}.")
+    if done.new_folder != done.folder:
+        say(f"Its folder is now {root / done.new_folder}.")
     say("Its calendar events now have new ids: export its calendar again, and in your calendar "
         "program delete the events of the old file before importing the new one.")  # fmt: skip
 

@@ -8,9 +8,8 @@ import typer
 
 from cimsig import environment, jsonout, views
 from cimsig.app import GuideOption, JsonOption, StateOption, say, user_date, workspace
-from cimsig.errors import StateError, UsageError
+from cimsig.errors import UsageError
 from cimsig.formatting import fmt_date
-from cimsig.workspace import Workspace
 
 commands = typer.Typer()
 
@@ -191,18 +190,10 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def archive_path(progress: Path, before: dt.date) -> Path:
-    """Where the changes before `before` go: beside the progress file, named after it."""
-    from cimsig.state_format import ARCHIVE_MARK
-
-    return progress.with_name(f"{progress.stem}{ARCHIVE_MARK}{before.isoformat()}.yaml")
-
-
 def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | None) -> None:
-    from cimsig import state_format
-    from cimsig.app import edit
-    from cimsig.fileio import atomic_write_text
-    from cimsig.store import MAX_ARCHIVING_BYTES, MAX_STATE_BYTES
+    from cimsig import operations
+    from cimsig.app import say_started
+    from cimsig.store import MAX_STATE_BYTES
 
     ws = workspace(guide, state, None, changing=True, archiving=True)
     before = user_date(day_text, "--archive", ws.guide.time_zone, ws.as_of)
@@ -212,71 +203,14 @@ def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | No
             f"--archive {day_text}: that is after today. To move every change recorded so far, "
             f"use tomorrow's date ({tomorrow.isoformat()})."
         )
-    target = archive_path(ws.state_file.target, before)
-    moved: list[dict[str, Any]] = []
-
-    def move(now_ws: Workspace) -> dict[str, Any]:
-        st = now_ws.state
-        # Before midnight at the start of that day in the guide's time zone, whatever clock
-        # each change was recorded with.
-        from cimsig.state import time_zone
-
-        cutoff = dt.datetime.combine(before, dt.time(0), time_zone(ws.guide.time_zone))
-        taken = st.archive_before(cutoff, environment.now(), target.name)
-        if not taken:
-            return {}
-        kept: list[Any] = []
-        if target.exists():  # archived before with the same date: keep both, each change once
-            from cimsig.fileio import decode_text, read_regular_file
-
-            try:
-                text = decode_text(read_regular_file(target, MAX_ARCHIVING_BYTES))
-            except (OSError, UnicodeDecodeError) as exc:
-                why = getattr(exc, "strerror", None) or exc
-                raise StateError(
-                    f"The history archive {target} cannot be read ({why}); cimsig has not "
-                    "changed it or the progress file."
-                ) from None
-            kept = state_format.read_archive(text, target)
-        seen = {_key(e) for e in kept}
-        entries = kept + [e for e in taken if _key(e) not in seen]
-        lea = st.profile.lea if st.profile is not None else None
-        try:
-            # The archive is written first: if the progress file then cannot be, the changes
-            # are in both files, never in neither.
-            atomic_write_text(
-                target,
-                state_format.archive_text(entries, st.guide, lea, ws.state_file.target.name),
-                mode=_mode_of(ws.state_file.target),
-            )
-        except OSError as exc:
-            raise StateError(
-                f"The history archive {target} could not be written ({exc.strerror or exc}); "
-                "cimsig has not changed the progress file."
-            ) from None
-        moved.extend(taken)
-        return {}
-
-    if not ws.state_file.exists():
-        raise UsageError(f"There is no progress file at {ws.state_file.path} to archive from.")
-    if ws.state_file.is_read_only():
-        raise StateError(
-            f"The progress file {ws.state_file.path} is read-only, so nothing was archived."
-        )
-    if target.exists() and not (_mode_of(target) or 0o200) & 0o222:
-        raise StateError(f"The history archive {target} is read-only, so nothing was archived.")
-    ws, _ = edit(ws, move)
-    # (not counting the entry that records the archiving, when there is one)
-    left = len(ws.state.history) - (1 if moved else 0)
-    try:
-        size = ws.state_file.target.stat().st_size
-    except OSError:
-        size = 0
-    if size > MAX_STATE_BYTES:  # still too large for every other command: say what to do
+    done = operations.archive(ws, before, now=environment.now(), author=environment.user_name())
+    ws, moved, target, left = done.workspace, done.moved, done.target, done.left
+    say_started(done.started_file, ws)
+    if done.size > MAX_STATE_BYTES:  # still too large for every other command: say what to do
         say(
-            f"Note: the progress file {ws.state_file.path} is still {size / 2**20:.1f} MB, over "
-            f"the {MAX_STATE_BYTES // 2**20} MB other cimsig commands read. Archive again with "
-            "a later date (tomorrow's date moves every change recorded so far).",
+            f"Note: the progress file {ws.state_file.path} is still {done.size / 2**20:.1f} MB, "
+            f"over the {MAX_STATE_BYTES // 2**20} MB other cimsig commands read. Archive again "
+            "with a later date (tomorrow's date moves every change recorded so far).",
             err=True,
         )
     if json_out:
@@ -299,15 +233,3 @@ def _archive(day_text: str, json_out: bool, guide: Path | None, state: Path | No
 
 def _changes(count: int) -> str:
     return f"{count} change" if count == 1 else f"{count:,} changes"
-
-
-def _key(entry: dict[str, Any]) -> Any:
-    """What makes an entry the same one in two files: its id (its number and time before ids)."""
-    return entry.get("uid") or (entry.get("seq"), entry.get("at"))
-
-
-def _mode_of(path: Path) -> int | None:
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        return None

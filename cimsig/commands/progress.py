@@ -15,12 +15,12 @@ from cimsig.app import (
     StateOption,
     activity_rows,
     check_not_after_today,
-    edit,
     profile_json,
     profile_words,
     report,
     say,
     say_file_notes,
+    say_started,
     title_of,
     user_date,
     whole_number,
@@ -28,12 +28,12 @@ from cimsig.app import (
     workspace,
     wrap_for_terminal,
 )
-from cimsig.errors import EXIT_OVERDUE, StateError, UsageError
+from cimsig.errors import EXIT_OVERDUE, UsageError
 from cimsig.records import Change
 from cimsig.workspace import Workspace
 
 if TYPE_CHECKING:
-    from cimsig.catch_up import SheetRow
+    from cimsig import operations
     from cimsig.records import DoneRecord
 
 commands = typer.Typer()
@@ -91,6 +91,8 @@ def done(
     """Mark activities as done; on a done activity, --on or --note corrects its record.
     --through DATE or --step STEP catch up on many at once, --from FILE from a spreadsheet (one
     change: one undo)."""
+    from cimsig import operations
+
     for option, value in (("--on", on), ("--as-of", as_of)):
         check_date_not_cut(option, value, activity_ids or [])
     ws = workspace(guide, state, as_of, changing=True)
@@ -128,23 +130,20 @@ def done(
     after_note = words_after("--note")
     ws.resolve_all(ids, note_option="--note", note=note, after_note=after_note)  # checked unlocked
     check_note_not_cut(ids, note, after_note)
-    before = {i: ws.state.done.get(i) for i in ws.resolve_all(ids)}
+    result = operations.mark_done(
+        ws, ids, on=done_on, note=note, after_note=after_note,
+        now=environment.now(), author=environment.user_name(),
+    )  # fmt: skip
+    _report_done(result, json_out)
 
-    def mark(now_ws: Workspace) -> dict[str, Change | None]:
-        targets = now_ws.resolve_all(ids, note_option="--note", note=note, after_note=after_note)
-        st, moment = now_ws.state, environment.now()
-        with st.batch():
-            return {
-                i: st.correct_done(i, moment, done_on, note)
-                if i in st.done
-                else st.mark_done(i, done_on or ws.as_of, moment, note)
-                for i in targets
-            }
 
-    ws, changes = edit(ws, mark)
-    report(ws, changes, json_out, lambda i, c: _done_message(ws, before.get(i), i, c))
-    say_early_done(ws, [i for i, c in changes.items() if c is not None])
-    if len(changes) > 1 and any(c is not None for c in changes.values()) and not json_out:
+def _report_done(result: "operations.Result", json_out: bool) -> None:
+    """What `done` says: each activity marked, corrected or already done; early dates."""
+    ws, changes = result.workspace, result.changes
+    say_started(result.started_file, ws)
+    report(ws, changes, json_out, lambda i, c: _done_message(ws, result.before.get(i), i, c))
+    say_early_done(ws, result.changed)
+    if len(changes) > 1 and result.changed and not json_out:
         say("One change: `cimsig undo` takes it all back.")
 
 
@@ -247,22 +246,16 @@ def _catch_up_ids(
     """The ids `done --through` / `--step` marks, after showing them and asking (unless --yes).
     Only activities started by the as-of date, unless `include_upcoming`: a catch-up records
     work that has happened."""
+    from cimsig import operations
+
     through_date = (
         user_date(through, "--through", ws.guide.time_zone, ws.as_of) if through else None
     )
-    step_ids = [s.id for s in ws.guide.steps]
-    if step is not None and step not in step_ids:
-        raise UsageError(f"There is no step '{step}'. Steps: {', '.join(step_ids)}.")
-    found = schedule.to_catch_up(ws.statuses, through=through_date, step=step)
-    # Started: its window has begun, or (with no window) its day has come.
-    # (by the day it is recorded as done: `--on` may be earlier than the as-of date)
-    started = [i for i in found if (i.activity.start or i.activity.due or day) <= day]
-    later = [i for i in found if i not in started]
-    items = found if include_upcoming else started
-    scope = " and ".join(
-        ([f"due on or before {formatting.fmt_date(through_date)}"] if through_date else [])
-        + ([f"in {ws.guide.step(step).name}"] if step else [])
+    # (started by the day it is recorded as done: `--on` may be earlier than the as-of date)
+    preview = operations.catch_up_preview(
+        ws, through=through_date, step=step, day=day, include_upcoming=include_upcoming
     )
+    items, later, scope = preview.items, preview.later, preview.scope
     as_of_words = formatting.fmt_date(day)
     if later and not include_upcoming:
         what = "activity has" if len(later) == 1 else "activities have"
@@ -304,31 +297,11 @@ def _catch_up_ids(
 
 def _done_from_sheet(ws: Workspace, path: Path, *, yes: bool, json_out: bool) -> None:
     """`done --from FILE.csv`: every row with a done date, shown, asked, recorded in one change."""
-    from cimsig import catch_up
+    from cimsig import operations
 
-    rows, without_date = catch_up.read_sheet(
-        path, [a.id for a in ws.activities], as_of=ws.as_of,
-        first_date=ws.guide.first_date, district=ws.lea,
-    )  # fmt: skip
-    rows = [_recorded_note_kept(ws.state.done.get(r.activity_id), r) for r in rows]
-    todo = [r for r in rows if _sheet_change(ws.state.done.get(r.activity_id), r) is not None]
-    ongoing = {i.activity.id for i in ws.statuses if schedule.is_ongoing(i)}
-    endless = [r for r in todo if r.activity_id in ongoing]
-    if endless:
-        # A catch-up leaves ongoing work alone (it has no end); marking it done is a choice
-        # made for it alone.
-        raise UsageError(
-            f"--from: {path} gives a done date for ongoing work, which a catch-up leaves "
-            "alone; nothing was changed. Clear the date in these rows, and mark such work "
-            "done on its own if it has really ended (cimsig done ID --on DATE):",
-            problems=[
-                f"{'row' if path.suffix.lower() in ('.xlsx', '.xlsm') else 'line'} {r.line}: "
-                f"{r.activity_id} ({title_of(ws, r.activity_id)})"
-                for r in endless
-            ],
-        )
-    same = len(rows) - len(todo)
-    counted = f"{same} already recorded so, {without_date} without a done date"
+    preview = operations.sheet_preview(ws, path)
+    todo = preview.todo
+    counted = f"{preview.same} already recorded so, {preview.without_date} without a done date"
     if not todo:
         say(f"Nothing to record from {path}: {counted}.", err=json_out)
         if json_out:
@@ -351,56 +324,10 @@ def _done_from_sheet(ws: Workspace, path: Path, *, yes: bool, json_out: bool) ->
     these = "this one" if len(todo) == 1 else f"these {len(todo)}"
     if not _ask(f"Record {these} in one change?", yes=yes, json_out=json_out):
         return
-    before = {r.activity_id: ws.state.done.get(r.activity_id) for r in todo}
-
-    def record(now_ws: Workspace) -> dict[str, Change | None]:
-        st, moment = now_ws.state, environment.now()
-        known = {a.id for a in now_ws.activities}
-        with st.batch():
-            result: dict[str, Change | None] = {}
-            for row in todo:
-                if row.activity_id not in known:
-                    raise UsageError(
-                        f"{row.activity_id} (line {row.line}) is no longer in your plan; "
-                        "nothing was changed."
-                    )
-                current = st.done.get(row.activity_id)
-                result[row.activity_id] = (
-                    st.mark_done(row.activity_id, row.done_on, moment, row.note)
-                    if current is None
-                    else st.correct_done(row.activity_id, moment, row.done_on, row.note)
-                )
-            return result
-
-    ws, changes = edit(ws, record)
-    report(ws, changes, json_out, lambda i, c: _done_message(ws, before.get(i), i, c))
-    say_early_done(ws, [i for i, c in changes.items() if c is not None])
-    if len(changes) > 1 and any(c is not None for c in changes.values()) and not json_out:
-        say("One change: `cimsig undo` takes it all back.")
-
-
-def _recorded_note_kept(current: "DoneRecord | None", row: "SheetRow") -> "SheetRow":
-    """The row, with the recorded note in place of its note cell when the cell holds that note
-    as cimsig's own export wrote it (without control characters and outer spaces): a round
-    trip through the spreadsheet changes nothing."""
-    import dataclasses
-
-    from cimsig import catch_up
-
-    if current is None or not current.note or row.note is None:
-        return row
-    if row.note == catch_up.as_read_back(current.note):
-        return dataclasses.replace(row, note=current.note)
-    return row
-
-
-def _sheet_change(current: "DoneRecord | None", row: "SheetRow") -> str | None:
-    """What a row of the spreadsheet would do: "mark", "correct", or None (recorded so)."""
-    if current is None:
-        return "mark"
-    if current.on == row.done_on and (row.note is None or row.note == current.note):
-        return None
-    return "correct"
+    result = operations.apply_sheet(
+        ws, preview, now=environment.now(), author=environment.user_name()
+    )
+    _report_done(result, json_out)
 
 
 def check_date_not_cut(option: str, value: str | None, words: list[str]) -> None:
@@ -471,22 +398,9 @@ def check_note_not_cut(ids: list[str], note: str | None, after_note: list[str] |
 
 def check_done_date(ws: Workspace, done_on: dt.date | None) -> None:
     """A day work was done: not after the as-of date, not before the guide begins."""
-    if done_on is None:
-        return
-    if done_on > ws.as_of:
-        raise UsageError(
-            f"--on {done_on} is after {ws.as_of}: cimsig records work that is done. "
-            + (
-                "Use --on with today's date or an earlier one."
-                if ws.as_of == environment.today_in(ws.guide.time_zone)
-                else f"Use --on with the as-of date ({ws.as_of}) or an earlier one."
-            )
-        )
-    first = ws.guide.first_date
-    if first is not None and done_on < first:
-        raise UsageError(
-            f"--on {done_on} is before this guide begins ({first}). Is the year a typo?"
-        )
+    from cimsig import operations
+
+    operations.check_done_date(ws, done_on, today=environment.today_in(ws.guide.time_zone))
 
 
 @commands.command("undo", rich_help_panel="Every week")
@@ -505,22 +419,17 @@ def undo(
     state: StateOption = None,
 ) -> None:  # fmt: skip
     """Reopen activities, or (with no id) undo the most recent change of any kind."""
+    from cimsig import operations
+
     ws = workspace(guide, state, as_of, changing=True)
     if activity_ids:
         ids = activity_ids
         asked = _agree_to_reopen(ws, ws.resolve_all(ids), yes)
-
-        def reopen(now_ws: Workspace) -> dict[str, Change | None]:
-            st, moment = now_ws.state, environment.now()
-            if any(st.done.get(i) != record for i, record in asked.items()):
-                raise StateError(
-                    "Nothing was reopened: the activity was changed while you were asked. Run "
-                    "`cimsig history` to see it, then `cimsig undo` again."
-                )
-            with st.batch():
-                return {i: st.reopen(i, moment) for i in now_ws.resolve_all(ids)}
-
-        ws, changes = edit(ws, reopen)
+        result = operations.reopen(
+            ws, ids, agreed=asked, now=environment.now(), author=environment.user_name()
+        )
+        ws, changes = result.workspace, result.changes
+        say_started(result.started_file, ws)
 
         def message(i: str, change: Change | None) -> str:
             if change is None:
@@ -529,24 +438,17 @@ def undo(
 
         report(ws, changes, json_out, message)
         return
-    undone: list[Change] = []
     agreed = _agree_to_undo(ws, yes)
-
-    def revert(now_ws: Workspace) -> dict[str, Change | None]:
-        if agreed is not None and _uids(now_ws.state.undo_group()) != agreed:
-            raise StateError(
-                "Nothing was undone: another change was recorded while you were asked. Run "
-                "`cimsig history` to see it, then `cimsig undo` again."
-            )
-        undone.extend(now_ws.state.revert_last(environment.now()))
-        return {}
-
-    ws, _ = edit(ws, revert)
+    undid_now = operations.undo(
+        ws, agreed=agreed, now=environment.now(), author=environment.user_name()
+    )
+    ws, undone = undid_now.workspace, undid_now.undone
+    say_started(undid_now.started_file, ws)
     if not undone:
         if json_out:
             jsonout.print_json([])
         else:
-            say(_nothing_to_undo(ws))
+            say(operations.nothing_to_undo_words(ws))
         return
     if json_out and not undone[0].activity_id:  # the district profile, not an activity
         jsonout.print_json([{"id": None, "changed": True, "profile": profile_json(ws)}])
@@ -562,21 +464,14 @@ def undo(
     report(ws, {c.activity_id: c for c in undone}, json_out, undid)
 
 
-def _uids(group: list[dict[str, Any]]) -> list[Any]:
-    return [e.get("uid") for e in group]
-
-
 def _agree_to_undo(ws: Workspace, yes: bool) -> list[Any] | None:
     """When the change undo would take back was made by someone else (on a shared file), say
     who, and ask first; with no terminal to ask at, --yes is needed. The change agreed to (its
     entries' ids), or None when it is this person's own or --yes was given."""
-    group = ws.state.undo_group()
+    from cimsig import operations
 
-    def plain(name: object) -> str:
-        return " ".join(str(name).split()).casefold()
-
-    me = plain(environment.user_name())
-    others = sorted({str(e["by"]) for e in group if e.get("by") and plain(e["by"]) != me})
+    preview = operations.undo_preview(ws, environment.user_name())
+    group, others = preview.group, preview.others
     if not others or yes:
         return None
     last = group[-1]
@@ -595,33 +490,18 @@ def _agree_to_undo(ws: Workspace, yes: bool) -> list[Any] | None:
     if not typer.confirm(wrap_for_terminal(f"The latest change is {what}. Undo it?", 2)):
         say("Nothing was undone.")
         raise typer.Exit(0)
-    return _uids(group)
-
-
-def _same_person(one: object, other: object) -> bool:
-    return " ".join(str(one).split()).casefold() == " ".join(str(other).split()).casefold()
+    return preview.uids
 
 
 def _agree_to_reopen(ws: Workspace, ids: list[str], yes: bool) -> dict[str, Any]:
     """Reopening an activity someone else marked done (on a shared file) names them and asks
     first, as a bare undo does; with no terminal to ask at, --yes is needed. The done records
     agreed to be reopened (empty when all are this person's own or --yes was given)."""
+    from cimsig import operations
+
     if yes:
         return {}
-    me = environment.user_name()
-    pending = {i for i in ids if ws.state.done.get(i) is not None}
-    others: dict[str, dict[str, Any]] = {}  # id: the change that marked it done
-    for entry in ws.state.recent_history(past_damage=True):
-        if not pending:
-            break
-        activity_id = str(entry.get("id"))
-        changes = entry.get("changes")
-        if activity_id not in pending or not isinstance(changes, list):
-            continue
-        if any(isinstance(c, dict) and c.get("field") == "done" for c in changes):
-            pending.discard(activity_id)
-            if entry.get("by") and not _same_person(entry["by"], me):
-                others[activity_id] = entry
+    others = operations.others_done(ws, ids, environment.user_name())
     if not others:
         return {}
     from cimsig.views import recorded_at
@@ -640,20 +520,6 @@ def _agree_to_reopen(ws: Workspace, ids: list[str], yes: bool) -> dict[str, Any]
         say("Nothing was reopened.")
         raise typer.Exit(0)
     return {i: ws.state.done.get(i) for i in others}
-
-
-def _nothing_to_undo(ws: Workspace) -> str:
-    history = ws.state.history
-    if not history:
-        return "There is nothing to undo: no change has been recorded yet."
-    archived = [e for e in history if e.get("action") == "archive"]
-    if archived:
-        return (
-            "There is nothing undo can take back: the changes still in the history are undone "
-            "already or are records of archiving, and older ones were moved to a side file "
-            "(`cimsig history --archive`), which undo does not reach."
-        )
-    return "There is nothing to undo: every recorded change has been undone already."
 
 
 def _now_state(ws: Workspace, activity_id: str) -> str:

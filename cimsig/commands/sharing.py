@@ -254,10 +254,10 @@ def export_csv(
     state: StateOption = None,
 ) -> None:
     """A spreadsheet (CSV, opens in Excel): one row per activity with its status."""
-    from cimsig import export
+    from cimsig import operations
 
     def build(ws: Workspace) -> bytes:
-        return export.build_csv(_csv_rows(ws), ws.guide.time_zone)
+        return operations.export_bytes(ws, "csv", now=environment.now())
 
     _export("csv", build, all_districts, folder, output, as_of, guide, state)
 
@@ -274,6 +274,8 @@ def export_xlsx(
     """An Excel workbook: every activity with its owner, notes and status, and a summary."""
     import sys
 
+    from cimsig import operations
+
     if output is None and not all_districts and sys.stdout.isatty():
         raise UsageError("An Excel workbook cannot be shown on the screen: add -o FILE, like "
                          "-o plan.xlsx.")  # fmt: skip
@@ -281,7 +283,7 @@ def export_xlsx(
     from cimsig import spreadsheet
 
     def build(ws: Workspace) -> bytes:
-        return spreadsheet.build_xlsx(ws.guide, ws.statuses, _csv_rows(ws), ws.as_of, ws.lea)
+        return operations.export_bytes(ws, "xlsx", now=environment.now())
 
     _export("xlsx", build, all_districts, folder, output, as_of, guide, state)
     if all_districts:
@@ -315,13 +317,10 @@ def export_md(
     state: StateOption = None,
 ) -> None:
     """A printable checklist (Markdown) for a team meeting or a board report."""
-    from cimsig import export
+    from cimsig import operations
 
     def build(ws: Workspace) -> bytes:
-        text = export.build_markdown(
-            ws.guide, ws.statuses, ws.as_of, ws.lea, ws.state.owners, ws.state.notes
-        )
-        return text.encode("utf-8")
+        return operations.export_bytes(ws, "md", now=environment.now())
 
     _export("md", build, all_districts, folder, output, as_of, guide, state, text=True)
 
@@ -356,12 +355,12 @@ def export_html(
     state: StateOption = None,
 ) -> None:
     """A report to open in a web browser, e-mail or print: progress, what is due, the checklist."""
-    from cimsig import report_html
+    from cimsig import operations, report_html
 
     made_at = environment.now()
 
     def build(ws: Workspace) -> bytes:
-        return report_html.build_report(ws, made_at).encode("utf-8")
+        return operations.export_bytes(ws, "html", now=made_at)
 
     written = _export("html", build, all_districts, folder, output, as_of, guide, state)
     if all_districts:

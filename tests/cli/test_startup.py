@@ -113,6 +113,7 @@ def test_dateutil_only_for_a_month_name_and_icalendar_only_for_ics(tmp_path: Pat
                 "help_topics",
                 "history",
                 "progress",
+                "serve",
                 "sharing",
             ],
         ),
