@@ -13,7 +13,7 @@ from cimsig.storage.yamlio import parse_iso_date
 
 GUIDE_FORMAT = 1
 # A real guide is a few dozen kilobytes; refusing anything far larger keeps a wrong file (a video,
-# a database dump) from hanging the tool. Documented in README.md.
+# a database dump) from hanging the tool. Documented in docs/files.md and docs/guide-format.md.
 MAX_GUIDE_BYTES = 10 * 1024 * 1024
 BUNDLED_GUIDE_NAME = "pacing_2024.yaml"
 

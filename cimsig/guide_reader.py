@@ -147,7 +147,7 @@ def _guide_data(text: str, path: Path) -> Any:
     if data is None:
         raise GuideError(
             f"The guide file {path} is empty. A guide file starts with 'format: 1', then "
-            "'guide:' and 'activities:' (README, \"The guide file\")."
+            "'guide:' and 'activities:' (cimsig's docs/guide-format.md)."
         )
     return data
 
