@@ -97,6 +97,7 @@ def build_command(commands: typer.Typer, name: str) -> "Command":
     `typer.main.get_command` turns into click's command (a start-up saving: `next` would
     otherwise also build `status`, `done` and `undo`)."""
     one = typer.Typer(
+        add_completion=False,  # (the root group has no completion options either)
         rich_markup_mode=commands.rich_markup_mode,
         pretty_exceptions_short=commands.pretty_exceptions_short,
     )
