@@ -879,8 +879,10 @@ def whole_number(option: str, unit: str, example: int, low: int, high: int) -> A
     number of days, such as 14"), not "'two' is not a valid integer range"."""
     from typer._click.types import ParamType
 
+    of_unit, in_unit = (f" of {unit}", f" {unit}") if unit else ("", "")  # (--port: "")
+
     class WholeNumber(ParamType):
-        name = unit
+        name = unit or "number"
 
         def get_metavar(self, param: Any, ctx: Any = None) -> str | None:
             return None
@@ -894,12 +896,12 @@ def whole_number(option: str, unit: str, example: int, low: int, high: int) -> A
                 text = str(value).strip()
                 if not re.fullmatch(r"[-+]?\d+", text):
                     self.fail(
-                        f"{option} needs a whole number of {unit}, such as {example} "
+                        f"{option} needs a whole number{of_unit}, such as {example} "
                         f"(not '{text}')."
                     )
                 number = int(text)
             if not low <= number <= high:
-                self.fail(f"{option} must be from {low} to {high} {unit}, not {number}.")
+                self.fail(f"{option} must be from {low} to {high}{in_unit}, not {number}.")
             return number
 
     return WholeNumber()
