@@ -896,8 +896,7 @@ def whole_number(option: str, unit: str, example: int, low: int, high: int) -> A
                 text = str(value).strip()
                 if not re.fullmatch(r"[-+]?\d+", text):
                     self.fail(
-                        f"{option} needs a whole number{of_unit}, such as {example} "
-                        f"(not '{text}')."
+                        f"{option} needs a whole number{of_unit}, such as {example} (not '{text}')."
                     )
                 number = int(text)
             if not low <= number <= high:

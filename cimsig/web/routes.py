@@ -231,6 +231,8 @@ def install(app: Flask, settings: ServeSettings) -> None:
         chosen = district()
         if chosen and "district" not in values:
             values["district"] = chosen
+        if endpoint == "home" and not chosen and settings.state is None and several_districts():
+            values.setdefault("main", "1")  # (the main progress file's page, not the list)
         return url_for(endpoint, **values)
 
     def done_message(flash: str) -> Any:
@@ -267,9 +269,9 @@ def install(app: Flask, settings: ServeSettings) -> None:
     @app.get("/")
     def home() -> Any:
         names = several_districts()
-        if names and not district() and settings.state is None:
+        if names and not district() and settings.state is None and not request.args.get("main"):
             return page("web/districts.html.j2", None, overview=_overview(settings, names),
-                        said=said())  # fmt: skip
+                        main=_main_plan(settings), said=said())  # fmt: skip
         ws = workspace()
         return page("web/home.html.j2", ws, r=_weekly(ws), said=said())
 
@@ -277,7 +279,7 @@ def install(app: Flask, settings: ServeSettings) -> None:
     def districts_page() -> Any:
         names = several_districts()
         return page("web/districts.html.j2", None, overview=_overview(settings, names),
-                    said=said())  # fmt: skip
+                    main=_main_plan(settings), said=said())  # fmt: skip
 
     def activity_page(activity_id: str, error: str | None = None) -> str:
         ws = workspace()
@@ -665,6 +667,25 @@ def _unsaved_words(ws: Workspace, exc: StateError) -> str:
             "typed is still here)."
         )
     return f"{exc} What you typed is still here; press the button again to retry."
+
+
+def _main_plan(settings: ServeSettings) -> dict[str, Any] | None:
+    """The progress file used without --district (as `cimsig status` reaches it), for the list
+    of districts: None when there is none yet."""
+    from cimsig import schedule
+
+    if settings.state is not None or settings.district:
+        return None
+    try:
+        ws = open_workspace(settings, None)
+    except CimsigError as exc:
+        return {"lea": None, "problem": str(exc)}
+    if not ws.state_file.exists():
+        return None
+    progress = schedule.progress_by_step(ws.guide.steps, ws.statuses)
+    return {"lea": ws.lea, "done": sum(p.done for p in progress),
+            "total": sum(p.total for p in progress),
+            "overdue": len(schedule.overdue(ws.statuses)), "problem": None}  # fmt: skip
 
 
 def _overview(settings: ServeSettings, names: list[str]) -> list[dict[str, Any]]:
