@@ -5,6 +5,7 @@ cannot be saved or read, error pages, the framework's own pages, and wording."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from cimsig.web import ServeSettings, create_app
 from tests.web.conftest import BASE, PORT, csrf_of
 from tests.web.test_pages import first_activity, post
 
-# -- 1. where a form goes back to ---------------------------------------------------------------
+# -- 1. where a form goes back to
 
 
 @pytest.mark.parametrize(
@@ -50,7 +51,7 @@ def test_safe_back_keeps_a_page_of_this_server() -> None:
     assert safe_back("/\t/evil.example") is None and safe_back("") is None
 
 
-# -- 3. two servers on one computer -------------------------------------------------------------
+# -- 3. two servers on one computer
 
 
 def test_the_session_cookie_is_named_for_the_port() -> None:
@@ -64,7 +65,7 @@ def test_the_session_cookie_is_named_for_the_port() -> None:
         browsers.append(client)
 
 
-# -- 4. 'today' is the guide's today --------------------------------------------------------------
+# -- 4. 'today' is the guide's today
 
 
 def test_a_typed_today_is_the_guides_today(
@@ -82,7 +83,7 @@ def test_a_typed_today_is_the_guides_today(
     assert StateFile(state_path).read().done[target].on == dt.date(2024, 10, 1)
 
 
-# -- 5. the main progress file beside districts ----------------------------------------------------
+# -- 5. the main progress file beside districts
 
 
 def test_the_main_plan_is_listed_beside_the_districts(client: Any, cli: Any) -> None:
@@ -108,7 +109,7 @@ def test_serve_state_file_serves_that_plan_even_with_districts(cli: Any, tmp_pat
     assert "Progress by step" in home
 
 
-# -- 6. undo after a change made meanwhile ---------------------------------------------------------
+# -- 6. undo after a change made meanwhile
 
 
 def test_undo_after_a_change_in_the_terminal_shows_history_again(
@@ -128,7 +129,7 @@ def test_undo_after_a_change_in_the_terminal_shows_history_again(
     assert notes == ["first", "from the terminal"]
 
 
-# -- 7. a progress file that cannot be saved ---------------------------------------------------
+# -- 7. a progress file that cannot be saved
 
 
 def test_a_read_only_file_gives_the_form_back_with_the_typed_note(
@@ -151,7 +152,7 @@ def test_a_read_only_file_gives_the_form_back_with_the_typed_note(
     assert state_path.read_bytes() == before
 
 
-# -- 8. a damaged progress file ----------------------------------------------------------------------
+# -- 8. a damaged progress file
 
 
 def test_a_damaged_file_is_said_in_plain_words_with_its_line(client: Any, state_path: Path) -> None:
@@ -165,7 +166,7 @@ def test_a_damaged_file_is_said_in_plain_words_with_its_line(client: Any, state_
     assert text.count("has not changed") <= 1 and 'href="/"' in text
 
 
-# -- 9. error pages have a way back, in web words ----------------------------------------------------
+# -- 9. error pages have a way back, in web words
 
 
 def test_error_pages_link_home_in_web_words(client: Any, cli: Any, anon: Any) -> None:
@@ -185,7 +186,7 @@ def test_an_old_key_says_to_use_the_new_address(anon: Any) -> None:
     assert response.status_code == 403 and "new address cimsig serve printed" in response.text
 
 
-# -- 10. the framework's own pages --------------------------------------------------------------------
+# -- 10. the framework's own pages
 
 
 def test_wrong_method_and_too_large_are_plain_pages(client: Any) -> None:
@@ -199,13 +200,13 @@ def test_wrong_method_and_too_large_are_plain_pages(client: Any) -> None:
     assert "Nothing was changed" in big.text
 
 
-# -- 11. wording --------------------------------------------------------------------------------------
+# -- 11. wording
 
 
 def test_wording_of_messages_and_lists(client: Any, state_path: Path) -> None:
     target = first_activity(client)
-    response = post(client, f"/activity/{target}/plan", {"due": "2024-10-01", "start": "2024-10-09"},
-                    f"/activity/{target}")  # fmt: skip
+    dates = {"due": "2024-10-01", "start": "2024-10-09"}
+    response = post(client, f"/activity/{target}/plan", dates, f"/activity/{target}")
     assert "is after your due date" in response.text and "the your" not in response.text
     post(client, "/own/add", {"title": "Board meeting", "step": "step1", "due": "2026-12-10"},
          "/own")  # fmt: skip
@@ -229,3 +230,28 @@ def test_a_port_out_of_range_is_said_in_words(cli: Any) -> None:
     result = CliRunner().invoke(app, ["serve", "--port", "70000", "--no-browser"])
     assert result.exit_code == 2
     assert "--port must be from 0 to 65535, not 70000." in " ".join(result.output.split())
+
+
+# -- 2. the key is not put on a command line
+
+
+def test_the_browser_is_opened_without_the_key_on_its_command_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import webbrowser
+
+    from cimsig.web import server
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    url = "http://127.0.0.1:8765/?key=SECRET-KEY"
+    made = server.open_in_browser(url)
+    assert made is not None
+    try:
+        (given,) = opened
+        assert "SECRET-KEY" not in given and given.startswith("file:")
+        assert url in made.read_text(encoding="utf-8")
+        if os.name == "posix":
+            assert made.stat().st_mode & 0o077 == 0  # this user only
+    finally:
+        made.unlink()
