@@ -6,7 +6,7 @@ can cause ends in a traceback. Messages are written for a district coordinator, 
 
 from __future__ import annotations
 
-# Exit codes, documented in README.md and `cimsig --help`.
+# Exit codes, documented in README.md ("Exit codes") and `cimsig --help`.
 EXIT_OK = 0
 EXIT_OVERDUE = 1  # `status --check` found overdue work
 EXIT_USAGE = 2  # bad command-line input: unknown or ambiguous id, bad date, bad option

@@ -17,7 +17,7 @@ from cimsig.yamlio import Mapping, YamlProblem, load_yaml, parse_iso_date
 
 GUIDE_FORMAT = 1
 # A real guide is a few dozen kilobytes; refusing anything far larger keeps a wrong file (a video,
-# a database dump) from hanging the tool. Documented in README.md.
+# a database dump) from hanging the tool. Documented in docs/files.md and docs/guide-format.md.
 MAX_GUIDE_BYTES = 10 * 1024 * 1024
 BUNDLED_GUIDE_NAME = "pacing_2024.yaml"
 
@@ -266,7 +266,7 @@ def _guide_data(text: str, path: Path) -> Any:
     if data is None:
         raise GuideError(
             f"The guide file {path} is empty. A guide file starts with 'format: 1', then "
-            "'guide:' and 'activities:' (README, \"The guide file\")."
+            "'guide:' and 'activities:' (cimsig's docs/guide-format.md)."
         )
     return data
 

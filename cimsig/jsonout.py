@@ -1,7 +1,7 @@
 """The JSON contract: what `--json` and the exports give other programs.
 
 Stable: sorted keys, ISO dates, `null` for missing; fields may be added, never renamed or
-removed (README.md lists them).
+removed (docs/json.md lists them).
 """
 
 from __future__ import annotations

@@ -194,7 +194,7 @@ def git_conflict(path: Path, line: int) -> StateError:
         "or `git merge` met changes on both sides and left both in the file. Nothing is lost, "
         f"and no backup is needed: merge the two sides with cimsig merge --git {quoted}, then "
         f"git add {quoted} and finish with git commit. (cimsig's merge driver does this "
-        "during every merge: see the README's section on git.)"
+        'during every merge: see "In git" in cimsig\'s docs/sharing.md.)'
     )
 
 
