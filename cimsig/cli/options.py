@@ -119,6 +119,8 @@ def whole_number(
     ("--days needs a whole number of days, such as 14"), not "'two' is not a valid integer
     range". Its name is the unit: the help shows it as the option's value (`--days DAYS`)."""
 
+    of_unit, in_unit = (f" of {unit}", f" {unit}") if unit else ("", "")  # (--port: "")
+
     def parse(value: Any) -> int:
         import re
 
@@ -128,14 +130,16 @@ def whole_number(
             text = str(value).strip()
             if not re.fullmatch(r"[-+]?\d+", text):
                 raise typer.BadParameter(
-                    f"{option} needs a whole number of {unit}, such as {example} (not '{text}')."
+                    f"{option} needs a whole number{of_unit}, such as {example} (not '{text}')."
                 )
             number = int(text)
         if not low <= number <= high:
-            raise typer.BadParameter(f"{option} must be from {low} to {high} {unit}, not {number}.")
+            raise typer.BadParameter(
+                f"{option} must be from {low} to {high}{in_unit}, not {number}."
+            )
         return number
 
-    parse.__name__ = unit
+    parse.__name__ = unit or "number"
     return parse
 
 

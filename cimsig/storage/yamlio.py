@@ -131,6 +131,10 @@ def load_yaml(text: str, *, strict: bool = False) -> Any:
                 " (only plain YAML: text, numbers, lists and mappings)"
             )
         raise YamlProblem(problem, line) from None
+    except yaml.reader.ReaderError as exc:  # a character no text file holds (NUL, ...)
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "?"
+        raise YamlProblem(f"it holds a character that is not text ({code})", line) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"not valid YAML ({' '.join(str(exc).split())})", None) from None
     except RecursionError:

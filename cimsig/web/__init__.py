@@ -95,7 +95,9 @@ def create_app(settings: ServeSettings) -> Flask:
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Strict",
-        SESSION_COOKIE_NAME="cimsig_session",
+        # One cookie per port: two cimsig serve on one computer (each its own key) do not log
+        # each other out (a browser's cookies are per host, not per port).
+        SESSION_COOKIE_NAME=f"cimsig_session_{settings.port}",
         MAX_CONTENT_LENGTH=5 * 1024 * 1024,
     )
     app.jinja_env.autoescape = True
@@ -139,8 +141,12 @@ def several_districts() -> list[str]:
     return districts.names(root) if root.is_dir() else []
 
 
-def form_date(text: str | None, label: str, *, required: bool = True) -> dt.date | None:
-    """A date from a form's date field (YYYY-MM-DD; the command line's forms are taken too)."""
+def form_date(
+    text: str | None, label: str, *, today: dt.date, required: bool = True
+) -> dt.date | None:
+    """A date from a form's date field (YYYY-MM-DD; the command line's forms are taken too).
+    `today`: the day it is in the guide's time zone (what 'today' or 'yesterday' means), as on
+    the command line; never the computer's own date."""
     from cimsig.dates import parse_user_date
     from cimsig.errors import BadDateError
 
@@ -154,12 +160,36 @@ def form_date(text: str | None, label: str, *, required: bool = True) -> dt.date
     except ValueError:
         pass
     try:
-        return parse_user_date(text, dt.date.today(), option=label)
+        return parse_user_date(text, today, option=label)
     except BadDateError:
         raise FormError(
             f"{label}: '{text}' is not a date cimsig can read. Use the date picker, or type it "
             "as 2024-10-01."
         ) from None
+
+
+def safe_back(target: str | None) -> str | None:
+    """A page of this server to go back to after a change, or None (then: home).
+
+    Only a path here: control characters and whitespace are taken out first (browsers ignore
+    them, so `/<TAB>/evil.example` is `//evil.example`), then the URL is parsed: no scheme, no
+    host, no backslash, one leading '/'."""
+    from urllib.parse import urlsplit
+
+    if not target:
+        return None
+    cleaned = "".join(c for c in target if c.isprintable() and not c.isspace())
+    if not cleaned.startswith("/") or cleaned.startswith("//") or "\\" in cleaned:
+        return None
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:
+        return None
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    if parts.path.startswith("//"):
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def form_text(

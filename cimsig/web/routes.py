@@ -20,6 +20,7 @@ from cimsig.web import (
     form_date,
     form_text,
     open_workspace,
+    safe_back,
     same_secret,
     several_districts,
 )
@@ -49,9 +50,11 @@ BUG_HELP = (
 def install(app: Flask, settings: ServeSettings) -> None:
     from flask import abort, make_response, redirect, render_template, request, session
 
-    def refuse(status: int, title: str, text: str) -> Response:
+    def refuse(status: int, title: str, text: str, *, home: bool = True) -> Response:
+        """A plain page saying what is wrong; `home`: with a link to the weekly check-in (not
+        on the pages that refuse a browser without the key: home would refuse it too)."""
         page = render_template(
-            "web/message.html.j2", title=title, text=text, nav=False, district=None
+            "web/message.html.j2", title=title, text=text, nav=False, district=None, home=home
         )
         return make_response(page, status)
 
@@ -63,11 +66,18 @@ def install(app: Flask, settings: ServeSettings) -> None:
                 "Address refused",
                 "This page is only served at the address cimsig serve printed "
                 f"(127.0.0.1:{settings.port}).",
+                home=False,
             )
         key = request.args.get("key")
         if key is not None and request.method == "GET":
             if not same_secret(key, settings.key):
-                return refuse(403, "Wrong key", "This address's key is not this cimsig's.")
+                return refuse(
+                    403,
+                    "This address is out of date",
+                    "Its key is not the one of this cimsig serve: each start makes a new one. "
+                    "Use the new address cimsig serve printed in its window.",
+                    home=False,
+                )
             session.clear()
             session["in"] = True
             session["csrf"] = secrets.token_urlsafe(24)
@@ -79,6 +89,7 @@ def install(app: Flask, settings: ServeSettings) -> None:
                 "Open the address cimsig printed",
                 "This page needs the address (with its key) that cimsig serve printed when it "
                 "started. Copy it from that window into the browser.",
+                home=False,
             )
         if request.method == "POST":
             origin = request.headers.get("Origin")
@@ -102,19 +113,67 @@ def install(app: Flask, settings: ServeSettings) -> None:
 
     @app.errorhandler(StateError)
     def unreadable(exc: StateError) -> Response:
-        return refuse(
-            500,
-            "The progress file cannot be read",
-            f"{exc} cimsig has not changed the file. Fix it (cimsig doctor checks it), then "
-            "reload this page.",
-        )
+        from cimsig.errors import FileProblem
+
+        if isinstance(exc, FileProblem):
+            return refuse(
+                500,
+                "The progress file is damaged",
+                f"Something in the progress file {exc.where} is not as cimsig writes it, so "
+                "cimsig cannot read it and has not changed it. "
+                "To fix it, put back a backup copy of the file, or ask whoever looks after "
+                "cimsig for your team to run cimsig doctor, which says what is wrong. Then "
+                "reload this page.",
+            )
+        return refuse(500, "The progress file cannot be used", str(exc))
 
     @app.errorhandler(404)
     def not_found(exc: Exception) -> Response:
-        return refuse(404, "No such page", "There is no such page. Start again from Home.")
+        return refuse(
+            404, "No such page", "There is no page at this address. The link below goes home."
+        )
+
+    @app.errorhandler(405)
+    def wrong_method(exc: Any) -> Response:
+        response = refuse(
+            405,
+            "This page cannot be sent a form",
+            "This address is a page to open, or a button's action, not both. Go back and use "
+            "the page's buttons.",
+        )
+        allowed = getattr(exc, "valid_methods", None)
+        if allowed:
+            response.headers["Allow"] = ", ".join(allowed)
+        return response
+
+    @app.errorhandler(413)
+    def too_large(exc: Exception) -> Response:
+        return refuse(
+            413,
+            "Too much to send",
+            "What this form sent is larger than cimsig takes (5 MB). Nothing was changed. "
+            "Go back, shorten it and try again.",
+        )
 
     @app.errorhandler(CimsigError)
     def cimsig_error(exc: CimsigError) -> Response:
+        from cimsig.errors import UnknownIdError
+
+        chosen = district()
+        if isinstance(exc, UsageError) and chosen and chosen not in several_districts():
+            return refuse(
+                404,
+                "No such district",
+                f"There is no district named {chosen!r} here. The link below goes to the "
+                "districts there are.",
+            )
+        if isinstance(exc, UnknownIdError):
+            return refuse(
+                404,
+                "No such activity",
+                "There is no such activity in this plan (it may have been removed). The weekly "
+                "check-in, linked below, lists them all.",
+            )
         return refuse(400, "Cannot do that", str(exc))
 
     @app.errorhandler(Exception)
@@ -149,6 +208,9 @@ def install(app: Flask, settings: ServeSettings) -> None:
     def today(ws: Workspace) -> dt.date:
         return environment.today_in(ws.guide.time_zone)
 
+    def named(ws: Workspace, activity_id: str) -> str:
+        return _title_and_id(ws, activity_id)
+
     def page(template: str, ws: Workspace | None, **context: Any) -> str:
         return render_template(
             template,
@@ -159,6 +221,8 @@ def install(app: Flask, settings: ServeSettings) -> None:
             me=author(),
             link=link,
             nav=True,
+            typed=request.form if request.method == "POST" else {},
+            fmt_date=_fmt,
             **context,
         )
 
@@ -168,35 +232,47 @@ def install(app: Flask, settings: ServeSettings) -> None:
         chosen = district()
         if chosen and "district" not in values:
             values["district"] = chosen
+        if endpoint == "home" and not chosen and settings.state is None and several_districts():
+            values.setdefault("main", "1")  # (the main progress file's page, not the list)
         return url_for(endpoint, **values)
 
     def done_message(flash: str) -> Any:
-        """After a change: back to the page it came from, with a line saying what happened."""
-        back = request.form.get("back") or _same_page(request.referrer) or link("home")
-        if not back.startswith("/") or back.startswith("//"):
-            back = link("home")
+        """After a change: back to the page it came from, with a line saying what happened.
+        The change is saved by now: whatever `back` holds, this goes somewhere (home)."""
         session["said"] = flash
-        return redirect(back, 303)
+        try:
+            back = safe_back(request.form.get("back")) or safe_back(_same_page(request.referrer))
+            return redirect(back or link("home"), 303)
+        except Exception:  # (a redirect that cannot be made must not say the change failed)
+            return redirect("/", 303)
 
     def said() -> str | None:
         return session.pop("said", None)  # type: ignore[no-any-return]
 
     def change(form_page: Callable[[str], str], do: Callable[[Workspace], str]) -> Any:
         """Run a change: its message on the next page, or the form back with what is wrong."""
+        from flask import g
+
         ws = workspace()
         try:
-            return done_message(do(ws))
+            said_now = do(ws)
         except (FormError, UsageError) as exc:
             return make_response(form_page(str(exc)), 400)
+        except StateError as exc:
+            # The file was read a moment ago: it is the save that failed (a read-only file, a
+            # folder, the lock). The form comes back with what was typed.
+            g.error_title = "Your change cannot be saved"
+            return make_response(form_page(_unsaved_words(ws, exc)), 503)
+        return done_message(said_now)
 
     # -- pages -------------------------------------------------------------------------------
 
     @app.get("/")
     def home() -> Any:
         names = several_districts()
-        if names and not district():
+        if names and not district() and settings.state is None and not request.args.get("main"):
             return page("web/districts.html.j2", None, overview=_overview(settings, names),
-                        said=said())  # fmt: skip
+                        main=_main_plan(settings), said=said())  # fmt: skip
         ws = workspace()
         return page("web/home.html.j2", ws, r=_weekly(ws), said=said())
 
@@ -204,7 +280,7 @@ def install(app: Flask, settings: ServeSettings) -> None:
     def districts_page() -> Any:
         names = several_districts()
         return page("web/districts.html.j2", None, overview=_overview(settings, names),
-                    said=said())  # fmt: skip
+                    main=_main_plan(settings), said=said())  # fmt: skip
 
     def activity_page(activity_id: str, error: str | None = None) -> str:
         ws = workspace()
@@ -229,11 +305,12 @@ def install(app: Flask, settings: ServeSettings) -> None:
                 ws, [activity_id], on=on, note=note, now=environment.now(), author=author()
             )
             (target,) = result.changes
+            what = named(ws, target)
             if result.changes[target] is None:
-                return f"{target} was already done; nothing changed."
+                return f"{what} was already done; nothing changed."
             if result.before.get(target) is not None:
-                return f"Corrected {target}: done on {_fmt(on)}."
-            return f"Marked done: {target}, done on {_fmt(on)}."
+                return f"Corrected {what}: done on {_fmt(on)}."
+            return f"Marked done: {what}, done on {_fmt(on)}."
 
         return change(activity_form(activity_id), do)
 
@@ -242,8 +319,8 @@ def install(app: Flask, settings: ServeSettings) -> None:
         def do(ws: Workspace) -> str:
             result = operations.reopen(ws, [activity_id], now=environment.now(), author=author())
             if not result.changed:
-                return f"{activity_id} was not marked done; nothing changed."
-            return f"Reopened: {result.changed[0]}. It is no longer marked done."
+                return f"{named(ws, activity_id)} was not marked done; nothing changed."
+            return f"Reopened: {named(ws, result.changed[0])}. It is no longer marked done."
 
         return change(activity_form(activity_id), do)
 
@@ -256,9 +333,10 @@ def install(app: Flask, settings: ServeSettings) -> None:
             result = operations.assign(ws, activity_id, owner, now=environment.now(),
                                        author=author())  # fmt: skip
             (target,) = result.changes
+            what = named(ws, target)
             if result.changes[target] is None:
-                return f"{target} already has that owner; nothing changed."
-            return f"{target} is assigned to {owner}." if owner else f"{target} has no owner now."
+                return f"{what} already has that owner; nothing changed."
+            return f"{what} is assigned to {owner}." if owner else f"{what} has no owner now."
 
         return change(activity_form(activity_id), do)
 
@@ -267,19 +345,21 @@ def install(app: Flask, settings: ServeSettings) -> None:
         def do(ws: Workspace) -> str:
             new_plan = None
             if "clear" not in request.form:
-                due = form_date(request.form.get("due"), "Your due date")
-                start = form_date(request.form.get("start"), "Start", required=False)
+                due = form_date(request.form.get("due"), "Your due date", today=today(ws))
+                start = form_date(request.form.get("start"), "Start", today=today(ws),
+                                  required=False)  # fmt: skip
                 assert due is not None
                 checked_dates(ws, due, start, "Your due date")
                 new_plan = Plan(due, start)
             result = operations.plan(ws, activity_id, new_plan, now=environment.now(),
                                      author=author())  # fmt: skip
             (target,) = result.changes
+            what = named(ws, target)
             if result.changes[target] is None:
-                return f"{target}: nothing changed."
+                return f"{what}: nothing changed."
             if new_plan is None:
-                return f"Cleared your date for {target}: it follows the guide again."
-            return f"Planned: {target} due {_fmt(new_plan.due)}."
+                return f"Cleared your date for {what}: it follows the guide again."
+            return f"Planned: {what} due {_fmt(new_plan.due)}."
 
         return change(activity_form(activity_id), do)
 
@@ -290,7 +370,7 @@ def install(app: Flask, settings: ServeSettings) -> None:
             result = operations.add_note(ws, activity_id, text, now=environment.now(),
                                          author=author())  # fmt: skip
             (target,) = result.changes
-            return f"Added a note to {target}."
+            return f"Added a note to {named(ws, target)}."
 
         return change(activity_form(activity_id), do)
 
@@ -307,7 +387,8 @@ def install(app: Flask, settings: ServeSettings) -> None:
     def catch_up_preview() -> Any:
         ws = workspace()
         try:
-            through = form_date(request.form.get("through"), "Due on or before", required=False)
+            through = form_date(request.form.get("through"), "Due on or before", today=today(ws),
+                                required=False)  # fmt: skip
             step = request.form.get("step") or None
             on = checked_done_day(ws, request.form.get("on"), today(ws))
             if through is None and step is None:
@@ -346,21 +427,28 @@ def install(app: Flask, settings: ServeSettings) -> None:
         def do(ws: Workspace) -> str:
             title = form_text(request.form.get("title"), "Title")
             step = request.form.get("step") or ""
-            due = form_date(request.form.get("due"), "Due")
-            start = form_date(request.form.get("start"), "Start", required=False)
+            due = form_date(request.form.get("due"), "Due", today=today(ws))
+            start = form_date(request.form.get("start"), "Start", today=today(ws), required=False)
             assert due is not None
             checked_dates(ws, due, start, "Due")
             result = operations.add_activity(ws, title, step, due, start=start,
                                              now=environment.now(), author=author())  # fmt: skip
-            return f"Added {result.changed[0]}: {' '.join(title.split())}, due {_fmt(due)}."
+            return f"Added {' '.join(title.split())} ({result.changed[0]}), due {_fmt(due)}."
 
         return change(own_page, do)
 
     @app.post("/own/<activity_id>/remove")
     def remove_own(activity_id: str) -> Any:
         def do(ws: Workspace) -> str:
+            what = named(ws, activity_id)
+            if ws.resolve(activity_id).origin != "district":
+                raise FormError(
+                    f"{what} is an activity of the guide, not one your district added: it "
+                    "cannot be removed. If your district does not need it, add a note saying so "
+                    "on its page."
+                )
             operations.remove_activity(ws, activity_id, now=environment.now(), author=author())
-            return f"Removed {activity_id} from your plan."
+            return f"Removed {what} from your plan."
 
         return change(own_page, do)
 
@@ -377,10 +465,25 @@ def install(app: Flask, settings: ServeSettings) -> None:
     def undo() -> Any:
         def do(ws: Workspace) -> str:
             agreed = request.form.getlist("uid")
-            result = operations.undo(ws, agreed=agreed, now=environment.now(), author=author())
+            changed_meanwhile = FormError(
+                "Someone changed the plan since you opened this page, so nothing was undone; "
+                "here is what undo would take back now."
+            )
+            if operations.undo_preview(ws, author()).uids != agreed:
+                raise changed_meanwhile
+            try:
+                result = operations.undo(ws, agreed=agreed, now=environment.now(),
+                                         author=author())  # fmt: skip
+            except StateError:
+                if operations.undo_preview(workspace(), author()).uids != agreed:
+                    raise changed_meanwhile from None
+                raise
             if not result.undone:
                 return operations.nothing_to_undo_words(result.workspace)
-            what = ", ".join(c.activity_id or "district profile" for c in result.undone)
+            what = ", ".join(
+                named(ws, c.activity_id) if c.activity_id else "district profile"
+                for c in result.undone
+            )
             return f"Undid the last change ({what})."
 
         return change(history_page, do)
@@ -424,7 +527,7 @@ def install(app: Flask, settings: ServeSettings) -> None:
 
 def checked_done_day(ws: Workspace, text: str | None, today: dt.date) -> dt.date:
     """The day work was done, from a form: a date, not after today, not before the guide."""
-    day = form_date(text, "Done on")
+    day = form_date(text, "Done on", today=today)
     assert day is not None
     if day > today:
         raise FormError(
@@ -443,7 +546,8 @@ def checked_dates(ws: Workspace, due: dt.date, start: dt.date | None, due_label:
     """A due date and a start from a form: the start not after the due date, neither before
     the guide begins."""
     if start is not None and start > due:
-        raise FormError(f"Start: {_fmt(start)} is after the {due_label.lower()}, {_fmt(due)}.")
+        due_words = "your due date" if due_label.startswith("Your") else "the due date"
+        raise FormError(f"Start: {_fmt(start)} is after {due_words}, {_fmt(due)}.")
     first = ws.guide.first_date
     for label, day in ((due_label, due), ("Start", start)):
         if first is not None and day is not None and day < first:
@@ -525,25 +629,66 @@ def _history(ws: Workspace, me: str) -> dict[str, Any]:
     group = [HistoryEntry.read(e) for e in preview.group]
     rows = [
         {"seq": e.seq, "when": recorded_at("" if e.at is None else str(e.at), zone),
-         "by": e.by or "", "what": _named(e, describe(e, seq_of)),
+         "by": e.by or "", "what": _named(ws, e, describe(e, seq_of)),
          "next": id(e.record) in next_undo}
         for e in reversed(full)
     ]  # fmt: skip
     return {
         "rows": rows,
-        "undo": [_named(e, describe(e, seq_of)) for e in group],
+        "undo": [_named(ws, e, describe(e, seq_of)) for e in group],
         "undo_uids": preview.uids,
         "undo_others": preview.others,
         "nothing": operations.nothing_to_undo_words(ws) if not preview.group else "",
     }
 
 
-def _named(entry: HistoryEntry, words: str) -> str:
-    """A change in words, with the activity it is about (or the district profile)."""
+def _named(ws: Workspace, entry: HistoryEntry, words: str) -> str:
+    """A change in words, with the activity it is about by its title (or the district
+    profile)."""
     about = entry.id
     if about and entry.action not in ("merge", "archive"):
-        return f"{about}: {words}"
+        return f"{_title_and_id(ws, str(about))}: {words}"
     return words
+
+
+def _title_and_id(ws: Workspace, activity_id: str) -> str:
+    """An activity as people know it: its title, with the id after it (for the command line);
+    the id alone for one no longer in the plan."""
+    for activity in ws.activities:
+        if activity.id == activity_id:
+            return f"{' '.join(activity.title.split())} ({activity.id})"
+    return activity_id
+
+
+def _unsaved_words(ws: Workspace, exc: StateError) -> str:
+    """Why a change was not saved, in one sentence a browser's user can act on."""
+    path = ws.state_file.path
+    if ws.state_file.is_read_only():
+        return (
+            f"The progress file {path} is read-only, so nothing was changed: ask whoever looks "
+            "after this computer to make it writable, then press the button again (what you "
+            "typed is still here)."
+        )
+    return f"{exc} What you typed is still here; press the button again to retry."
+
+
+def _main_plan(settings: ServeSettings) -> dict[str, Any] | None:
+    """The progress file used without --district (as `cimsig status` reaches it), for the list
+    of districts: None when there is none yet."""
+    from cimsig import schedule
+
+    if settings.state is not None or settings.district:
+        return None
+    try:
+        ws = open_workspace(settings, None)
+    except CimsigError as exc:
+        return {"lea": None, "problem": str(exc)}
+    if not ws.state_file.exists():
+        return None
+    progress = schedule.progress_by_step(ws.guide.steps, ws.statuses)
+    return {"lea": ws.lea, "done": sum(p.done for p in progress),
+            "total": sum(p.total for p in progress),
+            "overdue": len(schedule.overdue(ws.statuses)), "problem": None}  # fmt: skip
 
 
 def _overview(settings: ServeSettings, names: list[str]) -> list[dict[str, Any]]:

@@ -16,6 +16,32 @@ def free_port() -> int:
         return port
 
 
+def open_in_browser(url: str) -> Path | None:
+    """Open `url` in the default browser without putting its key on a command line (where any
+    program on the computer could read it): the browser is given a private file (readable by
+    this user only) that sends it on to the address, as Jupyter does. The file is removed when
+    serving stops; None when it could not be made (then the browser is not opened)."""
+    import html
+    import os
+    import tempfile
+    import webbrowser
+
+    try:
+        handle, name = tempfile.mkstemp(prefix="cimsig-open-", suffix=".html")
+        with os.fdopen(handle, "w", encoding="utf-8") as page:
+            address = html.escape(url, quote=True)
+            page.write(
+                f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+                f'<meta http-equiv="refresh" content="0;url={address}"><title>cimsig</title>'
+                f'</head><body><p><a href="{address}">Open cimsig</a></p></body></html>'
+            )
+    except OSError:
+        return None
+    opener = Path(name)
+    webbrowser.open(opener.as_uri())
+    return opener
+
+
 def run(
     *,
     port: int,
@@ -46,14 +72,13 @@ def run(
     say("cimsig is serving your plan on this computer. Open this address in a browser:")
     say(settings.url)
     say("Keep this window open while you work; press Ctrl-C here to stop.")
-    if open_browser:
-        import webbrowser
-
-        webbrowser.open(settings.url)
+    opener = open_in_browser(settings.url) if open_browser else None
     try:
         server.run()  # (waitress ends its loop on Ctrl-C and returns)
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+        if opener is not None:
+            opener.unlink(missing_ok=True)
     say("Stopped serving. Your changes are saved.")

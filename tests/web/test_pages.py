@@ -36,7 +36,7 @@ def test_done_with_a_date_and_note_then_undo(client: Any, state_path: Path) -> N
                     {"on": "2024-09-03", "note": "Sent to CDE"}, f"/activity/{target}")  # fmt: skip
     assert response.status_code == 303
     shown = client.get(response.headers["Location"], base_url=BASE).text
-    assert f"Marked done: {target}, done on" in shown
+    assert f"({target}), done on" in shown and "Marked done: " in shown
     state = StateFile(state_path).read()
     assert state.done[target].note == "Sent to CDE"
     assert str(state.done[target].on) == "2024-09-03"
@@ -113,7 +113,8 @@ def test_add_and_remove_own_activity(client: Any, state_path: Path) -> None:
     assert "Board meeting" in own
     (made,) = StateFile(state_path).read().custom
     post(client, f"/own/{made}/remove", {}, "/own")
-    assert "Board meeting" not in client.get("/own", base_url=BASE).text
+    after = client.get("/own", base_url=BASE).text
+    assert "Removed Board meeting" in after and 'aria-label="Remove Board meeting"' not in after
 
 
 def test_every_download(client: Any) -> None:

@@ -108,10 +108,10 @@ def test_an_unreadable_progress_file_is_a_clear_page_and_is_not_overwritten(
     state_path.write_bytes(b"version: 3\ndone: [unclosed\n\x00")
     before = state_path.read_bytes()
     response = client.get("/", base_url=BASE)
-    assert response.status_code == 500 and "cannot be read" in response.text
+    assert response.status_code == 500 and "cannot read it" in response.text
     assert "Traceback" not in response.text
     page = client.get("/history", base_url=BASE)
-    assert "cannot be read" in page.text
+    assert "cannot read it" in page.text
     assert state_path.read_bytes() == before
 
 

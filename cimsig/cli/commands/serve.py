@@ -14,7 +14,7 @@ commands = typer.Typer()
 def serve(
     port: Annotated[
         int,
-        typer.Option("--port", parser=whole_number("--port", "port", 8765, 0, 65535),
+        typer.Option("--port", parser=whole_number("--port", "", 8765, 0, 65535),
                      metavar="N", help="The port to listen on (0: any free one)."),
     ] = 0,
     no_browser: Annotated[
