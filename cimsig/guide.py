@@ -11,6 +11,9 @@ from pathlib import Path
 from cimsig.errors import GuideError
 from cimsig.storage.yamlio import parse_iso_date
 
+# The time zone of a guide that names none (the California guides): the one fallback.
+DEFAULT_TIME_ZONE = "America/Los_Angeles"
+
 GUIDE_FORMAT = 1
 # A real guide is a few dozen kilobytes; refusing anything far larger keeps a wrong file (a video,
 # a database dump) from hanging the tool. Documented in docs/files.md and docs/guide-format.md.
@@ -110,7 +113,7 @@ class Guide:
     activities: tuple[Activity, ...]
     source: str = ""
     cohort: str = ""
-    time_zone: str = "America/Los_Angeles"
+    time_zone: str = DEFAULT_TIME_ZONE
     budget_period: BudgetPeriod | None = None
     path: Path | None = None
     # What the guide's introduction points to (the SPP-TAP website ...), with their links.

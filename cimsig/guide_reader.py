@@ -13,6 +13,7 @@ from typing import Any
 from cimsig.errors import GuideError
 from cimsig.guide import (
     AFTER_PERIOD,
+    DEFAULT_TIME_ZONE,
     GUIDE_FORMAT,
     ID_PATTERN,
     LINK_PATTERN,
@@ -215,7 +216,7 @@ class _GuideBuilder:
         budget = self._budget(header)
         if self.review and budget is not None:
             self._outside_budget(activities, budget)
-        time_zone = self._text(header, "time_zone", None) or "America/Los_Angeles"
+        time_zone = self._text(header, "time_zone", None) or DEFAULT_TIME_ZONE
         if not _is_time_zone(time_zone):
             self.problem(
                 header.line_of("time_zone"),

@@ -17,7 +17,7 @@ from typing import Any
 
 from cimsig import schedule
 from cimsig.errors import ExportError, UsageError
-from cimsig.guide import Activity, Guide
+from cimsig.guide import DEFAULT_TIME_ZONE, Activity, Guide
 from cimsig.records import Note
 from cimsig.render.formatting import (
     count_days,
@@ -292,7 +292,7 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def build_csv(rows: Sequence[dict[str, Any]], zone: str = "America/Los_Angeles") -> bytes:
+def build_csv(rows: Sequence[dict[str, Any]], zone: str = DEFAULT_TIME_ZONE) -> bytes:
     """One row per activity; UTF-8 with a byte-order mark so Excel on Windows reads the dashes.
     A note is dated by the day it was written in `zone`, the guide's time zone."""
     import csv
@@ -436,7 +436,7 @@ def _md_resource(name: str, link: str | None) -> str:
 def _markdown_item(
     item: ActivityStatus,
     owner: str | None,
-    zone: str = "America/Los_Angeles",
+    zone: str = DEFAULT_TIME_ZONE,
     notes: Sequence[Note] = (),
 ) -> list[str]:
     a = item.activity

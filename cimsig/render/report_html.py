@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cimsig import schedule
-from cimsig.guide import Activity
+from cimsig.guide import DEFAULT_TIME_ZONE, Activity
 from cimsig.render import timeline
 from cimsig.render.formatting import fmt_date, fmt_days, fmt_period, fmt_time, fmt_window
 from cimsig.render.jsonout import activity_json
@@ -460,7 +460,7 @@ def build_index(
     rows: Sequence[Mapping[str, Any]],
     as_of: dt.date,
     made_at: dt.datetime,
-    zone: str = "America/Los_Angeles",
+    zone: str = DEFAULT_TIME_ZONE,
 ) -> str:
     """The page that lists every district's report (`export html --all-districts`): the rows
     of `overview_rows`, each with the `file` of its report in the same folder (or None). The

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from cimsig import schedule
-from cimsig.guide import Guide
+from cimsig.guide import DEFAULT_TIME_ZONE, Guide
 from cimsig.render.formatting import (
     count_days,
     count_words,
@@ -186,7 +186,7 @@ def render_next(
     *,
     days: int = 30,
     in_progress: int = 0,
-    zone: str = "America/Los_Angeles",
+    zone: str = DEFAULT_TIME_ZONE,
 ) -> None:
     out = console()
     owners = owners or {}
@@ -228,7 +228,7 @@ def _next_rows(
     items: Sequence[ActivityStatus],
     owners: dict[str, str],
     wide: bool,
-    zone: str = "America/Los_Angeles",
+    zone: str = DEFAULT_TIME_ZONE,
 ) -> None:
     for item in items:
         a = item.activity

@@ -183,16 +183,11 @@ def zone_of(state: State) -> str:
     """The time zone of the guide a progress file follows (the bundled guide's when that guide
     is not kept here)."""
     from cimsig.errors import CimsigError
+    from cimsig.guide import DEFAULT_TIME_ZONE
     from cimsig.storage import loading
 
-    cache = environment.cache_dir()
+    kept = environment.cohort_guide_path(state.guide) if state.guide else None
     try:
-        bundled = loading.load_guide(None, cache)
-        if state.guide in (None, bundled.id):
-            return bundled.time_zone
-        kept = environment.guides_dir() / f"{environment.safe_file_name(state.guide)}.yaml"
-        if kept.is_file():
-            return loading.load_guide(kept, cache).time_zone
-        return bundled.time_zone
+        return loading.load_guide(kept, environment.cache_dir()).time_zone
     except CimsigError:
-        return "America/Los_Angeles"
+        return DEFAULT_TIME_ZONE

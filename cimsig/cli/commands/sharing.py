@@ -20,6 +20,7 @@ from cimsig.cli.options import (
 )
 from cimsig.cli.output import activity_rows, profile_json, say
 from cimsig.errors import UsageError
+from cimsig.guide import DEFAULT_TIME_ZONE
 from cimsig.render import timeline_view
 from cimsig.workspace import Workspace
 
@@ -293,7 +294,7 @@ def export_xlsx(
     if all_districts:
         from cimsig.cli.commands.districts import overview_rows
 
-        day = user_date(as_of, "--as-of", "America/Los_Angeles")
+        day = user_date(as_of, "--as-of", DEFAULT_TIME_ZONE)
         where = _districts_folder(folder, output) / "overview.xlsx"
         _write(spreadsheet.overview_xlsx(overview_rows(as_of), day), where)
 
@@ -390,8 +391,8 @@ def export_html(
         files = {(ws.district_label, ws.guide.id): name for ws, name in written}
         rows = [{**row, "file": files.get((row["district"], row["guide"]))}
                 for row in overview_rows(as_of)]  # fmt: skip
-        day = user_date(as_of, "--as-of", "America/Los_Angeles")
-        zones = [ws.guide.time_zone for ws, _ in written] or ["America/Los_Angeles"]
+        day = user_date(as_of, "--as-of", DEFAULT_TIME_ZONE)
+        zones = [ws.guide.time_zone for ws, _ in written] or [DEFAULT_TIME_ZONE]
         index = report_html.build_index(rows, day, made_at, zones[0])
         _write(index.encode("utf-8"), _districts_folder(folder, output) / "index.html")
 
